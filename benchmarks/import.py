@@ -1,0 +1,50 @@
+"""Time to import every CMS file into a fresh store, and the store's size.
+
+Usage: python benchmarks/import.py [DIR]   (default: ../shared/data/cms, else data/cms)
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from clearclaim.importers import import_paths
+from clearclaim.store import Store
+from clearclaim.store.sql import file_size
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    if len(sys.argv) > 1:
+        source = Path(sys.argv[1])
+    else:
+        shared = ROOT.parent / "shared" / "data" / "cms"
+        source = shared if shared.is_dir() else ROOT / "data" / "cms"
+    with tempfile.TemporaryDirectory(prefix="clearclaim-bench-") as folder:
+        location = str(Path(folder) / "store.sqlite")
+        started = time.perf_counter()
+        store = Store.open(location, build_if_empty=False)
+        report = import_paths(store, [source])
+        store.close()
+        elapsed = time.perf_counter() - started
+        rows = sum(f.rows_imported for f in report.files)
+        size = file_size(location)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"source:          {source}")
+    print(f"files:           {len(report.files)} ({len(report.failed)} failed)")
+    print(f"rows imported:   {rows:,}")
+    print(f"import time:     {elapsed:.1f} s  ({rows / elapsed:,.0f} rows/s)")
+    print(f"store size:      {size / 1e6:,.1f} MB")
+    print(f"peak memory:     {peak:,.0f} MB")
+    if report.failed:
+        for f in report.failed:
+            print(f"failed: {f.display}: {f.message}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""What every command shares: opening the store and turning errors into one line."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from clearclaim.errors import ClearclaimError
+from clearclaim.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def handle_errors(func: F) -> F:
+    """Print a ClearclaimError as one line on stderr and exit with its code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ClearclaimError as exc:
+            typer.echo(f"clearclaim: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_store() -> Store:
+    """The user's store; built from the shipped CMS files on first use."""
+    return Store.open(progress=sys.stderr.isatty())
+
+
+def print_json(value: Any) -> None:
+    typer.echo(json.dumps(value, indent=2, default=str, ensure_ascii=False))

@@ -1,0 +1,252 @@
+"""Reading CMS files as CMS ships them: CSV (plain or gzip), tab-delimited text,
+fixed-width ZIP5 text, and .xlsx workbooks, with title lines and stacked
+multi-row column headers above the data."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import zlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import PurePath
+
+import polars as pl
+
+from clearclaim.errors import UnknownLayoutError, UnreadableFileError
+from clearclaim.importers.layouts import LAYOUTS, ZIP_LOCALITY, Layout, normalise_header
+
+HEADER_SCAN_ROWS = 40
+DOCUMENT_SUFFIXES = {".pdf", ".md", ".txt", ".doc", ".docx", ".html", ".htm"}
+
+#: CMS ZIP5 record layout (1-based inclusive positions), from CMS's ZIP5lyout.txt
+ZIP5_FIXED_WIDTH: tuple[tuple[str, int, int], ...] = (
+    ("state", 1, 2),
+    ("zip5", 3, 7),
+    ("carrier", 8, 12),
+    ("locality", 13, 14),
+    ("rural_indicator", 15, 15),
+    ("lab_cb_locality", 16, 17),
+    ("rural_indicator_2", 18, 18),
+    ("plus_four_flag", 21, 21),
+    ("part_b_payment_indicator", 23, 23),
+    ("year_quarter", 76, 80),
+)
+
+
+@dataclass
+class ParsedTable:
+    """A file's data rows under the store table's column names, all as text."""
+
+    layout: Layout
+    frame: pl.DataFrame  # str columns named as table columns + "_line"
+    header_line: int  # 1-based line (or sheet row) of the last header row
+    source_columns: list[str]
+
+
+@dataclass
+class Payload:
+    """The bytes of one file to import, with the name it is known by."""
+
+    name: str  # file name (inside a zip: the member name)
+    display: str  # what messages call it: path, or zip path + member
+    data: bytes
+
+    @property
+    def suffix(self) -> str:
+        return PurePath(self.name).suffix.lower()
+
+
+def gunzip(payload: Payload) -> Payload:
+    try:
+        data = gzip.decompress(payload.data)
+    except EOFError as exc:
+        raise UnreadableFileError(
+            "truncated gzip file: the compressed data ends before its end marker",
+            path=payload.display,
+            hint="download the file again",
+        ) from exc
+    except (OSError, zlib.error) as exc:
+        raise UnreadableFileError(f"not a valid gzip file ({exc})", path=payload.display) from exc
+    return Payload(payload.name[: -len(".gz")], payload.display, data)
+
+
+def decode_text(payload: Payload) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return payload.data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return payload.data.decode("latin-1")
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    sample = "\n".join(lines)
+    counts = {d: sample.count(d) for d in (",", "\t", "|")}
+    return max(counts, key=lambda d: counts[d]) if max(counts.values()) else ","
+
+
+def _cells(row: list[str]) -> list[str]:
+    return [c.replace("\xa0", " ").strip() for c in row]
+
+
+def detect_header(rows: list[list[str]]) -> tuple[Layout, dict[str, int], int, list[str]] | None:
+    """Find the header: one row, or several stacked rows joined per column.
+
+    Title lines above the header (one filled cell, such as the CMS title and
+    copyright notice) are skipped. Returns the layout, the column positions,
+    the index of the last header row and the joined header names.
+    """
+    for end in range(min(len(rows), HEADER_SCAN_ROWS)):
+        for start in range(end, max(-1, end - 6), -1):
+            block = rows[start : end + 1]
+            if start < end and sum(1 for c in rows[start] if c) <= 1:
+                break  # a title line: stacked headers do not reach above it
+            width = max(len(r) for r in block)
+            joined = [
+                " ".join(r[i] for r in block if i < len(r) and r[i]).strip() for i in range(width)
+            ]
+            normalised = [normalise_header(name) for name in joined]
+            for layout in LAYOUTS:
+                positions = layout.match_header(normalised)
+                if positions is not None:
+                    return layout, positions, end, joined
+    return None
+
+
+def parse_delimited(payload: Payload, text: str) -> ParsedTable:
+    head_lines = text.splitlines()[:HEADER_SCAN_ROWS]
+    delimiter = _sniff_delimiter(head_lines)
+    head_rows = [_cells(r) for r in csv.reader(head_lines, delimiter=delimiter)]
+    found = detect_header(head_rows)
+    if found is None:
+        first = ", ".join(head_rows[0][:6]) if head_rows else "empty"
+        raise UnknownLayoutError(
+            f"no known CMS column layout found in the first {HEADER_SCAN_ROWS} lines"
+            f" (first line: {first})",
+            path=payload.display,
+            hint="see 'clearclaim data layouts' for the files clearclaim reads",
+        )
+    layout, positions, header_index, joined = found
+    width = len(joined)
+    try:
+        frame = pl.read_csv(
+            io.StringIO(text),
+            has_header=False,
+            skip_rows=header_index + 1,
+            infer_schema=False,
+            separator=delimiter,
+            new_columns=[f"c{i}" for i in range(width)],
+            truncate_ragged_lines=True,
+            quote_char='"',
+        )
+    except pl.exceptions.NoDataError:
+        frame = pl.DataFrame(
+            {f"c{i}": [] for i in range(width)}, schema={f"c{i}": pl.String for i in range(width)}
+        )
+    except pl.exceptions.ComputeError as exc:
+        raise UnreadableFileError(
+            f"cannot parse as delimited text: {exc}", path=payload.display
+        ) from exc
+    frame = _select(frame, positions, first_line=header_index + 2)
+    return ParsedTable(layout, frame, header_index + 1, joined)
+
+
+def _select(frame: pl.DataFrame, positions: dict[str, int], *, first_line: int) -> pl.DataFrame:
+    exprs = []
+    for column, index in positions.items():
+        source = f"c{index}"
+        if source in frame.columns:
+            exprs.append(
+                pl.col(source).str.replace_all("\u00a0", " ").str.strip_chars().alias(column)
+            )
+        else:
+            exprs.append(pl.lit(None, dtype=pl.String).alias(column))
+    return frame.with_row_index("_line", offset=first_line).select(pl.col("_line"), *exprs)
+
+
+def parse_zip5_fixed_width(payload: Payload, text: str) -> ParsedTable:
+    lines = text.splitlines()
+    columns: dict[str, list[str | None]] = {name: [] for name, _, _ in ZIP5_FIXED_WIDTH}
+    for line in lines:
+        for name, start, end in ZIP5_FIXED_WIDTH:
+            value = line[start - 1 : end].strip()
+            columns[name].append(value or None)
+    frame = pl.DataFrame(columns, schema={name: pl.String for name in columns})
+    frame = frame.with_row_index("_line", offset=1)
+    return ParsedTable(ZIP_LOCALITY, frame, 0, [name for name, _, _ in ZIP5_FIXED_WIDTH])
+
+
+def looks_like_zip5_fixed_width(text: str) -> bool:
+    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
+    return bool(lines) and all(
+        len(ln) >= 75 and ln[2:7].isdigit() and ln[7:12].isdigit() and "," not in ln[:20]
+        for ln in lines
+    )
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def parse_xlsx(payload: Payload) -> ParsedTable:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(payload.data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken workbook
+        raise UnreadableFileError(f"cannot open workbook: {exc}", path=payload.display) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        rows = [_cells([_cell_text(v) for v in row]) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    found = detect_header(rows)
+    if found is None:
+        raise UnknownLayoutError(
+            "no known CMS column layout in the first sheet", path=payload.display
+        )
+    layout, positions, header_index, joined = found
+    data_rows = rows[header_index + 1 :]
+    width = len(joined)
+    columns = {
+        f"c{i}": [(r[i] if i < len(r) and r[i] != "" else None) for r in data_rows]
+        for i in range(width)
+    }
+    frame = pl.DataFrame(columns, schema={name: pl.String for name in columns})
+    frame = _select(frame, positions, first_line=header_index + 2)
+    return ParsedTable(layout, frame, header_index + 1, joined)
+
+
+def parse_payload(payload: Payload) -> ParsedTable | None:
+    """Parse one file; None for documentation (readme PDFs, text notes)."""
+    if payload.suffix == ".gz":
+        return parse_payload(gunzip(payload))
+    if payload.suffix in (".xlsx", ".xlsm"):
+        return parse_xlsx(payload)
+    if payload.suffix in (".pdf", ".md", ".doc", ".docx", ".html", ".htm"):
+        return None
+    if payload.suffix not in (".csv", ".txt", ".tsv", ""):
+        raise UnreadableFileError(
+            f"unsupported file type {payload.suffix!r}",
+            path=payload.display,
+            hint="clearclaim reads .csv, .csv.gz, .txt, .xlsx and .zip files",
+        )
+    text = decode_text(payload)
+    if payload.suffix == ".txt" and looks_like_zip5_fixed_width(text):
+        return parse_zip5_fixed_width(payload, text)
+    try:
+        return parse_delimited(payload, text)
+    except UnknownLayoutError:
+        if payload.suffix == ".txt":
+            return None  # a readme or record layout, not a data table
+        raise

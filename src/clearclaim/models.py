@@ -1,0 +1,48 @@
+"""Values that cross boundaries: what every shell shows and every test reads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Source(BaseModel):
+    """Where a number or a statement comes from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str  # "cms_file", "policy", "curated"
+    title: str
+    release: str | None = None
+    file: str | None = None
+    row: str | None = None
+    effective_start: date | None = None
+    effective_end: date | None = None
+    url: str | None = None
+
+
+class DataWarning(BaseModel):
+    """A gap in the data behind an answer (never silence: every report carries these)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str  # "release_not_in_force", "no_release", "missing_column" ...
+    message: str
+    family: str | None = None
+
+
+class ReleaseInfo(BaseModel):
+    """One loaded release, as ``data status`` shows it."""
+
+    release_key: str
+    release_id: int
+    family: str
+    label: str
+    effective_start: date
+    effective_end: date
+    source_name: str
+    source_sha256: str
+    imported_at: str
+    row_count: int
+    table: str

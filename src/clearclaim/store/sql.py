@@ -1,0 +1,80 @@
+"""The only module that knows which database engine is underneath.
+
+Everything else writes portable SQL with ``?`` placeholders and calls these
+helpers for what differs between engines: opening a connection, bulk-load
+settings and listing tables. SQLite is the embedded default; a PostgreSQL URL
+is recognised so that it can be added here without touching the callers.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from clearclaim.errors import StoreError
+
+Connection = sqlite3.Connection
+
+
+def is_url(location: str) -> bool:
+    return "://" in location
+
+
+def connect(location: str, *, read_only: bool = False) -> Connection:
+    if is_url(location):
+        if location.startswith(("postgres://", "postgresql://")):
+            raise StoreError(
+                f"PostgreSQL stores are not supported yet: {location.split('@')[-1]}",
+                hint="set CLEARCLAIM_DB to a file path",
+            )
+        raise StoreError(f"unrecognised store URL scheme: {location.split('://')[0]}")
+    path = Path(location)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if read_only:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(path, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA cache_size=-65536")
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError(f"cannot open store {location}: {exc}") from exc
+    return conn
+
+
+def begin_bulk(conn: Connection) -> None:
+    """Settings for a large import. WAL keeps the old state readable and intact
+    until the release's transaction commits, so a failed import loses nothing."""
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA temp_store=MEMORY")
+
+
+def insert_many(
+    conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    placeholders = ", ".join("?" for _ in columns)
+    conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows)
+
+
+def table_names(conn: Connection) -> set[str]:
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {r[0] for r in rows}
+
+
+def file_size(location: str) -> int:
+    if is_url(location):
+        return 0
+    path = Path(location)
+    total = 0
+    for suffix in ("", "-wal", "-shm"):
+        candidate = path.with_name(path.name + suffix)
+        if candidate.exists():
+            total += candidate.stat().st_size
+    return total
+
+
+def checkpoint(conn: Connection) -> None:
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

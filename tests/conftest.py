@@ -1,0 +1,71 @@
+"""Shared fixtures: one store built from every shipped CMS file, once per session.
+
+The store is cached between runs under .pytest_cache, keyed by a hash of the
+shipped files and of the importer code, so a second run starts in seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from clearclaim.config import shipped_data_dir
+from clearclaim.importers import import_paths
+from clearclaim.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_CMS = ROOT.parent / "shared" / "data" / "cms"
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    data_dir = shipped_data_dir()
+    assert data_dir is not None
+    for path in sorted(data_dir.rglob("*")):
+        if path.is_file():
+            digest.update(f"{path.relative_to(data_dir)}:{path.stat().st_size}".encode())
+    for path in sorted((ROOT / "src" / "clearclaim" / "importers").glob("*.py")):
+        digest.update(path.read_bytes())
+    for name in ("schema.py", "store.py", "releases.py"):
+        digest.update((ROOT / "src" / "clearclaim" / "store" / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    found = shipped_data_dir()
+    assert found is not None, "the shipped CMS files (data/cms) are missing"
+    return found
+
+
+@pytest.fixture(scope="session")
+def full_store(data_dir: Path) -> Iterator[Store]:
+    """Every shipped CMS file imported (read-only use: do not write to it)."""
+    cache = ROOT / ".pytest_cache" / "clearclaim-store"
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"full-{_fingerprint()}.sqlite"
+    if not path.exists():
+        for stale in cache.glob("full-*"):
+            stale.unlink()
+        building = path.with_suffix(".building")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{building}{suffix}").unlink(missing_ok=True)
+        store = Store.open(str(building), build_if_empty=False)
+        report = import_paths(store, [data_dir])
+        assert report.ok, [f.message for f in report.failed]
+        store.close()
+        os.replace(building, path)
+    store = Store.open(str(path), build_if_empty=False)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path) -> Iterator[Store]:
+    store = Store.open(str(tmp_path / "store.sqlite"), build_if_empty=False)
+    yield store
+    store.close()
