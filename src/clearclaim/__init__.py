@@ -11,13 +11,18 @@ from clearclaim.errors import (
     StoreError,
 )
 
+from clearclaim.library import Library, ask, passages_for
+
 __version__ = "0.1.0"
 
 __all__ = [
     "ClearclaimError",
     "DataError",
     "InputError",
+    "Library",
     "ReleaseError",
     "StoreError",
     "__version__",
+    "ask",
+    "passages_for",
 ]

@@ -11,6 +11,7 @@ import sys
 import typer
 
 from clearclaim.cli.data_cmd import data_app
+from clearclaim.cli.library_cmd import ask_command, library_app
 from clearclaim.errors import ClearclaimError
 
 app = typer.Typer(
@@ -21,6 +22,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(data_app, name="data")
+app.add_typer(library_app, name="library")
+app.command("ask")(ask_command)
 
 
 def main() -> None:
