@@ -1,0 +1,143 @@
+"""What the note reader returns: one ``NoteAnalysis`` per note.
+
+Every fact carries the character span and the exact text that supports it, so a
+coder can see why the reader said so. Offsets are into the note as given (after
+decoding), ``text == note[start:end]``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ElementName = Literal[
+    "fluoro_time",
+    "indication",
+    "radiation_dose",
+    "anatomic_site",
+    "interpretation_report",
+    "physician_presence",
+]
+ELEMENT_NAMES: tuple[ElementName, ...] = (
+    "fluoro_time",
+    "indication",
+    "radiation_dose",
+    "anatomic_site",
+    "interpretation_report",
+    "physician_presence",
+)
+
+MentionStatus = Literal["affirmed", "negated", "hypothetical", "historical"]
+PresenceStatus = Literal["affirmed", "negated", "unknown"]
+FluoroStatus = Literal[
+    "used", "not_used", "hypothetical", "historical", "not_mentioned", "undetermined"
+]
+Laterality = Literal["left", "right", "bilateral"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TextSpan(_Frozen):
+    """Where in the note, and the exact text found there."""
+
+    start: int
+    end: int
+    text: str
+    section: str | None = None
+
+
+class Measurement(_Frozen):
+    """A number with a unit, as written and as normalised.
+
+    kind: ``fluoro_time`` (normalised to seconds), ``dap`` (Gy·cm²),
+    ``air_kerma`` (mGy).
+    """
+
+    kind: Literal["fluoro_time", "dap", "air_kerma"]
+    value: float
+    unit: str
+    normalized_value: float
+    normalized_unit: str
+    span: TextSpan
+
+
+class Mention(_Frozen):
+    """One mention of a concept and what ConText and the sections say of it."""
+
+    label: str
+    status: MentionStatus
+    span: TextSpan
+
+
+class FoundElement(_Frozen):
+    """One documentation element found in the note.
+
+    ``kind`` refines it where the element has variants: for
+    ``interpretation_report`` it is ``written_report`` (findings/impression of the
+    imaging) or ``tip_position`` (needle or catheter tip position documented);
+    for ``radiation_dose`` it is ``dap``, ``air_kerma`` or ``reference`` (dose
+    recorded elsewhere and cited).
+    """
+
+    element: ElementName
+    kinds: list[str] = Field(default_factory=list)
+    value: float | None = None
+    unit: str | None = None
+    normalized_value: float | None = None
+    normalized_unit: str | None = None
+    spans: list[TextSpan]
+
+
+class Procedure(_Frozen):
+    """One procedure the note describes as done (affirmed mentions only)."""
+
+    type: str
+    label: str
+    spinal: bool
+    region: str | None = None  # cervical_thoracic, lumbar_sacral, sacroiliac, ...
+    anatomic_site: str | None = None
+    laterality: Laterality | None = None
+    levels: list[str] = Field(default_factory=list)
+    levels_count: int = 0
+    action: str | None = None  # placement / replacement / removal / repositioning (CVAD)
+    span: TextSpan
+
+
+class NoteAnalysis(_Frozen):
+    """Everything the reader could and could not determine from one note."""
+
+    language: str  # "en", "es", ... or "unknown"
+    determinable: bool
+    undetermined: list[str] = Field(default_factory=list)
+    sections: list[TextSpan] = Field(default_factory=list)
+    fluoroscopy: FluoroStatus
+    fluoro_mentions: list[Mention] = Field(default_factory=list)
+    imaging_modalities: list[str] = Field(default_factory=list)
+    measurements: list[Measurement] = Field(default_factory=list)
+    elements: dict[str, FoundElement] = Field(default_factory=dict)
+    procedures: list[Procedure] = Field(default_factory=list)
+    physician_presence: PresenceStatus = "unknown"
+    has_written_report: bool = False
+    has_tip_position: bool = False
+
+    def found(self, element: str) -> bool:
+        return element in self.elements
+
+    @property
+    def fluoro_time_seconds(self) -> float | None:
+        el = self.elements.get("fluoro_time")
+        return el.normalized_value if el else None
+
+    @property
+    def spinal_procedure(self) -> bool:
+        return any(p.spinal for p in self.procedures)
+
+    def documentation_found(self) -> dict[str, list[dict[str, object]]]:
+        """The report's ``documentation.found``: element -> supporting spans."""
+        return {
+            name: [span.model_dump() for span in el.spans]
+            for name, el in sorted(self.elements.items())
+        }

@@ -1,0 +1,165 @@
+"""The medspaCy pipeline, built once per process from the data files.
+
+medspaCy's tokenizer, TargetMatcher (targets from data/), ConText (its default
+rules plus ours from data/context_rules.json) and Sectionizer (our section
+rules from data/section_rules.json).
+
+Sentences: medspaCy's default PyRuSH sentencizer takes about 5 ms on a short
+note (two thirds of the whole analysis) and logs every token at DEBUG level
+through loguru to stderr. Procedure notes are short lines and terse phrases,
+so a rule-based splitter (punctuation, and line breaks before a capital, a
+digit or a bullet) does as well here in microseconds. The loguru loggers of
+medspaCy's dependencies are still switched off where the pipeline is built, in
+case anything imports PyRuSH: notes are patient data and never reach a log.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from clearclaim.errors import DataError
+
+# Modules that log through loguru (PyRuSH logs each token at DEBUG).
+_LOGURU_MODULES = ("PyRuSH", "medspacy", "PyFastNER", "quicksectx")
+
+_lock = threading.Lock()
+_nlp: Any = None
+
+
+def silence_loggers() -> None:
+    """Switch off loguru for the NLP dependencies (patient text must never be logged)."""
+    try:
+        from loguru import logger
+    except ImportError:  # loguru comes with PyRuSH; without it there is nothing to silence
+        return
+    for name in _LOGURU_MODULES:
+        logger.disable(name)
+
+
+def _data_text(name: str) -> str:
+    try:
+        return (
+            resources.files("clearclaim.notes").joinpath("data").joinpath(name).read_text("utf-8")
+        )
+    except (FileNotFoundError, OSError) as exc:  # pragma: no cover - packaging error
+        raise DataError(f"note reader data file missing: {name}") from exc
+
+
+@cache
+def load_yaml(name: str) -> Any:
+    """One of the reader's YAML data files (cached)."""
+    try:
+        return yaml.safe_load(_data_text(name))
+    except yaml.YAMLError as exc:
+        raise DataError(f"note reader data file is not valid YAML: {name}: {exc}") from exc
+
+
+@cache
+def load_json(name: str) -> Any:
+    try:
+        return json.loads(_data_text(name))
+    except json.JSONDecodeError as exc:
+        raise DataError(f"note reader data file is not valid JSON: {name}: {exc}") from exc
+
+
+_SENT_END = frozenset({".", "?", "!", ";"})
+
+
+@Language.component("clearclaim_sentences")
+def split_sentences(doc: Doc) -> Doc:
+    """Sentence starts for terse clinical notes (see the module docstring)."""
+    for i, token in enumerate(doc):
+        if i == 0:
+            token.is_sent_start = True
+            continue
+        prev = doc[i - 1]
+        if (prev.is_space and "\n" in prev.text) or "\n" in prev.whitespace_:
+            # a wrapped line continues in lower case; a new line item starts otherwise
+            token.is_sent_start = not token.is_lower or "\n\n" in prev.text
+        elif prev.text in _SENT_END and prev.whitespace_:
+            token.is_sent_start = True
+        else:
+            token.is_sent_start = False
+    return doc
+
+
+def target_rules() -> list[Any]:
+    """TargetRules for every label in targets.yaml, elements.yaml and procedures.yaml.
+
+    The patterns of one label (or one procedure type) are joined into a single
+    alternation: medspaCy's regex matcher rebuilds the document text for every
+    pattern, so 35 patterns instead of 90 saves about a millisecond a note.
+    """
+    from medspacy.target_matcher import TargetRule
+
+    def joined(patterns: list[str]) -> str:
+        return "|".join(f"(?:{p})" for p in patterns)
+
+    rules: list[Any] = []
+    targets = load_yaml("targets.yaml")
+    elements = load_yaml("elements.yaml")
+    for source in (targets, {k: elements[k] for k in ("INDICATION", "SITE")}):
+        for label, entries in source.items():
+            patterns = [next(iter(entry.values())) for entry in entries]
+            rules.append(TargetRule(label, label, pattern=joined(patterns)))
+    for proc in load_yaml("procedures.yaml")["procedures"]:
+        rules.append(TargetRule(proc["type"], "PROCEDURE", pattern=joined(proc["patterns"])))
+    return rules
+
+
+def context_rules() -> list[Any]:
+    """medspaCy's default ConText rules, less those we drop, plus ours (all from data)."""
+    import medspacy.context
+    from medspacy.context import ConTextRule
+
+    ours = load_json("context_rules.json")
+    drop = set(ours.get("drop_default", []))
+    default_path = Path(medspacy.context.__file__).resolve().parents[2] / "resources" / "en"
+    defaults = json.loads((default_path / "context_rules.json").read_text("utf-8"))
+    rules = [r for r in defaults["context_rules"] if r["literal"] not in drop]
+    return [ConTextRule.from_dict(r) for r in rules + ours["context_rules"]]
+
+
+def _build() -> Any:
+    silence_loggers()
+    import medspacy
+    from medspacy.section_detection import SectionRule
+
+    # Tokenizer and PyRuSH sentencizer from medspaCy; the matcher writes to a span
+    # group (not doc.ents) so that overlapping targets of different labels
+    # ("SI joint" is a site and a procedure) are all kept.
+    nlp = medspacy.load(medspacy_enable=["medspacy_tokenizer"])
+    silence_loggers()
+    nlp.add_pipe("clearclaim_sentences")
+    matcher = nlp.add_pipe(
+        "medspacy_target_matcher", config={"result_type": "group", "prune": False}
+    )
+    matcher.add(target_rules())
+    context = nlp.add_pipe("medspacy_context", config={"input_span_type": "group", "rules": None})
+    context.add(context_rules())
+    sectionizer = nlp.add_pipe(
+        "medspacy_sectionizer", config={"rules": None, "input_span_type": "group"}
+    )
+    sectionizer.add(
+        [SectionRule.from_dict(r) for r in load_json("section_rules.json")["section_rules"]]
+    )
+    return nlp
+
+
+def get_pipeline() -> Any:
+    """The process-wide pipeline (built on first use, about a second)."""
+    global _nlp
+    if _nlp is None:
+        with _lock:
+            if _nlp is None:
+                _nlp = _build()
+    return _nlp

@@ -1,0 +1,618 @@
+"""Read one procedure note: ``analyze_note(text) -> NoteAnalysis``.
+
+The medspaCy pipeline (pipeline.py) finds the targets, ConText marks each one
+negated / hypothetical / historical, and the sectionizer says which section it
+is in. This module turns those spans into the documentation elements, the
+procedures and the fluoroscopy status. Vocabulary lives in data/; what is here
+is the reasoning that combines it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from clearclaim.errors import InputError
+from clearclaim.notes import measures
+from clearclaim.notes.language import detect_language
+from clearclaim.notes.models import (
+    FoundElement,
+    Measurement,
+    Mention,
+    MentionStatus,
+    NoteAnalysis,
+    Procedure,
+    TextSpan,
+)
+from clearclaim.notes.pipeline import get_pipeline, load_yaml
+
+MAX_NOTE_CHARS = 200_000
+
+# Sections whose mentions are about the past or the future, not this session.
+_HISTORY_SECTIONS = frozenset({"history"})
+_PLAN_SECTIONS = frozenset({"plan"})
+# Sections that describe results, not what was done: a procedure named there
+# ("contrast in the epidural space") is not a procedure performed.
+_RESULT_SECTIONS = frozenset({"findings", "impression", "complications", "diagnosis_post"})
+_REPORT_SECTIONS = frozenset({"findings", "impression"})
+
+
+@dataclass(frozen=True)
+class _Target:
+    label: str
+    start: int
+    end: int
+    text: str
+    status: MentionStatus
+    section: str | None
+    sent_start: int
+    sent_end: int
+    meta: str | None  # procedure type for PROCEDURE targets
+
+
+# --------------------------------------------------------------------------- input
+
+
+def _validate(note: str | bytes) -> str:
+    """Decode and sanity-check the note. Messages never quote the note."""
+    if isinstance(note, bytes | bytearray):
+        if b"\x00" in note:
+            raise InputError("note is binary data, not text", hint="give the note as plain text")
+        try:
+            note = bytes(note).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"note is not UTF-8 text (undecodable byte at offset {exc.start})",
+                hint="save the note as UTF-8 plain text",
+            ) from None
+    if not isinstance(note, str):
+        raise InputError(f"note must be text, not {type(note).__name__}")
+    if not note.strip():
+        raise InputError("note is empty", hint="give the text of the procedure note")
+    if len(note) > MAX_NOTE_CHARS:
+        raise InputError(f"note is too long ({len(note)} characters, limit {MAX_NOTE_CHARS})")
+    control = sum(1 for ch in note if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if "\x00" in note or control > max(3, len(note) // 50):
+        raise InputError("note is binary data, not text", hint="give the note as plain text")
+    return note
+
+
+# ------------------------------------------------------------------------ targets
+
+
+def _status(span: Any, section: str | None) -> MentionStatus:
+    ext = span._
+    if ext.is_negated:
+        return "negated"
+    if ext.is_hypothetical or ext.is_uncertain or section in _PLAN_SECTIONS:
+        return "hypothetical"
+    if ext.is_historical or ext.is_family or section in _HISTORY_SECTIONS:
+        return "historical"
+    return "affirmed"
+
+
+def _targets(doc: Any, sections: list[_Section]) -> list[_Target]:
+    out: dict[tuple[str, int, int, str | None], _Target] = {}
+    for span in doc.spans.get("medspacy_spans", []):
+        section = _section_at(sections, span.start_char)
+        sent = span.sent
+        meta = None
+        if span.label_ == "PROCEDURE":
+            rule = span._.target_rule
+            meta = rule.literal if rule is not None else None
+        target = _Target(
+            label=span.label_,
+            start=span.start_char,
+            end=span.end_char,
+            text=span.text,
+            status=_status(span, section),
+            section=section,
+            sent_start=sent.start_char,
+            sent_end=sent.end_char,
+            meta=meta,
+        )
+        out[(target.label, target.start, target.end, meta)] = target
+    return sorted(out.values(), key=lambda t: (t.start, -t.end))
+
+
+def _dedupe_overlaps(targets: Iterable[_Target]) -> list[_Target]:
+    """Keep the longest of overlapping targets that share a label (and type)."""
+    kept: list[_Target] = []
+    for t in sorted(targets, key=lambda t: (-(t.end - t.start), t.start)):
+        if not any(
+            k.label == t.label and k.meta == t.meta and t.start < k.end and k.start < t.end
+            for k in kept
+        ):
+            kept.append(t)
+    return sorted(kept, key=lambda t: t.start)
+
+
+def _span(note: str, start: int, end: int, section: str | None = None) -> TextSpan:
+    return TextSpan(start=start, end=end, text=note[start:end], section=section)
+
+
+def _tspan(note: str, t: _Target) -> TextSpan:
+    return _span(note, t.start, t.end, t.section)
+
+
+# ----------------------------------------------------------------------- sections
+
+
+@dataclass(frozen=True)
+class _Section:
+    category: str
+    title: TextSpan
+    body_start: int
+    body_end: int
+
+
+_CONTINUATION = re.compile(r"[ \t]+\S|[-*•·]|\d+[.)]|[a-z]")
+
+
+def _paragraph_end(note: str, start: int, limit: int) -> int:
+    """Where a section's text ends: at ``limit`` (the next header) or earlier, at
+    the first line that does not continue it (not indented, not a list item, not
+    in lower case). medspaCy extends a section to the next header; in terse notes
+    "Dx: radius fx" is followed by unheaded lines that are not diagnosis."""
+    pos = start
+    # a header alone on its line: the body starts on the next line
+    first_nl = note.find("\n", pos, limit)
+    if first_nl != -1 and not note[pos:first_nl].strip():
+        pos = first_nl + 1
+    while True:
+        nl = note.find("\n", pos, limit)
+        if nl == -1:
+            return limit
+        nxt = nl + 1
+        if nxt >= limit or note[nxt] in "\r\n":
+            return nl
+        if not _CONTINUATION.match(note, nxt):
+            return nl
+        pos = nxt
+
+
+def _sections(doc: Any, note: str) -> list[_Section]:
+    out = []
+    for sec in doc._.sections:
+        if sec.category is None:
+            continue
+        title = doc[sec.title_start : sec.title_end]
+        body = doc[sec.body_start : sec.body_end]
+        body_start = title.end_char
+        limit = body.end_char if len(body) else title.end_char
+        out.append(
+            _Section(
+                category=sec.category,
+                title=_span(note, title.start_char, title.end_char, sec.category),
+                body_start=body_start,
+                body_end=_paragraph_end(note, body_start, max(limit, body_start)),
+            )
+        )
+    return out
+
+
+def _section_at(sections: list[_Section], start: int) -> str | None:
+    for s in sections:
+        if s.title.start <= start < s.body_end:
+            return s.category
+    return None
+
+
+def _section_body(note: str, sec: _Section) -> TextSpan | None:
+    """The section's text, if it says anything."""
+    text = note[sec.body_start : sec.body_end]
+    stripped = text.strip(" \t\r\n:-")
+    if len(re.sub(r"\W", "", stripped)) < 3 or re.fullmatch(
+        r"(?i)(?:none|n/a|na|nil|unremarkable|-+|\.+)", stripped
+    ):
+        return None
+    lead = len(text) - len(text.lstrip(" \t\r\n:-"))
+    start = sec.body_start + lead
+    end = start + len(stripped)
+    return _span(note, start, end, sec.category)
+
+
+# ------------------------------------------------------------------------ helpers
+
+
+@cache
+def _vocab() -> dict[str, Any]:
+    elements = load_yaml("elements.yaml")
+    procs = load_yaml("procedures.yaml")
+    return {
+        "actors": re.compile(elements["presence_actors"], re.IGNORECASE),
+        "level_pair": re.compile(elements["level_pair"], re.IGNORECASE),
+        "level_single": re.compile(elements["level_single"]),
+        "procedures": {p["type"]: p for p in procs["procedures"]},
+        "actions": {
+            p["type"]: [(name, re.compile(rx, re.IGNORECASE)) for name, rx in p["actions"].items()]
+            for p in procs["procedures"]
+            if "actions" in p
+        },
+        "contexts": {"fracture_context": re.compile(procs["fracture_context"], re.IGNORECASE)},
+    }
+
+
+def _laterality_regex(side: str) -> re.Pattern[str]:
+    # "left"/"right" words are case-insensitive; the one-letter forms (L, R) only
+    # in capitals, so that the "l" of "mL" is not read as left.
+    pattern = load_yaml("elements.yaml")["laterality"][side]
+    words = pattern.replace(r"|L\b", "").replace(r"|R\b", "")
+    return re.compile(rf"(?i:{words})|\b{side[0].upper()}\b(?![\s-]*\d)")
+
+
+def _laterality(texts: Iterable[str]) -> str | None:
+    sides: set[str] = set()
+    for text in texts:
+        if re.search(load_yaml("elements.yaml")["laterality"]["bilateral"], text, re.IGNORECASE):
+            return "bilateral"
+        for side in ("left", "right"):
+            if _laterality_regex(side).search(text):
+                sides.add(side)
+    if sides == {"left", "right"}:
+        return "bilateral"
+    return next(iter(sides)) if sides else None
+
+
+_LEVEL_ORDER = {"C": 0, "T": 1, "L": 2, "S": 3}
+
+
+def _levels(texts: Iterable[str]) -> list[str]:
+    vocab = _vocab()
+    pairs: list[str] = []
+    singles: list[str] = []
+    for text in texts:
+        for m in vocab["level_pair"].finditer(text):
+            a, an = m.group("a").upper(), int(m.group("an"))
+            b = (m.group("b") or a).upper()
+            bn = int(m.group("bn"))
+            if b == a and bn != an + 1 and not (a == "L" and bn == 1):
+                continue  # "L3-5" spans two levels; counted by the singles below
+            label = f"{a}{an}-{b}{bn}"
+            if label not in pairs:
+                pairs.append(label)
+        if not pairs:
+            for m in vocab["level_single"].finditer(text):
+                label = f"{m.group('a').upper()}{int(m.group('an'))}"
+                if label not in singles:
+                    singles.append(label)
+    return pairs or singles
+
+
+def _region(levels: list[str], texts: Iterable[str], fixed: str | None) -> str | None:
+    if fixed:
+        return fixed
+    letters = {lv[0] for lv in levels}
+    joined = " ".join(texts).lower()
+    upper = letters & {"C", "T"} or re.search(r"\b(?:cervical|thoracic|c-spine|t-spine)\b", joined)
+    if upper and not letters & {"L", "S"}:
+        return "cervical_thoracic"
+    if letters & {"L", "S"} or re.search(r"\b(?:lumbar|sacral|caudal|lumbosacral)\b", joined):
+        return "lumbar_sacral"
+    return None
+
+
+def _action(proc_type: str, texts: list[str]) -> str | None:
+    actions = _vocab()["actions"].get(proc_type)
+    if not actions:
+        return None
+    hits = {name for name, rx in actions if any(rx.search(t) for t in texts)}
+    if "replacement" in hits or {"removal", "placement"} <= hits:
+        return "replacement"
+    for name in ("removal", "repositioning", "placement"):
+        if name in hits:
+            return name
+    return None
+
+
+# --------------------------------------------------------------------- procedures
+
+
+def _in_header_sentence(t: _Target, sections: list[_Section], category: str) -> bool:
+    """True when the target is in the sentence that a ``category`` header opens
+    ("Dx: distal radius fx" names a diagnosis, not a procedure done)."""
+    return any(
+        s.category == category
+        and s.title.start <= t.start < s.body_end
+        and t.sent_start <= s.title.start
+        for s in sections
+    )
+
+
+def _text_outside(note: str, sections: list[_Section], categories: frozenset[str]) -> str:
+    """The note with the bodies of the given sections blanked out."""
+    chars = list(note)
+    for s in sections:
+        if s.category in categories:
+            chars[s.body_start : s.body_end] = " " * (s.body_end - s.body_start)
+    return "".join(chars)
+
+
+def _procedures(note: str, targets: list[_Target], sections: list[_Section]) -> list[Procedure]:
+    vocab = _vocab()
+    specs = vocab["procedures"]
+    mentions = [
+        t
+        for t in targets
+        if t.label == "PROCEDURE"
+        and t.status == "affirmed"
+        and t.section not in _RESULT_SECTIONS
+        and not _in_header_sentence(t, sections, "indication")
+    ]
+    outside_history = _text_outside(note, sections, _HISTORY_SECTIONS)
+    by_type: dict[str, list[_Target]] = {}
+    for t in mentions:
+        spec = specs.get(t.meta or "")
+        if spec is None:
+            continue
+        ctx = spec.get("needs_context")
+        if ctx:
+            sentence = note[t.sent_start : t.sent_end]
+            rx = vocab["contexts"][ctx]
+            if not rx.search(sentence) and not rx.search(outside_history):
+                continue
+        by_type.setdefault(spec["type"], []).append(t)
+    # a generic mention yields to a specific one in the same sentence
+    for ptype, ts in list(by_type.items()):
+        yields = specs[ptype].get("yields_to") or []
+        kept = [
+            t
+            for t in ts
+            if not any(o.sent_start == t.sent_start for y in yields for o in by_type.get(y, []))
+        ]
+        if kept:
+            by_type[ptype] = kept
+        else:
+            del by_type[ptype]
+
+    procedure_text = [
+        note[s.body_start : s.body_end] for s in sections if s.category == "procedure"
+    ]
+    sites = [t for t in targets if t.label == "SITE" and t.status == "affirmed"]
+    out: list[Procedure] = []
+    for ptype, ts in sorted(by_type.items(), key=lambda kv: kv[1][0].start):
+        spec = specs[ptype]
+        sentences = list(dict.fromkeys(note[t.sent_start : t.sent_end] for t in ts))
+        levels = _levels(sentences) if spec["spinal"] else []
+        if spec["spinal"] and not levels:
+            levels = _levels(procedure_text or [note])
+        laterality = (
+            _laterality(sentences) or _laterality(procedure_text) or _laterality([outside_history])
+        )
+        site = next((s.text for s in sites if any(s.sent_start == t.sent_start for t in ts)), None)
+        first = ts[0]
+        out.append(
+            Procedure(
+                type=ptype,
+                label=spec["label"],
+                spinal=bool(spec["spinal"]),
+                region=_region(levels, sentences, spec.get("region")) if spec["spinal"] else None,
+                anatomic_site=site,
+                laterality=laterality,  # type: ignore[arg-type]
+                levels=levels,
+                levels_count=len(levels),
+                action=_action(ptype, sentences),
+                span=_tspan(note, first),
+            )
+        )
+    return out
+
+
+# ----------------------------------------------------------------------- elements
+
+
+def _presence(targets: list[_Target], note: str) -> tuple[str, list[TextSpan]]:
+    actors = _vocab()["actors"]
+    affirmed: list[TextSpan] = []
+    negated: list[TextSpan] = []
+    for t in targets:
+        if t.label not in ("PRESENCE", "ABSENCE"):
+            continue
+        sentence = note[t.sent_start : t.sent_end]
+        if t.label == "PRESENCE" and not actors.search(sentence):
+            continue  # "present" said of someone else (the patient, the family)
+        span = _span(note, t.sent_start, t.sent_end, t.section)
+        if t.status in ("hypothetical", "historical"):
+            continue
+        if (t.label == "PRESENCE") == (t.status == "affirmed"):
+            affirmed.append(span)
+        else:
+            negated.append(span)
+    # An explicit "not present" outweighs a general "I was present": a claim for
+    # fluoroscopy the physician did not supervise is the costlier mistake.
+    if negated:
+        return "negated", negated
+    if affirmed:
+        return "affirmed", affirmed
+    return "unknown", []
+
+
+def _fluoro_status(mentions: list[Mention], times: list[Measurement]) -> str:
+    statuses = {m.status for m in mentions}
+    if "affirmed" in statuses or any(t.normalized_value > 0 for t in times):
+        return "used"
+    for status, result in (
+        ("negated", "not_used"),
+        ("hypothetical", "hypothetical"),
+        ("historical", "historical"),
+    ):
+        if status in statuses:
+            return result
+    return "not_mentioned"
+
+
+def _element(name: str, spans: list[TextSpan], **kw: Any) -> FoundElement:
+    return FoundElement(element=name, spans=spans, **kw)  # type: ignore[arg-type]
+
+
+def _elements(
+    note: str,
+    targets: list[_Target],
+    sections: list[_Section],
+    times: list[Measurement],
+    doses: list[Measurement],
+    presence: tuple[str, list[TextSpan]],
+) -> tuple[dict[str, FoundElement], bool, bool]:
+    found: dict[str, FoundElement] = {}
+
+    def affirmed(label: str, *, allow: tuple[str, ...] = ("affirmed",)) -> list[_Target]:
+        return [t for t in targets if t.label == label and t.status in allow]
+
+    # fluoro_time: a non-zero time with a unit
+    times = [t for t in times if t.normalized_value > 0]
+    if times:
+        first = times[0]
+        found["fluoro_time"] = _element(
+            "fluoro_time",
+            [t.span for t in times],
+            value=first.value,
+            unit=first.unit,
+            normalized_value=first.normalized_value,
+            normalized_unit="s",
+        )
+
+    # radiation_dose: DAP / air kerma values, or a cited dose report
+    refs = affirmed("DOSE_REFERENCE")
+    if doses or refs:
+        kinds = sorted({d.kind for d in doses} | ({"reference"} if refs else set()))
+        first_dose = doses[0] if doses else None
+        found["radiation_dose"] = _element(
+            "radiation_dose",
+            [d.span for d in doses] + [_tspan(note, r) for r in refs],
+            kinds=kinds,
+            value=first_dose.value if first_dose else None,
+            unit=first_dose.unit if first_dose else None,
+            normalized_value=first_dose.normalized_value if first_dose else None,
+            normalized_unit=first_dose.normalized_unit if first_dose else None,
+        )
+
+    # indication: an indication section that says something, or a reason/diagnosis
+    ind_spans = [
+        body
+        for s in sections
+        if s.category == "indication" and (body := _section_body(note, s)) is not None
+    ]
+    ind_spans += [
+        _tspan(note, t)
+        for t in affirmed("INDICATION", allow=("affirmed", "historical", "hypothetical"))
+        if t.section not in _RESULT_SECTIONS and t.section not in _PLAN_SECTIONS
+    ]
+    if ind_spans:
+        found["indication"] = _element("indication", _unique(ind_spans))
+
+    # anatomic_site: a site named for this session
+    site_spans = [
+        _tspan(note, t)
+        for t in affirmed("SITE")
+        if t.section not in _HISTORY_SECTIONS and t.section not in _PLAN_SECTIONS
+    ]
+    if site_spans:
+        found["anatomic_site"] = _element("anatomic_site", _unique(site_spans))
+
+    # interpretation_report: findings/impression, or the tip position documented
+    report_spans = [
+        body
+        for s in sections
+        if s.category in _REPORT_SECTIONS and (body := _section_body(note, s)) is not None
+    ] + [_tspan(note, t) for t in affirmed("REPORT")]
+    tip_spans = [_tspan(note, t) for t in affirmed("TIP_POSITION")]
+    kinds = (["written_report"] if report_spans else []) + (["tip_position"] if tip_spans else [])
+    if kinds:
+        found["interpretation_report"] = _element(
+            "interpretation_report", _unique(report_spans + tip_spans), kinds=kinds
+        )
+
+    status, spans = presence
+    if status == "affirmed":
+        found["physician_presence"] = _element("physician_presence", spans)
+    return found, bool(report_spans), bool(tip_spans)
+
+
+def _unique(spans: list[TextSpan]) -> list[TextSpan]:
+    seen: dict[tuple[int, int], TextSpan] = {}
+    for s in spans:
+        seen.setdefault((s.start, s.end), s)
+    return sorted(seen.values(), key=lambda s: s.start)
+
+
+# --------------------------------------------------------------------------- API
+
+
+def analyze_note(note: str | bytes) -> NoteAnalysis:
+    """Read a procedure note. Raises InputError for an empty or binary note.
+
+    A note that is not in English, or that describes no procedure and no
+    fluoroscopy, comes back with ``determinable=False`` and nothing guessed.
+    """
+    text = _validate(note)
+    language = detect_language(text)
+    if language != "en":
+        return NoteAnalysis(
+            language=language,
+            determinable=False,
+            undetermined=["language", "procedure", "fluoroscopy_use", "documentation"],
+            fluoroscopy="undetermined",
+            physician_presence="unknown",
+        )
+
+    doc = get_pipeline()(text)
+    sections = _sections(doc, text)
+    targets = _dedupe_overlaps(_targets(doc, sections))
+    times = measures.find_fluoro_times(text)
+    doses = measures.find_doses(text)
+
+    mentions = [
+        Mention(label=t.label, status=t.status, span=_tspan(text, t))
+        for t in targets
+        if t.label == "FLUORO"
+    ]
+    fluoroscopy = _fluoro_status(mentions, times)
+    modalities = sorted(
+        {
+            {"FLUORO": "fluoroscopy", "ULTRASOUND": "ultrasound", "CT": "ct"}[t.label]
+            for t in targets
+            if t.label in ("FLUORO", "ULTRASOUND", "CT") and t.status == "affirmed"
+        }
+        | ({"fluoroscopy"} if fluoroscopy == "used" else set())
+    )
+    presence = _presence(targets, text)
+    elements, has_report, has_tip = _elements(text, targets, sections, times, doses, presence)
+    procedures = _procedures(text, targets, sections)
+
+    undetermined: list[str] = []
+    if not procedures:
+        undetermined.append("procedure")
+    if fluoroscopy == "not_mentioned":
+        undetermined.append("fluoroscopy_use")
+    if presence[0] == "unknown":
+        undetermined.append("physician_presence")
+    determinable = bool(procedures) or fluoroscopy != "not_mentioned"
+    if not determinable:
+        undetermined.append("documentation")
+
+    return NoteAnalysis(
+        language=language,
+        determinable=determinable,
+        undetermined=undetermined,
+        sections=[s.title for s in sections],
+        fluoroscopy=fluoroscopy,  # type: ignore[arg-type]
+        fluoro_mentions=mentions,
+        imaging_modalities=modalities,
+        measurements=sorted(times + doses, key=lambda m: m.span.start),
+        elements=elements if determinable else {},
+        procedures=procedures,
+        physician_presence=presence[0],  # type: ignore[arg-type]
+        has_written_report=has_report,
+        has_tip_position=has_tip,
+    )
+
+
+def warm_up() -> None:
+    """Build the pipeline and compile the patterns now (about a second), not on the first note."""
+    get_pipeline()
+    _vocab()
+    measures.find_fluoro_times("FT 1 min")
+    measures.find_doses("DAP 1 Gy cm2")

@@ -1,0 +1,357 @@
+"""Load and validate the policy rules (YAML data in ``clearclaim/rules/data``).
+
+A rule file holds ``rules:``, a list of rules; ``code_lists.yaml`` holds named
+code lists the rules refer to as ``@name``. Validation is strict (unknown keys
+are errors) so that a typo in a rule file fails the test suite, not a claim.
+
+Condition vocabulary (``when``), all parts must hold:
+
+- ``codes_any``: the claim has at least one of these codes (the subject codes)
+- ``with_any`` / ``without_any``: the claim also has one / none of these codes
+- ``pos_in`` / ``pos_not_in``: place of service (codes or ``@facility_pos``)
+- ``equipment``: who owns the fluoroscopy unit, ``facility`` or ``physician``
+- ``setting``: ``professional`` (CMS-1500) or ``facility`` (UB-04) claim
+- ``modifiers_any`` / ``modifiers_none``: modifiers on the subject code
+- ``units_over``: units of the subject code above this number
+- ``date_from`` / ``date_to``: date-of-service bounds inside the rule's ``effective``
+- ``note``: facts from the note reader (``fluoroscopy``, ``physician_presence``,
+  ``procedure_spinal``, ``element_missing``, ``written_report``,
+  ``distinct_site_documented``, ``modality_without_fluoroscopy``)
+- ``any_of``: a list of conditions of which one must hold
+
+Outcomes: ``suppress``, ``replace`` (``code_map``), ``add_modifier``,
+``remove_modifier``, ``set_units``, ``flag``, ``allow``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from clearclaim.errors import DataError
+
+RULE_ID = re.compile(r"^(?:FLU|MOD|DOC|PTP|MUE|AOC|PCT|STA)\d{2}$")
+RULE_NAME = re.compile(r"^[a-z]+(?:\.[a-z0-9_]+)+$")
+HCPCS = re.compile(r"^(?:\d{4}[0-9A-Z]|[A-V]\d{4})$")
+POS = re.compile(r"^\d{2}$")
+MODIFIER = re.compile(r"^[0-9A-Z]{2}$")
+ELEMENTS = (
+    "fluoro_time",
+    "indication",
+    "radiation_dose",
+    "anatomic_site",
+    "interpretation_report",
+    "physician_presence",
+)
+RULE_FILES = ("fluoro.yaml", "modifiers.yaml", "documentation.yaml")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Citation(_Strict):
+    source: str = Field(min_length=5)
+    section: str | None = None
+    url: str | None = None
+    checked: date | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(("https://", "http://")):
+            raise ValueError("url must start with http(s)://")
+        return v
+
+
+class Effective(_Strict):
+    from_: date = Field(alias="from")
+    to: date | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Effective:
+        if self.to is not None and self.to < self.from_:
+            raise ValueError(f"effective.to {self.to} is before effective.from {self.from_}")
+        return self
+
+    def covers(self, day: date) -> bool:
+        return self.from_ <= day and (self.to is None or day <= self.to)
+
+
+class ListedCode(_Strict):
+    code: str
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+    note: str | None = None
+    replaced_by: str | None = None
+
+    def valid_on(self, day: date) -> bool:
+        return (self.from_ is None or self.from_ <= day) and (self.to is None or day <= self.to)
+
+
+class CodeList(_Strict):
+    title: str
+    kind: Literal["hcpcs", "pos"] = "hcpcs"
+    citations: list[Citation] = Field(min_length=1)
+    codes: list[ListedCode] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _codes(self) -> CodeList:
+        pattern = POS if self.kind == "pos" else HCPCS
+        seen: set[str] = set()
+        for c in self.codes:
+            if not pattern.match(c.code):
+                raise ValueError(f"{c.code!r} is not a valid {self.kind} code")
+            if c.code in seen:
+                raise ValueError(f"code {c.code} listed twice")
+            seen.add(c.code)
+        return self
+
+
+NoteFact = Literal[
+    "fluoroscopy",
+    "physician_presence",
+    "procedure_spinal",
+    "element_missing",
+    "written_report",
+    "distinct_site_documented",
+    "modality_without_fluoroscopy",
+]
+
+
+class Condition(_Strict):
+    codes_any: list[str] = Field(default_factory=list)
+    with_any: list[str] = Field(default_factory=list)
+    without_any: list[str] = Field(default_factory=list)
+    pos_in: list[str] = Field(default_factory=list)
+    pos_not_in: list[str] = Field(default_factory=list)
+    equipment: Literal["facility", "physician"] | None = None
+    setting: Literal["professional", "facility"] | None = None
+    modifiers_any: list[str] = Field(default_factory=list)
+    modifiers_none: list[str] = Field(default_factory=list)
+    units_over: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    note: dict[NoteFact, Any] = Field(default_factory=dict)
+    any_of: list[Condition] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Condition:
+        if not self.codes_any and not self.any_of:
+            raise ValueError("a condition needs codes_any (or any_of)")
+        for m in self.modifiers_any + self.modifiers_none:
+            if not MODIFIER.match(m):
+                raise ValueError(f"{m!r} is not a modifier")
+        return self
+
+    def code_refs(self) -> Iterable[str]:
+        yield from self.codes_any + self.with_any + self.without_any
+        for sub in self.any_of:
+            yield from sub.code_refs()
+
+    def pos_refs(self) -> Iterable[str]:
+        yield from self.pos_in + self.pos_not_in
+        for sub in self.any_of:
+            yield from sub.pos_refs()
+
+
+class Outcome(_Strict):
+    action: Literal[
+        "suppress", "replace", "add_modifier", "remove_modifier", "set_units", "flag", "allow"
+    ]
+    code: str | None = None
+    code_map: dict[str, str] = Field(default_factory=dict)
+    modifier: str | None = None
+    units: int | None = None
+
+    @model_validator(mode="after")
+    def _fields(self) -> Outcome:
+        needs = {
+            "replace": ("code_map",),
+            "add_modifier": ("code", "modifier"),
+            "remove_modifier": ("code", "modifier"),
+            "set_units": ("code", "units"),
+            "suppress": ("code",),
+        }.get(self.action, ())
+        for name in needs:
+            if not getattr(self, name):
+                raise ValueError(f"outcome {self.action} needs {name}")
+        return self
+
+
+class Requirement(_Strict):
+    codes: list[str] = Field(min_length=1)
+    gap_kind: Literal["payment", "quality"]
+    sense: Literal["written_report", "tip_position"] | None = None
+    why: str | None = None
+
+
+class Rule(_Strict):
+    id: str
+    name: str
+    severity: Literal["deny", "warn", "info"]
+    title: str
+    applies_to: list[str] = Field(min_length=1)
+    when: Condition
+    outcome: Outcome
+    message: str = Field(min_length=20)
+    action: str = Field(min_length=5)
+    citations: list[Citation] = Field(min_length=1)
+    effective: Effective
+    uncertainty: str | None = None
+    element: str | None = None
+    requirements: list[Requirement] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not RULE_ID.match(v):
+            raise ValueError(f"rule id {v!r} is not like FLU01 / MOD01 / DOC01")
+        return v
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not RULE_NAME.match(v):
+            raise ValueError(f"rule name {v!r} is not dotted lower case (fluoro.included_guidance)")
+        return v
+
+    @model_validator(mode="after")
+    def _doc_rules(self) -> Rule:
+        if self.id.startswith("DOC"):
+            if self.element not in ELEMENTS:
+                raise ValueError(f"DOC rule needs element, one of {', '.join(ELEMENTS)}")
+            if not self.requirements:
+                raise ValueError("DOC rule needs requirements (codes and gap_kind)")
+        elif self.element or self.requirements:
+            raise ValueError("only DOC rules have element / requirements")
+        return self
+
+    @property
+    def group(self) -> str:
+        return self.name.split(".", 1)[0]
+
+
+class RuleSet(BaseModel):
+    """Every rule and code list, validated together (IDs unique, @refs resolved)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rules: list[Rule]
+    code_lists: dict[str, CodeList]
+    files: dict[str, str] = Field(default_factory=dict)  # rule id -> file name
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> RuleSet:
+        seen_ids: dict[str, str] = {}
+        seen_names: set[str] = set()
+        for rule in self.rules:
+            if rule.id in seen_ids:
+                raise ValueError(f"rule id {rule.id} defined twice")
+            if rule.name in seen_names:
+                raise ValueError(f"rule name {rule.name} defined twice")
+            seen_ids[rule.id] = rule.name
+            seen_names.add(rule.name)
+            refs = list(rule.when.code_refs()) + rule.applies_to
+            refs += [r for r in (rule.outcome.code,) if r]
+            refs += list(rule.outcome.code_map) + list(rule.outcome.code_map.values())
+            refs += [c for req in rule.requirements for c in req.codes]
+            for ref in refs:
+                self._check_ref(rule.id, ref, "hcpcs")
+            for ref in rule.when.pos_refs():
+                self._check_ref(rule.id, ref, "pos")
+        return self
+
+    def _check_ref(self, rule_id: str, ref: str, kind: str) -> None:
+        if ref.startswith("@"):
+            lst = self.code_lists.get(ref[1:])
+            if lst is None:
+                raise ValueError(f"{rule_id}: unknown code list {ref}")
+            if lst.kind != kind:
+                raise ValueError(f"{rule_id}: {ref} is a {lst.kind} list, used as {kind}")
+            return
+        pattern = POS if kind == "pos" else HCPCS
+        if not pattern.match(ref):
+            raise ValueError(f"{rule_id}: {ref!r} is not a valid {kind} code")
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    def expand(self, refs: Iterable[str], on: date | None = None) -> set[str]:
+        """Codes named by refs (``@list`` expanded), valid on the date if one is given."""
+        out: set[str] = set()
+        for ref in refs:
+            if ref.startswith("@"):
+                for c in self.code_lists[ref[1:]].codes:
+                    if on is None or c.valid_on(on):
+                        out.add(c.code)
+            else:
+                out.add(ref)
+        return out
+
+    def in_force(self, on: date) -> list[Rule]:
+        return [r for r in self.rules if r.effective.covers(on)]
+
+
+def _read_yaml(path: Path | Any, label: str) -> Any:
+    try:
+        return yaml.safe_load(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise DataError("rule file missing", path=label) from None
+    except yaml.YAMLError as exc:
+        raise DataError(f"not valid YAML: {exc}", path=label) from None
+
+
+def _error_text(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err["loc"])
+        parts.append(f"{where}: {err['msg']}" if where else err["msg"])
+    return "; ".join(parts)
+
+
+def load_rules(directory: Path | None = None) -> RuleSet:
+    """Read and validate every rule file (the shipped ones unless a directory is given)."""
+    base: Any = directory if directory is not None else resources.files("clearclaim.rules") / "data"
+    lists_raw = _read_yaml(base / "code_lists.yaml", "code_lists.yaml") or {}
+    try:
+        code_lists = {
+            name: CodeList.model_validate(body)
+            for name, body in (lists_raw.get("lists") or {}).items()
+        }
+    except ValidationError as exc:
+        raise DataError(_error_text(exc), path="code_lists.yaml") from None
+    rules: list[Rule] = []
+    files: dict[str, str] = {}
+    for fname in RULE_FILES:
+        raw = _read_yaml(base / fname, fname) or {}
+        for i, body in enumerate(raw.get("rules") or []):
+            try:
+                rule = Rule.model_validate(body)
+            except ValidationError as exc:
+                rid = body.get("id", f"#{i + 1}") if isinstance(body, dict) else f"#{i + 1}"
+                raise DataError(f"rule {rid}: {_error_text(exc)}", path=fname) from None
+            rules.append(rule)
+            files.setdefault(rule.id, fname)
+    try:
+        return RuleSet(rules=rules, code_lists=code_lists, files=files)
+    except ValidationError as exc:
+        raise DataError(_error_text(exc), path="rules") from None
+
+
+@cache
+def default_rules() -> RuleSet:
+    """The shipped rule set, loaded once."""
+    return load_rules()
