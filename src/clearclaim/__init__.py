@@ -1,7 +1,13 @@
 """clearclaim: coding and claim checking for US procedure billing.
 
 The public Python API. Shells (CLI, REST, web) call only what is exported here.
+Names are imported on first use, so ``import clearclaim`` stays cheap.
 """
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
 
 from clearclaim.errors import (
     ClearclaimError,
@@ -11,18 +17,51 @@ from clearclaim.errors import (
     StoreError,
 )
 
-from clearclaim.library import Library, ask, passages_for
-
 __version__ = "0.1.0"
 
+_LAZY: dict[str, str] = {
+    "ClaimContext": "clearclaim.check",
+    "Library": "clearclaim.library",
+    "Report": "clearclaim.check",
+    "Store": "clearclaim.store",
+    "ask": "clearclaim.library",
+    "check": "clearclaim.check",
+    "code_page": "clearclaim.reference.page",
+    "import_paths": "clearclaim.importers",
+    "passages_for": "clearclaim.library",
+    "price": "clearclaim.pricing",
+    "search": "clearclaim.reference.search",
+}
+
 __all__ = [
+    "ClaimContext",
     "ClearclaimError",
     "DataError",
     "InputError",
     "Library",
     "ReleaseError",
+    "Report",
+    "Store",
     "StoreError",
     "__version__",
     "ask",
+    "check",
+    "code_page",
+    "import_paths",
     "passages_for",
+    "price",
+    "search",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'clearclaim' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

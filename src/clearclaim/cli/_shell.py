@@ -6,18 +6,28 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
-from rich.console import Console
 
 from clearclaim.errors import ClearclaimError
-from clearclaim.store import Store
+
+if TYPE_CHECKING:
+
+    from clearclaim.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-console = Console()
-err_console = Console(stderr=True)
+
+def __getattr__(name: str) -> Any:
+    # rich costs a cold start ~20 ms that JSON output does not need
+    if name in ("console", "err_console"):
+        from rich.console import Console
+
+        globals()["console"] = Console()
+        globals()["err_console"] = Console(stderr=True)
+        return globals()[name]
+    raise AttributeError(name)
 
 
 def handle_errors(func: F) -> F:
@@ -36,6 +46,8 @@ def handle_errors(func: F) -> F:
 
 def open_store() -> Store:
     """The user's store; built from the shipped CMS files on first use."""
+    from clearclaim.store import Store
+
     return Store.open(progress=sys.stderr.isatty())
 
 

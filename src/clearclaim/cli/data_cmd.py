@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -12,10 +12,10 @@ from rich.table import Table
 from clearclaim.cli._shell import console, err_console, handle_errors, print_json
 from clearclaim.config import default_store_location, shipped_data_dir
 from clearclaim.errors import InputError
-from clearclaim.importers import ImportReport, import_paths
-from clearclaim.importers.fetch import fetch_release
-from clearclaim.importers.layouts import LAYOUTS
 from clearclaim.store import Store
+
+if TYPE_CHECKING:
+    from clearclaim.importers import ImportReport
 
 data_app = typer.Typer(help="Import, inspect and fetch CMS release files.", no_args_is_help=True)
 
@@ -111,6 +111,8 @@ def import_command(
         if shipped is None:
             raise InputError("no folder given and no shipped CMS files found")
         targets = [shipped]
+    from clearclaim.importers import import_paths
+
     store = Store.open(build_if_empty=False)
     try:
         report = import_paths(
@@ -174,6 +176,8 @@ def fetch_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Download an official CMS release zip and import it."""
+    from clearclaim.importers.fetch import fetch_release
+
     store = Store.open(build_if_empty=False)
     try:
         report = fetch_release(
@@ -189,6 +193,8 @@ def fetch_command(
 @data_app.command("layouts")
 def layouts_command() -> None:
     """The CMS file layouts clearclaim recognises, with the columns each needs."""
+    from clearclaim.importers.layouts import LAYOUTS
+
     table = Table("layout", "store table", "required columns")
     for layout in LAYOUTS:
         table.add_row(layout.name, layout.table, ", ".join(layout.required))

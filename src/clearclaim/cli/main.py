@@ -2,36 +2,73 @@
 
 Errors from the core become one line on stderr naming what and where, with
 exit code 2 for bad input and 1 for data or store problems; no traceback.
+
+A cold start is what a user waits for, so ``main()`` imports only the module of
+the command being run; ``app`` (for tests and ``--help``) has every command.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
+from typing import Any
 
 import typer
 
-from clearclaim.cli.data_cmd import data_app
-from clearclaim.cli.library_cmd import ask_command, library_app
 from clearclaim.errors import ClearclaimError
 
-app = typer.Typer(
-    name="clearclaim",
-    help="Coding and claim checking for US procedure billing, from CMS release files.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-app.add_typer(data_app, name="data")
-app.add_typer(library_app, name="library")
-app.command("ask")(ask_command)
+#: command name -> (module, attribute, kind): "command" functions or "group" Typer apps
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "check": ("clearclaim.cli.check_cmd", "check_command", "command"),
+    "price": ("clearclaim.cli.price_cmd", "price_command", "command"),
+    "edits": ("clearclaim.cli.edits_cmd", "edits_command", "command"),
+    "scrub": ("clearclaim.cli.edits_cmd", "scrub_command", "command"),
+    "code": ("clearclaim.cli.code_cmd", "code_command", "command"),
+    "search": ("clearclaim.cli.code_cmd", "search_command", "command"),
+    "ask": ("clearclaim.cli.library_cmd", "ask_command", "command"),
+    "library": ("clearclaim.cli.library_cmd", "library_app", "group"),
+    "data": ("clearclaim.cli.data_cmd", "data_app", "group"),
+}
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The Typer app with every command, or just ``only`` when it names one."""
+    application = typer.Typer(
+        name="clearclaim",
+        help="Coding and claim checking for US procedure billing, from CMS release files.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    names = [only] if only in COMMANDS else list(COMMANDS)
+    for name in names:
+        module_name, attribute, kind = COMMANDS[name]
+        target = getattr(importlib.import_module(module_name), attribute)
+        if kind == "group":
+            application.add_typer(target, name=name)
+        else:
+            application.command(name)(target)
+    if len(names) == 1:
+        # click runs a lone command without its name: a hidden no-op keeps it a group
+        application.command("_", hidden=True)(lambda: None)
+    return application
 
 
 def main() -> None:
+    only = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else None
     try:
-        app()
+        build_app(only)()
     except ClearclaimError as exc:
         typer.echo(f"clearclaim: {exc}", err=True)
         sys.exit(exc.exit_code)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        application = build_app()
+        globals()["app"] = application
+        return application
+    raise AttributeError(name)
 
 
 if __name__ == "__main__":

@@ -64,9 +64,10 @@ def download(url: str, destination: Path, *, timeout: float = 60.0, progress: bo
         with httpx.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
             if response.status_code != 200:
                 raise DataError(
-                    f"download failed: HTTP {response.status_code}", path=url,
+                    f"download failed: HTTP {response.status_code}",
+                    path=url,
                     hint="check the address, or download the zip and run 'clearclaim data import'",
-                )  # fmt: skip
+                )
             total = int(response.headers.get("content-length") or 0) or None
             with destination.open("wb") as handle:
                 if progress:

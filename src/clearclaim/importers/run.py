@@ -176,9 +176,16 @@ def import_one(
         if parsed is None:
             result.status, result.family = "document", "document"
             store.record_file(
-                sha256=result.sha256, path=source.display, name=source.name, size_bytes=len(data),
-                family="document", rows_read=0, rows_imported=0, rows_rejected=0, notes_skipped=0,
-            )  # fmt: skip
+                sha256=result.sha256,
+                path=source.display,
+                name=source.name,
+                size_bytes=len(data),
+                family="document",
+                rows_read=0,
+                rows_imported=0,
+                rows_rejected=0,
+                notes_skipped=0,
+            )
             return result
         checked = check_rows(parsed)
         frame = clean_values(parsed.layout, checked.frame)
@@ -206,10 +213,17 @@ def import_one(
         rows = _with_progress(selected.iter_rows(), hook, source.display, done, total)
         try:
             count = store.write_release(
-                family=plan.family, label=plan.label, effective_start=plan.start,
-                effective_end=plan.end, table=plan.table, columns=columns, rows=rows,
-                source_sha256=result.sha256, source_name=source.name, part=plan.part,
-            )  # fmt: skip
+                family=plan.family,
+                label=plan.label,
+                effective_start=plan.start,
+                effective_end=plan.end,
+                table=plan.table,
+                columns=columns,
+                rows=rows,
+                source_sha256=result.sha256,
+                source_name=source.name,
+                part=plan.part,
+            )
         except ClearclaimError as exc:
             result.status, result.message = "failed", exc.message
             return result
@@ -217,11 +231,17 @@ def import_one(
         result.rows_imported += count
         result.releases.append(ReleaseResult(plan.family, plan.label, plan.start, plan.end, count))
     store.record_file(
-        sha256=result.sha256, path=source.display, name=source.name, size_bytes=len(data),
-        family=result.family, rows_read=result.rows_read, rows_imported=result.rows_imported,
-        rows_rejected=result.rows_rejected, notes_skipped=result.notes_skipped,
+        sha256=result.sha256,
+        path=source.display,
+        name=source.name,
+        size_bytes=len(data),
+        family=result.family,
+        rows_read=result.rows_read,
+        rows_imported=result.rows_imported,
+        rows_rejected=result.rows_rejected,
+        notes_skipped=result.notes_skipped,
         errors=[e.as_tuple() for e in result.errors],
-    )  # fmt: skip
+    )
     return result
 
 

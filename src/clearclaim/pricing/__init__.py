@@ -11,8 +11,9 @@
 The arithmetic, its rounding and its sources are in docs/pricing.md.
 """
 
+from typing import Any
+
 from clearclaim.pricing.claim import price_claim
-from clearclaim.pricing.export import ExportInfo, export_fee_schedule, fee_schedule
 from clearclaim.pricing.models import (
     ClaimLineInput,
     ClaimLinePrice,
@@ -52,3 +53,15 @@ __all__ = [
     "price_claim",
     "pricer_for",
 ]
+
+
+# the export needs Polars, which costs a cold start ~0.1 s: imported on first use
+_EXPORT = ("ExportInfo", "export_fee_schedule", "fee_schedule")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORT:
+        from clearclaim.pricing import export
+
+        return getattr(export, name)
+    raise AttributeError(f"module 'clearclaim.pricing' has no attribute {name!r}")

@@ -78,3 +78,49 @@ def file_size(location: str) -> int:
 
 def checkpoint(conn: Connection) -> None:
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+# -- full-text search (SQLite FTS5; PostgreSQL would use tsvector here) ------
+
+
+def create_text_index(conn: Connection, name: str, columns: Sequence[str]) -> None:
+    """A full-text index with Porter stemming, replacing any old one of that name."""
+    conn.execute(f"DROP TABLE IF EXISTS {name}")
+    conn.execute(
+        f"CREATE VIRTUAL TABLE {name} USING fts5({', '.join(columns)},"
+        " tokenize = 'porter unicode61 remove_diacritics 2')"
+    )
+    conn.execute(f"DROP TABLE IF EXISTS {name}_vocab")
+    conn.execute(f"CREATE VIRTUAL TABLE {name}_vocab USING fts5vocab({name}, 'row')")
+
+
+def text_index_vocabulary(conn: Connection, name: str) -> list[str]:
+    return [r[0] for r in conn.execute(f"SELECT term FROM {name}_vocab").fetchall()]
+
+
+def search_text_index(
+    conn: Connection,
+    name: str,
+    terms: Sequence[Sequence[str]],
+    weights: Sequence[float],
+    limit: int,
+) -> list[tuple[Any, ...]]:
+    """Rows matching any group of terms (a group lists alternatives), best first.
+
+    A term ending in ``*`` is a prefix. Returns (rowid, score); higher is better.
+    """
+    groups = []
+    for alternatives in terms:
+        quoted = [
+            f'"{t[:-1]}"*' if t.endswith("*") else f'"{t}"' for t in alternatives if t.strip('*"')
+        ]
+        if quoted:
+            groups.append("(" + " OR ".join(quoted) + ")")
+    if not groups:
+        return []
+    weight_args = ", ".join(str(float(w)) for w in weights)
+    return conn.execute(
+        f"SELECT rowid, -bm25({name}, {weight_args}) AS score FROM {name}"
+        f" WHERE {name} MATCH ? ORDER BY score DESC LIMIT ?",
+        (" OR ".join(groups), limit),
+    ).fetchall()

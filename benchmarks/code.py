@@ -1,0 +1,72 @@
+"""Code reference speed: cold `clearclaim code 76000` (a new process, store built)
+and warm search latency (p50/p99 in-process).
+
+Usage: python benchmarks/code.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+from clearclaim.reference.search import ensure_index, search
+from clearclaim.store import Store
+
+QUERIES = [
+    "fluoroscopic guidance spine injection",
+    "spinal injection guidance",
+    "flouroscopy",
+    "central venous access fluoro",
+    "hip arthrography injection",
+    "c-arm guidance",
+    "epidurl steroid injecton lumbar",
+    "knee joint injection",
+    "7700*",
+    "77003",
+    "facet joint injection lumbar",
+    "port placement",
+    "needle localization",
+    "shoulder arthrogram",
+    "transforaminal epidural",
+    "bone biopsy",
+]
+
+
+def main() -> None:
+    store = Store.open()
+    ensure_index(store)
+    command = shutil.which("clearclaim") or os.path.join(
+        os.path.dirname(sys.executable), "clearclaim"
+    )
+    colds = []
+    for _ in range(7):
+        started = time.perf_counter()
+        subprocess.run([command, "code", "76000"], check=True, capture_output=True)
+        colds.append((time.perf_counter() - started) * 1000)
+    print(
+        f"cold `clearclaim code 76000` (piped): median {statistics.median(colds):.0f} ms, "
+        f"min {min(colds):.0f} ms over {len(colds)}"
+    )
+    for query in QUERIES:  # warm the caches once
+        search(store, query)
+    timings = []
+    for _ in range(30):
+        for query in QUERIES:
+            started = time.perf_counter()
+            search(store, query)
+            timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    print(
+        f"search warm p50: {statistics.median(timings):.2f} ms, "
+        f"p99: {timings[int(0.99 * (len(timings) - 1))]:.2f} ms over {len(timings)} queries"
+    )
+    first = search(store, "fluoroscopic guidance spine injection", limit=1)
+    print(f"'fluoroscopic guidance spine injection' -> {first[0].code if first else None}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,10 @@
+"""The main job: a procedure note and intended codes in, a report out.
+
+``check(store, context)`` is pure (nothing written, nothing logged); the CLI,
+REST and FHIR shells call it and render its :class:`Report`.
+"""
+
+from clearclaim.check.models import ClaimContext, IntendedLine, Report, parse_codes
+from clearclaim.check.run import check
+
+__all__ = ["ClaimContext", "IntendedLine", "Report", "check", "parse_codes"]

@@ -1,0 +1,113 @@
+"""The values a check takes and gives: ClaimContext in, Report out."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from clearclaim.errors import FieldError
+
+CODE_ITEM_RE = re.compile(r"^([0-9A-Z]{4}[0-9A-Z])((?:-[0-9A-Z]{2})*)(?:[xX*](\d{1,3}))?$")
+
+
+class IntendedLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    modifiers: tuple[str, ...] = ()
+    units: int = 1
+
+
+def parse_codes(text: str | list[str] | None, *, field: str = "--codes") -> list[IntendedLine]:
+    """``62323,77003-26,77002x2`` -> lines (CODE, -MOD for each modifier, xN for units)."""
+    if text is None:
+        return []
+    items = text if isinstance(text, list) else re.split(r"[,\s]+", text)
+    lines = []
+    for raw in items:
+        item = raw.strip().upper()
+        if not item:
+            continue
+        match = CODE_ITEM_RE.match(item)
+        if not match:
+            raise FieldError(
+                f"{raw!r} is not a code (five letters or digits, then -MOD for each modifier"
+                " and xN for units, e.g. 77003-26 or 77002x2)",
+                field=field,
+            )
+        modifiers = tuple(m for m in match.group(2).split("-") if m)
+        units = int(match.group(3)) if match.group(3) else 1
+        if units < 1:
+            raise FieldError(f"{raw!r}: units must be at least 1", field=field)
+        lines.append(IntendedLine(code=match.group(1), modifiers=modifiers, units=units))
+    return lines
+
+
+class ClaimContext(BaseModel):
+    """What happened: the note and what the user intends to bill, where and when.
+
+    ``note`` is patient data: it is never logged, never in an error message, and
+    never in the audit trail.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    note: str = Field(repr=False)
+    codes: list[IntendedLine] = Field(default_factory=list)
+    pos: str | None = None
+    equipment: Literal["facility", "physician"] | None = None
+    date_of_service: date | None = None
+    setting: Literal["professional", "facility"] = "professional"
+    language: str = "en"
+    zip_code: str | None = None
+    locality: str | None = None
+
+    @field_validator("pos")
+    @classmethod
+    def _pos(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        text = str(value).strip()
+        if not text.isdigit() or len(text) > 2:
+            raise ValueError(f"{value!r} is not a place-of-service code (two digits)")
+        return text.zfill(2)
+
+
+class LineOut(BaseModel):
+    code: str
+    units: int
+    modifiers: list[str]
+    rationale: str
+    origin: str
+    sources: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class SuppressedOut(BaseModel):
+    code: str
+    reason: str
+    rule: str
+    action: str = ""
+    replaced_by: str | None = None
+    sources: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Report(BaseModel):
+    """The answer: what to bill, what not and why, the gaps, the money and the risks."""
+
+    context: dict[str, Any]
+    lines: list[LineOut]
+    suppressed: list[SuppressedOut]
+    documentation: dict[str, Any]
+    findings: list[dict[str, Any]]
+    payment: dict[str, Any]
+    denial_risks: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
+    note: dict[str, Any]
+    undetermined: list[str] = Field(default_factory=list)
+    library: list[dict[str, Any]] = Field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")

@@ -1,0 +1,465 @@
+"""The check: a ClaimContext in, a Report out.
+
+1. read the note (documentation elements, procedures, fluoroscopy use);
+2. build the claim from the intended codes (or propose the imaging code the
+   note supports);
+3. apply the policy rules (rules/data), then the CMS edits (PTP, MUE, add-on,
+   PC/TC, status) until the claim is stable;
+4. report the documentation gaps, the Medicare payment of each line and the
+   denial risks, each with its source.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from clearclaim.check.models import ClaimContext, LineOut, Report, SuppressedOut
+from clearclaim.check.risks import denial_risks
+from clearclaim.edits import ClaimLine, Finding, engine_for
+from clearclaim.errors import ClearclaimError, InputError, UnknownCodeError
+from clearclaim.notes import analyze_note
+from clearclaim.notes.models import NoteAnalysis
+from clearclaim.reference.facts import closest_codes, code_is_known
+from clearclaim.rules import default_rules, documentation_gaps
+from clearclaim.rules.engine import ClaimState, Line, RuleEngine, Suppressed
+from clearclaim.store import Store
+
+PROPOSALS_PATH = Path(__file__).resolve().parent / "proposals.yaml"
+MAX_PASSES = 4
+#: a PTP file has no effective dates: an edit in it is taken as in force up to a
+#: year before the release; for older dates it is reported as a risk, not applied
+PTP_LOOKBACK_DAYS = 366
+#: edit findings that change the claim, and how
+SUPPRESSING = {"PTP01", "PTP02", "AOC01", "STAT01", "STAT02", "STAT03"}
+MUE_RULES = {"MUE01", "MUE02", "MUE03"}
+
+
+@lru_cache(maxsize=1)
+def _proposals() -> dict[str, Any]:
+    return yaml.safe_load(PROPOSALS_PATH.read_text(encoding="utf-8"))
+
+
+def _proposal_for(proc_type: str, spinal: bool, day: date) -> dict[str, Any] | None:
+    entry = _proposals()["procedures"].get(proc_type)
+    options = entry if isinstance(entry, list) else [entry] if entry else []
+    for option in options:
+        start, end = option.get("from"), option.get("to")
+        if (start is None or start <= day) and (end is None or day <= end):
+            chosen = dict(option)
+            if spinal and option.get("spinal_code"):
+                chosen["code"] = option["spinal_code"]
+            return chosen
+    return None
+
+
+def _propose(note: NoteAnalysis, day: date) -> tuple[list[Line], list[dict[str, Any]]]:
+    """The imaging code the note supports when no codes were given."""
+    notes: list[dict[str, Any]] = []
+    if not note.determinable or note.fluoroscopy != "used":
+        return [], notes
+    if note.physician_presence == "negated":
+        return [], notes
+    proposed: dict[str, Line] = {}
+    for procedure in note.procedures:
+        option = _proposal_for(procedure.type, procedure.spinal, day)
+        if option is None:
+            continue
+        why = f"{procedure.label}: {option['why']}"
+        if option.get("uncertain"):
+            why += " (uncertain: check the procedure code's guidance)"
+        notes.append({"procedure": procedure.type, "code": option.get("code"), "why": why})
+        code = option.get("code")
+        if code and code not in proposed:
+            proposed[code] = Line(code=code, origin="proposed", rationale=[why])
+    return list(proposed.values()), notes
+
+
+def _validate_codes(store: Store, context: ClaimContext) -> None:
+    for item in context.codes:
+        if not code_is_known(store, item.code):
+            raise UnknownCodeError(
+                item.code, closest=closest_codes(store, item.code), where="in --codes"
+            )
+
+
+def _validate_pos(store: Store, pos: str, day: date) -> None:
+    choice = store.release_for("place_of_service", day)
+    row = store.fetchone(
+        f"SELECT name, pos_type FROM place_of_service WHERE {choice.sql_in()} AND pos_code = ?",
+        (*choice.ids, pos),
+    )
+    if row is None or (row[1] or "").lower() == "unassigned":
+        raise InputError(f"--pos {pos} is not an assigned CMS place-of-service code")
+
+
+def _claim_lines(state: ClaimState) -> list[ClaimLine]:
+    return [
+        ClaimLine(
+            claim_id="check",
+            line=i,
+            date_of_service=state.day,
+            code=line.code,
+            modifiers=tuple(line.modifiers),
+            units=line.units,
+            pos=state.pos,
+        )
+        for i, line in enumerate(state.lines, start=1)
+    ]
+
+
+def _finding_dict(finding: Finding) -> dict[str, Any]:
+    data = finding.to_dict()
+    data["rule"] = finding.rule_id
+    return data
+
+
+def _unconfirmed_ptp(finding: Finding, day: date) -> bool:
+    """A PTP edit judged from a release that started long after the date of service."""
+    if not finding.rule_id.startswith("PTP") or not finding.sources:
+        return False
+    start = finding.sources[0].effective_start
+    return start is not None and (start - day).days > PTP_LOOKBACK_DAYS
+
+
+def _apply_edit_findings(state: ClaimState, findings: list[Finding]) -> bool:
+    """Change the claim as deny findings require; True when something changed."""
+    changed = False
+    by_number = dict(enumerate(list(state.lines), start=1))
+    for finding in findings:
+        if finding.severity != "deny" or finding.line is None:
+            continue
+        if _unconfirmed_ptp(finding, state.day):
+            continue
+        line = by_number.get(finding.line)
+        if line is None or line not in state.lines:
+            continue
+        if finding.rule_id in SUPPRESSING:
+            state.lines.remove(line)
+            state.suppressed.append(
+                Suppressed(
+                    line.code,
+                    finding.rule_id,
+                    finding.message,
+                    finding.action,
+                    [s.model_dump(mode="json", exclude_none=True) for s in finding.sources],
+                )
+            )
+            changed = True
+        elif finding.rule_id == "PCTC01":
+            line.modifiers = [m for m in line.modifiers if m not in ("26", "TC")]
+            line.rationale.append(f"{finding.rule_id}: {finding.rule_name}")
+            changed = True
+        elif finding.rule_id == "PCTC02" and "26" not in line.modifiers:
+            line.modifiers = [m for m in line.modifiers if m != "TC"] + ["26"]
+            line.rationale.append(f"{finding.rule_id}: {finding.rule_name}")
+            changed = True
+        elif finding.rule_id in MUE_RULES:
+            limit = finding.details.get("mue")
+            if limit and limit.isdigit() and line.units > int(limit) > 0:
+                line.units = int(limit)
+                line.rationale.append(f"{finding.rule_id}: units capped at the MUE ({limit})")
+                changed = True
+    return changed
+
+
+def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report:
+    """Check one procedure note and its intended codes. Pure: nothing is written."""
+    warnings: list[dict[str, Any]] = []
+    day = context.date_of_service
+    if day is None:
+        day = date.today()
+        warnings.append(
+            {
+                "code": "date_assumed",
+                "message": f"no date of service given: {day.isoformat()} (today) used",
+            }
+        )
+    pos = context.pos
+    if pos is None:
+        pos = "11" if context.setting == "professional" else "22"
+        warnings.append(
+            {"code": "pos_assumed", "message": f"no place of service given: {pos} assumed"}
+        )
+    _validate_pos(store, pos, day)
+    _validate_codes(store, context)
+    note = analyze_note(context.note)
+
+    lines: dict[tuple[str, tuple[str, ...]], Line] = {}
+    for item in context.codes:
+        key = (item.code, tuple(sorted(item.modifiers)))
+        if key in lines:
+            lines[key].units += item.units  # the same code twice is one line with more units
+        else:
+            lines[key] = Line(
+                code=item.code,
+                units=item.units,
+                modifiers=list(item.modifiers),
+                rationale=["intended code"],
+            )
+    proposal_notes: list[dict[str, Any]] = []
+    claim = list(lines.values())
+    if not context.codes:
+        claim, proposal_notes = _propose(note, day)
+    if not note.determinable:
+        # a note clearclaim cannot read supports nothing: say what could not be
+        # determined instead of guessing; the intended codes are still edit-checked
+        warnings.append(
+            {
+                "code": "note_undetermined",
+                "message": "the note could not be read "
+                f"({', '.join(note.undetermined) or 'unknown'}): no billing "
+                "recommendation; the intended codes were checked against the CMS "
+                "edits only",
+            }
+        )
+        return _undetermined_report(store, context, note, claim, pos, day, warnings)
+    state = ClaimState(
+        lines=claim,
+        pos=pos,
+        equipment=context.equipment,
+        setting=context.setting,
+        day=day,
+        note=note,
+        note_text=context.note,
+    )
+    rules = default_rules()
+    RuleEngine(rules).apply(state)
+
+    engine = engine_for(store)
+    first = engine.check(_claim_lines(state), setting=context.setting) if state.lines else None
+    intended_findings = list(first.findings) if first else []
+    result = first
+    for _ in range(MAX_PASSES):
+        if result is None or not _apply_edit_findings(state, result.findings):
+            break
+        result = engine.check(_claim_lines(state), setting=context.setting) if state.lines else None
+    final_findings = list(result.findings) if result else []
+    data_warnings = list(result.warnings) if result else (list(first.warnings) if first else [])
+
+    fluoro = sorted({ln.code for ln in state.lines} & rules.expand(["@fluoro_codes"], on=day))
+    docs = documentation_gaps(note, fluoro, day, rules)
+    payment = _payments(store, context, state, pos, day)
+    for warning in data_warnings:
+        warnings.append(warning.model_dump(mode="json"))
+    warnings.extend(payment.pop("warnings"))
+    if context.language != "en":
+        warnings.append(
+            {
+                "code": "english_text",
+                "message": "rule messages and CMS descriptors are in English; labels follow --lang",
+            }
+        )
+
+    findings = [_finding_dict(f) for f in final_findings]
+    findings += [
+        {
+            "rule": f.rule,
+            "rule_id": f.rule,
+            "rule_name": f.name,
+            "kind": "policy",
+            "severity": f.severity,
+            "codes": f.codes,
+            "message": f.message,
+            "action": f.action,
+            "sources": f.citations,
+            "uncertainty": f.uncertainty,
+        }
+        for f in state.findings
+    ]
+    report = Report(
+        context={
+            "date_of_service": day.isoformat(),
+            "pos": pos,
+            "setting": context.setting,
+            "equipment": context.equipment,
+            "language": context.language,
+            "intended_codes": [
+                f"{c.code}{''.join('-' + m for m in c.modifiers)}"
+                + (f"x{c.units}" if c.units > 1 else "")
+                for c in context.codes
+            ],
+        },
+        lines=[_line_out(line, rules) for line in state.lines],
+        suppressed=[
+            SuppressedOut(
+                code=s.code,
+                reason=s.reason,
+                rule=s.rule,
+                action=s.action,
+                replaced_by=s.replaced_by,
+                sources=s.citations,
+            )
+            for s in state.suppressed
+        ],
+        documentation={
+            "missing": docs.missing,
+            "found": note.documentation_found(),
+            "gaps": [g.model_dump(mode="json") for g in docs.gaps],
+        },
+        findings=findings,
+        payment=payment,
+        denial_risks=denial_risks(intended_findings, final_findings, state, docs),
+        warnings=warnings,
+        note={
+            "language": note.language,
+            "determinable": note.determinable,
+            "fluoroscopy": note.fluoroscopy,
+            "physician_presence": note.physician_presence,
+            "procedures": [p.model_dump(mode="json", exclude={"span"}) for p in note.procedures],
+            "proposals": proposal_notes,
+        },
+        undetermined=list(note.undetermined),
+    )
+    if library is not None:
+        report.library = _library_passages(library, report)
+    return report
+
+
+def _undetermined_report(
+    store: Store,
+    context: ClaimContext,
+    note: NoteAnalysis,
+    claim: list[Line],
+    pos: str,
+    day: date,
+    warnings: list[dict[str, Any]],
+) -> Report:
+    state = ClaimState(
+        lines=claim,
+        pos=pos,
+        equipment=context.equipment,
+        setting=context.setting,
+        day=day,
+        note=note,
+    )
+    result = (
+        engine_for(store).check(_claim_lines(state), setting=context.setting) if claim else None
+    )
+    findings = list(result.findings) if result else []
+    if result:
+        warnings.extend(w.model_dump(mode="json") for w in result.warnings)
+    return Report(
+        context={
+            "date_of_service": day.isoformat(),
+            "pos": pos,
+            "setting": context.setting,
+            "equipment": context.equipment,
+            "language": context.language,
+        },
+        lines=[],
+        suppressed=[],
+        documentation={"missing": [], "found": note.documentation_found(), "gaps": []},
+        findings=[_finding_dict(f) for f in findings],
+        payment={"lines": [], "total": None, "note": "no billing recommendation"},
+        denial_risks=[
+            {
+                "rank": i,
+                "severity": f.severity,
+                "code": f.code,
+                "rule": f.rule_id,
+                "risk": f.message,
+                "what_to_do": f.action,
+                "source": f.citation,
+                "resolved_in_recommendation": False,
+            }
+            for i, f in enumerate((f for f in findings if f.severity != "info"), start=1)
+        ],
+        warnings=warnings,
+        note={
+            "language": note.language,
+            "determinable": False,
+            "fluoroscopy": note.fluoroscopy,
+            "physician_presence": note.physician_presence,
+            "procedures": [],
+            "proposals": [],
+        },
+        undetermined=list(note.undetermined),
+    )
+
+
+def _line_out(line: Line, rules: Any) -> LineOut:
+    sources: list[dict[str, Any]] = []
+    for rule_id in dict.fromkeys(line.rule_ids):
+        try:
+            rule = rules.rule(rule_id)
+        except KeyError:
+            continue
+        sources.extend(c.model_dump(mode="json", exclude_none=True) for c in rule.citations)
+    return LineOut(
+        code=line.code,
+        units=line.units,
+        modifiers=list(line.modifiers),
+        rationale="; ".join(line.rationale) or line.origin,
+        origin=line.origin,
+        sources=sources,
+    )
+
+
+def _payments(
+    store: Store, context: ClaimContext, state: ClaimState, pos: str, day: date
+) -> dict[str, Any]:
+    from clearclaim.pricing import pricer_for
+
+    pricer = pricer_for(store)
+    priced: list[dict[str, Any]] = []
+    warnings: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    total = 0.0
+    complete = True
+    for line in state.lines:
+        modifier = next((m for m in line.modifiers if m in ("26", "TC")), None)
+        try:
+            result = pricer.price(
+                line.code,
+                modifier=modifier,
+                date_of_service=day,
+                zip_code=context.zip_code,
+                locality=context.locality,
+                pos=pos,
+            )
+        except ClearclaimError as exc:
+            priced.append(
+                {"code": line.code, "modifier": modifier, "amount": None, "reason": exc.message}
+            )
+            complete = False
+            continue
+        data = result.model_dump(mode="json", exclude={"amounts", "arithmetic"})
+        data["units"] = line.units
+        data["line_amount"] = (
+            round(float(result.amount) * line.units, 2) if result.amount is not None else None
+        )
+        if data["line_amount"] is None:
+            complete = False
+        else:
+            total += data["line_amount"]
+        for warning in data.pop("warnings", []):
+            if warning["message"] not in seen:
+                seen.add(warning["message"])
+                warnings.append(warning)
+        priced.append(data)
+    return {
+        "lines": priced,
+        "total": round(total, 2) if complete else None,
+        "note": "physician fee schedule amounts per line before claim-level reductions",
+        "warnings": warnings,
+    }
+
+
+def _library_passages(library: Any, report: Report) -> list[dict[str, Any]]:
+    attached: list[dict[str, Any]] = []
+    topics = [(s.reason, s.code) for s in report.suppressed]
+    topics += [(g["message"], None) for g in report.documentation.get("gaps", [])[:3]]
+    for topic, code in topics[:6]:
+        try:
+            passages = library.passages_for(topic, code, limit=2)
+        except ClearclaimError:
+            continue
+        for passage in passages:
+            item = passage.model_dump(mode="json") if hasattr(passage, "model_dump") else passage
+            attached.append({"about": code or topic[:60], "passage": item})
+    return attached

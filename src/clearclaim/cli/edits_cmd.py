@@ -1,0 +1,168 @@
+"""``clearclaim edits`` (is there a PTP edit between two codes?) and ``clearclaim
+scrub`` (check a claim file).
+
+Register with ``app.command("edits")(edits_command)`` and
+``app.command("scrub")(scrub_command)``. Errors become one line on stderr with
+exit code 2 for bad input (1 for data or store problems), under
+``clearclaim.cli.main`` or a bare Typer app (``python -m clearclaim.cli.edits_cmd``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from clearclaim.cli._shell import handle_errors
+from clearclaim.edits.engine import engine_for
+from clearclaim.edits.models import PairLookup
+from clearclaim.errors import FieldError
+from clearclaim.store import Store
+
+SettingOpt = Annotated[
+    str,
+    typer.Option(
+        "--setting",
+        help="professional (practitioner tables) or facility (outpatient hospital tables)",
+    ),
+]
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="store path (default: $CLEARCLAIM_DB or the per-user store)"),
+]
+
+
+def _open(db: str | None) -> Store:
+    return Store.open(db, progress=sys.stderr.isatty())
+
+
+def _day(text: str | None) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise FieldError("not a date (YYYY-MM-DD)", field="--date", value=text) from None
+
+
+def render_pair(lookup: PairLookup) -> str:
+    """The plain-text answer of ``clearclaim edits``."""
+    head = (
+        f"{lookup.code_1} / {lookup.code_2} on {lookup.date_of_service.isoformat()} "
+        f"({lookup.setting}: NCCI PTP edits release {lookup.release}"
+        f"{'' if lookup.release_in_force else ', not in force on that date'})"
+    )
+    out = [head]
+    if not lookup.edits:
+        out.append(f"  no PTP edit between {lookup.code_1} and {lookup.code_2}, either direction")
+    for edit in lookup.edits:
+        state = "IN FORCE" if edit.applies else ("in force" if edit.in_force else "not in force")
+        deletion = edit.deletion_date.isoformat() if edit.deletion_date else "none"
+        out += [
+            f"  column 1 {edit.column_1}, column 2 {edit.column_2}: {state} ({edit.why})",
+            f"    modifier indicator {edit.modifier_indicator} ({edit.modifier_indicator_label}): "
+            f"{edit.modifier_indicator_meaning}",
+            f"    deletion date {deletion}; rationale: {edit.rationale}",
+            f"    source: {edit.source.file}, row {edit.source.row}",
+        ]
+    if lookup.in_force:
+        denied = lookup.in_force[0]
+        out.append(
+            f"  billed together on this date, {denied.column_2} is denied"
+            + (
+                " unless an NCCI-associated modifier shows a distinct service"
+                if denied.modifier_indicator == "1"
+                else "; no modifier bypasses the edit"
+            )
+        )
+    out += [f"  {note}" for note in lookup.add_on]
+    out += [f"warning: {w.message}" for w in lookup.warnings]
+    return "\n".join(out)
+
+
+@handle_errors
+def edits_command(
+    code1: Annotated[str, typer.Argument(help="a HCPCS/CPT code")],
+    code2: Annotated[str, typer.Argument(help="another HCPCS/CPT code")],
+    date_: Annotated[
+        str | None, typer.Option("--date", help="date of service YYYY-MM-DD (default: today)")
+    ] = None,
+    setting: SettingOpt = "professional",
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Is there an NCCI PTP edit between two codes (either direction), and is it in
+    force on the date of service?"""
+    day = _day(date_)
+    with _open(db) as store:
+        lookup = engine_for(store).edits_between(code1, code2, day=day, setting=setting)
+    if as_json:
+        typer.echo(lookup.model_dump_json(indent=2))
+    else:
+        typer.echo(render_pair(lookup))
+
+
+@handle_errors
+def scrub_command(
+    file: Annotated[Path, typer.Argument(help="claim lines, CSV or Parquet")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="findings CSV (default: FILE.findings.csv beside FILE)"),
+    ] = None,
+    errors: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors",
+            help="rejected rows CSV (default: FILE.errors.csv, written when a row is rejected)",
+        ),
+    ] = None,
+    setting: SettingOpt = "professional",
+    progress: Annotated[
+        bool | None,
+        typer.Option("--progress/--no-progress", help="progress bar (default: on a terminal)"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Check every line of a claim file (claim_id, line, date_of_service, pos, code,
+    modifiers, units) against PTP, MUE, add-on, PC/TC and status edits."""
+    show = sys.stderr.isatty() if progress is None else progress
+    with _open(db) as store:
+        report = engine_for(store).scrub(
+            file, out=out, errors=errors, setting=setting, progress=show
+        )
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2, default=str))
+        return
+    severities = ", ".join(
+        f"{n:,} {sev}" for sev, n in sorted(report.by_severity.items(), key=_severity_order)
+    )
+    lines = [
+        f"scrubbed {report.lines_checked:,} lines ({report.claims:,} claims) in "
+        f"{report.seconds:.1f} s: {report.findings:,} findings"
+        + (f" ({severities})" if severities else ""),
+        f"findings: {report.out}",
+    ]
+    if report.rows_rejected:
+        lines.append(f"rejected rows: {report.rows_rejected:,}, reasons in {report.errors_out}")
+    lines += [f"warning: {w.message}" for w in report.warnings]
+    typer.echo("\n".join(lines), err=True)
+
+
+def _severity_order(item: tuple[str, int]) -> int:
+    return {"deny": 0, "warn": 1, "info": 2}.get(item[0], 3)
+
+
+def _standalone() -> typer.Typer:
+    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True)
+    app.command("edits")(edits_command)
+    app.command("scrub")(scrub_command)
+    return app
+
+
+if __name__ == "__main__":
+    _standalone()()

@@ -1,0 +1,1 @@
+"""The code reference: one rich page per code, curated content as data, renderers."""

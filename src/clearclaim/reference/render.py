@@ -1,0 +1,579 @@
+"""Markdown and HTML for a code page (the curated part and every label).
+
+Both renderers take the plain JSON page (a dict) and return a string. Any key
+may be missing or ``None``: what is there is rendered, nothing else. Curated
+sections may be plain values or ``{"value": ..., "language": ..., "translated":
+bool}`` as produced by :meth:`CuratedContent.to_page`; an untranslated section
+gets the "Not translated yet: shown in English" marker and, in HTML, ``lang="en"
+dir="ltr"`` so English text inside an Arabic page still reads left to right.
+
+Every label comes from the gettext catalogs. Arabic pages are wrapped right to
+left: ``<article dir="rtl">`` in HTML, a ``<div dir="rtl">`` block in Markdown.
+
+The page is first turned into a small list of neutral blocks (heading,
+paragraph, list, table, definition list); each output format is then a short
+serializer, so HTML and Markdown cannot disagree on content.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from babel.numbers import format_currency, format_decimal
+
+from clearclaim.i18n import N_, get_language, gettext_for
+from clearclaim.knowledge import FamilyName, indicator_label
+
+NOT_TRANSLATED = N_("Not translated yet: shown in English")
+NOT_REVERIFIED = N_("not re-verified")
+
+SECTION_TITLES: dict[str, str] = {
+    "descriptor": N_("Descriptor"),
+    "status": N_("Status"),
+    "rvu": N_("RVUs"),
+    "payment": N_("Payment by site"),
+    "wrvu_rank": N_("wRVU rank"),
+    "plain_language": N_("Plain language"),
+    "synonyms": N_("Synonyms"),
+    "when_to_use": N_("When to use"),
+    "when_not_to_use": N_("When not to use"),
+    "documentation": N_("Documentation"),
+    "modifiers": N_("Modifiers"),
+    "medical_necessity": N_("Medical necessity"),
+    "denials": N_("Common denials"),
+    "examples": N_("Examples"),
+    "faqs": N_("FAQs"),
+    "related": N_("Related codes"),
+    "history": N_("History"),
+    "sources": N_("Sources"),
+}
+ELEMENT_LABELS: dict[str, str] = {
+    "indication": N_("Indication"),
+    "fluoro_time": N_("Fluoroscopy time"),
+    "anatomic_site": N_("Anatomic site"),
+    "interpretation_report": N_("Interpretation report"),
+    "physician_presence": N_("Physician presence"),
+    "radiation_dose": N_("Radiation dose"),
+}
+APPLIES_LABELS: dict[str, str] = {
+    "required": N_("Needed to support the claim"),
+    "quality": N_("Quality and radiation-safety element, not a payment condition"),
+    "included": N_("Part of the procedure itself, not a separate element"),
+    "not_applicable": N_("Does not apply"),
+}
+RELATION_LABELS: dict[str, str] = {
+    "often_billed_with": N_("Often billed with"),
+    "add_on_of": N_("Add-on of"),
+    "add_on_code": N_("Add-on code for this procedure"),
+    "includes_guidance": N_("Includes the imaging guidance"),
+    "not_reported_with": N_("Not reported together"),
+    "renumbered_from": N_("Renumbered from"),
+    "renumbered_to": N_("Renumbered to"),
+    "replaced_by": N_("Replaced by"),
+    "alternative": N_("Alternative"),
+    "paired_with": N_("Paired with"),
+}
+# Keys the page assembly may use in ``payment``, by site and by component.
+SITE_LABELS: dict[str, str] = {
+    "office": N_("Office"),
+    "non_facility": N_("Office"),
+    "hospital_outpatient": N_("Hospital outpatient"),
+    "hopd": N_("Hospital outpatient"),
+    "opps": N_("Hospital outpatient"),
+    "facility": N_("Facility"),
+    "asc": N_("Ambulatory surgical center"),
+}
+COMPONENT_LABELS: dict[str, str] = {
+    "global": N_("Global"),
+    "26": N_("Professional component (26)"),
+    "professional": N_("Professional component (26)"),
+    "pc": N_("Professional component (26)"),
+    "tc": N_("Technical component (TC)"),
+    "technical": N_("Technical component (TC)"),
+    "facility_fee": N_("Facility payment"),
+    "amount": N_("Amount"),
+}
+MUE_SERVICE_LABELS: dict[str, str] = {
+    "practitioner": N_("Practitioner"),
+    "outpatient_hospital": N_("Outpatient hospital"),
+    "dme_supplier": N_("DME supplier"),
+}
+RVU_ROWS: tuple[tuple[str, str, str], ...] = (
+    # label, facility key, non-facility key (work and MP are the same in both)
+    (N_("Work"), "work", "work"),
+    (N_("Practice expense"), "pe_facility", "pe_non_facility"),
+    (N_("Malpractice"), "mp", "mp"),
+    (N_("Total"), "total_facility", "total_non_facility"),
+)
+WRVU_ROWS: tuple[tuple[str, str], ...] = (
+    ("category", N_("Category")),
+    ("definition", N_("Definition")),
+    ("percentile", N_("Percentile")),
+    ("median", N_("Median")),
+    ("max", N_("Maximum")),
+)
+INDICATOR_KEYS: tuple[tuple[str, FamilyName, str], ...] = (
+    # page key, indicator family, label
+    ("pctc", "pctc", N_("PC/TC indicator")),
+    ("global_days", "global_days", N_("Global days")),
+    ("supervision", "supervision", N_("Physician supervision")),
+)
+
+
+# --- neutral blocks ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+
+
+Inline = str | Link | tuple["Inline", ...]
+
+
+@dataclass
+class Block:
+    kind: str  # "p", "ul", "table", "dl", "faq"
+    items: list[Any] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    key: str
+    title: str
+    blocks: list[Block]
+    untranslated: bool = False
+    """True when the content is the English fallback of an untranslated section."""
+
+
+def _unwrap(value: Any) -> tuple[Any, bool]:
+    """A section's value and whether it is in the requested language."""
+    if isinstance(value, Mapping) and "value" in value and (
+        "translated" in value or "language" in value
+    ):
+        return value["value"], bool(value.get("translated", True))
+    return value, True
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str | list | tuple | dict) and not value)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+class _Builder:
+    """Turns a page dict into groups of neutral blocks, with labels in one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.language = get_language(lang)
+        self.t: Callable[[str], str] = gettext_for(self.language.tag)
+        self.locale = self.language.babel_locale
+
+    # numbers are formatted for the reader's locale (decimal comma in de, fr, ru ...)
+    def number(self, value: Any, digits: int = 2) -> str:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return _text(value) or "—"
+        pattern = "#,##0." + "0" * digits if digits else "#,##0"
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def money(self, value: Any) -> str:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return _text(value) or "—"
+        return format_currency(value, "USD", locale=self.locale)
+
+    def build(self, page: Mapping[str, Any]) -> list[Group]:
+        groups: list[Group] = []
+        for key, method in (
+            ("descriptor", self._descriptor),
+            ("status", self._status),
+            ("rvu", self._rvu),
+            ("payment", self._payment),
+            ("wrvu_rank", self._wrvu),
+        ):
+            blocks = method(page)
+            if blocks:
+                groups.append(Group(key, self.t(SECTION_TITLES[key]), blocks))
+        for key, method in (
+            ("plain_language", self._paragraph),
+            ("synonyms", self._bullets),
+            ("when_to_use", self._bullets),
+            ("when_not_to_use", self._bullets),
+            ("documentation", self._documentation),
+            ("modifiers", self._modifiers),
+            ("medical_necessity", self._paragraph),
+            ("denials", self._bullets),
+            ("examples", self._examples),
+            ("faqs", self._faqs),
+            ("related", self._related),
+            ("history", self._history),
+            ("sources", self._sources),
+        ):
+            value, translated = _unwrap(page.get(key))
+            if _empty(value):
+                continue
+            blocks = method(value)
+            if not blocks:
+                continue
+            groups.append(Group(key, self.t(SECTION_TITLES[key]), blocks,
+                                untranslated=not translated))
+        return groups
+
+    # --- numbers and indicators (from the store) ---
+
+    def _descriptor(self, page: Mapping[str, Any]) -> list[Block]:
+        value, _ = _unwrap(page.get("descriptor"))
+        return [] if _empty(value) else [Block("p", [_text(value)])]
+
+    def _indicator_text(self, family: FamilyName, raw: Any) -> str | None:
+        code = raw.get("code") if isinstance(raw, Mapping) else raw
+        if _empty(code):
+            return None
+        found = indicator_label(family, code, self.language.tag)
+        if found is None:
+            return _text(code)
+        return f"{found.code} — {found.label}: {found.meaning}"
+
+    def _status(self, page: Mapping[str, Any]) -> list[Block]:
+        rows: list[list[Inline]] = []
+        status = self._indicator_text("status", page.get("status"))
+        if status:
+            rows.append([self.t("Status code"), status])
+        nested = page.get("indicators")
+        for key, family, label in INDICATOR_KEYS:
+            raw = page.get(key)
+            if raw is None and isinstance(nested, Mapping):
+                raw = nested.get(key)
+            text = self._indicator_text(family, raw)
+            if text:
+                rows.append([self.t(label), text])
+        rows.extend(self._mue_rows(page.get("mue")))
+        if not _empty(page.get("deleted")):
+            rows.append([self.t("Deleted on"), _text(page.get("deleted"))])
+        return [Block("table", rows, header=["", ""])] if rows else []
+
+    def _mue_rows(self, mue: Any) -> list[list[Inline]]:
+        """MUE as one value, or per MUE table (practitioner, outpatient hospital, DME)."""
+        if _empty(mue):
+            return []
+        if not isinstance(mue, Mapping):
+            return [[self.t("MUE"), self._units(mue)]]
+        if "value" in mue or "units" in mue or "mai" in mue:
+            entries: list[tuple[str | None, Mapping[str, Any]]] = [(None, mue)]
+        else:
+            entries = [(str(k), v) for k, v in mue.items() if isinstance(v, Mapping)]
+        rows: list[list[Inline]] = []
+        for service, entry in entries:
+            label = self.t("MUE")
+            if service:
+                service_label = MUE_SERVICE_LABELS.get(service)
+                label = f"{label} ({self.t(service_label) if service_label else service})"
+            value = entry.get("value", entry.get("units"))
+            parts = [self._units(value)] if not _empty(value) else []
+            mai = self._indicator_text("mue_mai", entry.get("mai"))
+            if mai:
+                parts.append(mai)
+            if parts:
+                rows.append([label, " — ".join(parts)])
+        return rows
+
+    def _units(self, value: Any) -> str:
+        units = self.t("units")
+        return f"{value} {units}"
+
+    def _rvu(self, page: Mapping[str, Any]) -> list[Block]:
+        rvu = page.get("rvu")
+        if not isinstance(rvu, Mapping) or all(_empty(v) for v in rvu.values()):
+            return []
+        rows: list[list[Inline]] = []
+        for label, fac_key, nonfac_key in RVU_ROWS:
+            fac, nonfac = rvu.get(fac_key), rvu.get(nonfac_key)
+            if _empty(fac) and _empty(nonfac):
+                continue
+            rows.append([self.t(label), self.number(fac), self.number(nonfac)])
+        header = ["", self.t("Facility"), self.t("Non-facility")]
+        return [Block("table", rows, header=header)] if rows else []
+
+    def _site_label(self, key: str) -> str:
+        label = SITE_LABELS.get(key.lower()) or COMPONENT_LABELS.get(key.lower())
+        return self.t(label) if label else key
+
+    def _payment(self, page: Mapping[str, Any]) -> list[Block]:
+        payment = page.get("payment")
+        if isinstance(payment, int | float) and not isinstance(payment, bool):
+            return [Block("p", [self.money(payment)])]
+        if not isinstance(payment, Mapping) or not payment:
+            return []
+        blocks: list[Block] = []
+        sites = {k: v for k, v in payment.items() if isinstance(v, Mapping)}
+        flat = {k: v for k, v in payment.items() if not isinstance(v, Mapping)}
+        if sites:
+            columns: list[str] = []
+            for amounts in sites.values():
+                columns.extend(str(c) for c in amounts if str(c) not in columns)
+            header = [""] + [self._site_label(c) for c in columns]
+            rows = [[self._site_label(str(site))]
+                    + [self.money(amounts.get(c)) for c in columns]
+                    for site, amounts in sites.items()]
+            blocks.append(Block("table", rows, header=header))
+        money_rows = [[self._site_label(str(k)), self.money(v)] for k, v in flat.items()
+                      if not _empty(v)]
+        if money_rows:
+            blocks.append(Block("table", money_rows, header=["", ""]))
+        return blocks
+
+    def _wrvu(self, page: Mapping[str, Any]) -> list[Block]:
+        rank = page.get("wrvu_rank")
+        if not isinstance(rank, Mapping):
+            return []
+        rows: list[list[Inline]] = []
+        for key, label in WRVU_ROWS:
+            value = rank.get(key)
+            if _empty(value):
+                continue
+            shown = self.number(value, 0 if key == "percentile" else 2)
+            rows.append([self.t(label), shown if not isinstance(value, str) else value])
+        return [Block("table", rows, header=["", ""])] if rows else []
+
+    # --- curated sections ---
+
+    def _paragraph(self, value: Any) -> list[Block]:
+        return [Block("p", [_text(value)])]
+
+    def _bullets(self, value: Any) -> list[Block]:
+        if isinstance(value, str):
+            return [Block("p", [value])]
+        return [Block("ul", [_text(v) for v in value if not _empty(v)])]
+
+    def _documentation(self, value: Any) -> list[Block]:
+        rows: list[list[Inline]] = []
+        for item in value:
+            if not isinstance(item, Mapping):
+                rows.append(["", "", _text(item)])
+                continue
+            element = _text(item.get("element"))
+            applies = _text(item.get("applies"))
+            rows.append([
+                self.t(ELEMENT_LABELS[element]) if element in ELEMENT_LABELS else element,
+                self.t(APPLIES_LABELS[applies]) if applies in APPLIES_LABELS else applies,
+                _text(item.get("text")),
+            ])
+        header = [self.t("Element"), self.t("How it applies"), self.t("What to document")]
+        return [Block("table", rows, header=header)]
+
+    def _modifiers(self, value: Any) -> list[Block]:
+        rows: list[list[Inline]] = [
+            [_text(item.get("modifier")), _text(item.get("text"))]
+            if isinstance(item, Mapping) else ["", _text(item)]
+            for item in value
+        ]
+        return [Block("table", rows, header=[self.t("Modifier"), self.t("When and why")])]
+
+    def _examples(self, value: Any) -> list[Block]:
+        blocks = []
+        for item in value:
+            if not isinstance(item, Mapping):
+                blocks.append(Block("p", [_text(item)]))
+                continue
+            pairs = [(self.t(label), _text(item.get(key)))
+                     for key, label in (("scenario", N_("Scenario")), ("coding", N_("Coding")),
+                                        ("why", N_("Why")))
+                     if not _empty(item.get(key))]
+            blocks.append(Block("dl", pairs))
+        return blocks
+
+    def _faqs(self, value: Any) -> list[Block]:
+        pairs = [(_text(item.get("question")), _text(item.get("answer")))
+                 for item in value if isinstance(item, Mapping)]
+        return [Block("faq", pairs)] if pairs else []
+
+    def _related(self, value: Any) -> list[Block]:
+        rows: list[list[Inline]] = []
+        for item in value:
+            if not isinstance(item, Mapping):
+                rows.append([_text(item), "", ""])
+                continue
+            relation = _text(item.get("relation"))
+            label = RELATION_LABELS.get(relation)
+            rows.append([_text(item.get("code")), self.t(label) if label else relation,
+                         _text(item.get("note"))])
+        header = [self.t("Code"), self.t("Relation"), self.t("Note")]
+        return [Block("table", rows, header=header)]
+
+    def _history(self, value: Any) -> list[Block]:
+        items = []
+        for item in value:
+            if isinstance(item, Mapping):
+                when = _text(item.get("date"))
+                items.append(f"{when}: {_text(item.get('text'))}" if when
+                             else _text(item.get("text")))
+            else:
+                items.append(_text(item))
+        return [Block("ul", items)]
+
+    def _sources(self, value: Any) -> list[Block]:
+        items: list[Inline] = []
+        for item in value:
+            if not isinstance(item, Mapping):
+                items.append(_text(item))
+                continue
+            title = _text(item.get("title"))
+            url = _text(item.get("url"))
+            head: Inline = Link(title, url) if re.match(r"https?://", url) else title
+            verified = item.get("verified")
+            date_label = self.t("date verified")
+            when = (f"{date_label}: {verified}" if not _empty(verified)
+                    else self.t(NOT_REVERIFIED))
+            shipped = _text(item.get("file"))
+            file_label = self.t("File")
+            shipped_text = f"{file_label}: {shipped}" if shipped else ""
+            tail = " — ".join(p for p in (_text(item.get("publisher")),
+                                          _text(item.get("supports")), shipped_text, when) if p)
+            items.append((head, f" — {tail}" if tail else ""))
+        return [Block("ul", items)]
+
+
+# --- serializers ---------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+
+
+def _md(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_inline(value: Inline) -> str:
+    if isinstance(value, Link):
+        return f"[{_md(value.text)}]({value.url.replace(')', '%29').replace(' ', '%20')})"
+    if isinstance(value, tuple):
+        return "".join(_md_inline(v) for v in value)
+    return _md(value)
+
+
+def _md_cell(value: Inline) -> str:
+    return _md_inline(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_block(block: Block) -> str:
+    if block.kind == "p":
+        return _md_inline(block.items[0])
+    if block.kind == "ul":
+        return "\n".join(f"- {_md_inline(item)}" for item in block.items)
+    if block.kind == "dl":
+        return "\n".join(f"- **{_md(term)}:** {_md(desc)}" for term, desc in block.items)
+    if block.kind == "faq":
+        return "\n\n".join(f"**{_md(q)}**\n\n{_md(a)}" for q, a in block.items)
+    if block.kind == "table":
+        header = block.header or [""] * len(block.items[0])
+        lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |",
+                 "|" + "|".join("---" for _ in header) + "|"]
+        lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in block.items]
+        return "\n".join(lines)
+    raise ValueError(f"unknown block kind {block.kind!r}")
+
+
+def _h(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _html_inline(value: Inline) -> str:
+    if isinstance(value, Link):
+        return f'<a href="{_h(value.url)}" rel="noopener">{_h(value.text)}</a>'
+    if isinstance(value, tuple):
+        return "".join(_html_inline(v) for v in value)
+    return _h(value)
+
+
+def _html_block(block: Block) -> str:
+    if block.kind == "p":
+        return f"<p>{_html_inline(block.items[0])}</p>"
+    if block.kind == "ul":
+        return "<ul>" + "".join(f"<li>{_html_inline(i)}</li>" for i in block.items) + "</ul>"
+    if block.kind in ("dl", "faq"):
+        cls = "cc-faq" if block.kind == "faq" else "cc-example"
+        body = "".join(f"<dt>{_h(term)}</dt><dd>{_h(desc)}</dd>" for term, desc in block.items)
+        return f'<dl class="{cls}">{body}</dl>'
+    if block.kind == "table":
+        head = ""
+        if any(block.header):
+            head = "<thead><tr>" + "".join(f"<th>{_h(h)}</th>" for h in block.header) + \
+                "</tr></thead>"
+        rows = "".join("<tr>" + "".join(f"<td>{_html_inline(c)}</td>" for c in row) + "</tr>"
+                       for row in block.items)
+        return f"<table>{head}<tbody>{rows}</tbody></table>"
+    raise ValueError(f"unknown block kind {block.kind!r}")
+
+
+def _page_language(page: Mapping[str, Any], lang: str | None) -> str:
+    return lang if lang is not None else _text(page.get("language")) or "en"
+
+
+def render_markdown(page: Mapping[str, Any], lang: str | None = None) -> str:
+    """Markdown for a code page. ``lang`` defaults to ``page["language"]``, then English.
+
+    Arabic output is wrapped in a ``<div dir="rtl">`` block (blank lines inside
+    so Markdown still renders); English fallback sections inside it are wrapped
+    in ``<div dir="ltr" lang="en">``.
+    """
+    builder = _Builder(_page_language(page, lang))
+    language = builder.language
+    parts: list[str] = []
+    code = _text(page.get("code"))
+    if code:
+        parts.append(f"# {_md(code)}")
+    marker = builder.t(NOT_TRANSLATED)
+    for group in builder.build(page):
+        body = "\n\n".join(_md_block(b) for b in group.blocks)
+        if group.untranslated:
+            # The English fallback keeps its own direction inside a right-to-left page;
+            # the heading and the marker stay in the page's language and direction.
+            if language.direction == "rtl":
+                body = f'<div dir="ltr" lang="en">\n\n{body}\n\n</div>'
+            body = f"> *{_md(marker)}*\n\n{body}"
+        parts.append(f"## {_md(group.title)}\n\n{body}")
+    text = "\n\n".join(parts)
+    if language.direction == "rtl":
+        text = f'<div dir="rtl" lang="{language.bcp47}">\n\n{text}\n\n</div>'
+    return text + "\n"
+
+
+def render_html(page: Mapping[str, Any], lang: str | None = None) -> str:
+    """An HTML fragment (``<article>``) for a code page, with ``lang`` and ``dir`` set."""
+    builder = _Builder(_page_language(page, lang))
+    language = builder.language
+    parts: list[str] = []
+    code = _text(page.get("code"))
+    if code:
+        parts.append(f"<h1>{_h(code)}</h1>")
+    marker = builder.t(NOT_TRANSLATED)
+    for group in builder.build(page):
+        body = "".join(_html_block(b) for b in group.blocks)
+        if group.untranslated:
+            body = (f'<p class="cc-untranslated"><em>{_h(marker)}</em></p>'
+                    f'<div class="cc-fallback" lang="en" dir="ltr">{body}</div>')
+        parts.append(f'<section class="cc-section cc-{_h(group.key)}">'
+                     f"<h2>{_h(group.title)}</h2>{body}</section>")
+    return (f'<article class="clearclaim-code" lang="{language.bcp47}" '
+            f'dir="{language.direction}">' + "".join(parts) + "</article>")
+
+
+def render_labels(lang: str | None = None) -> dict[str, str]:
+    """Every section title in ``lang``, keyed like the page (for other shells' templates)."""
+    t = gettext_for(lang)
+    return {key: t(msgid) for key, msgid in SECTION_TITLES.items()}
+
+
+__all__ = [
+    "NOT_TRANSLATED",
+    "SECTION_TITLES",
+    "render_html",
+    "render_labels",
+    "render_markdown",
+]

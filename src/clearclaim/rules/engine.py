@@ -1,0 +1,283 @@
+"""The policy rule engine: rule data (``rules/data/*.yaml``) applied to a claim.
+
+The claim is a list of lines plus its context (place of service, who owns the
+equipment, claim type, date of service) and what the note reader found. Each
+rule in force on the date of service is tested in file order; a rule whose
+``when`` holds acts on the lines its outcome names (suppress, replace, add or
+remove a modifier, set units) or adds a finding (flag, allow). Every action is
+recorded with the rule's ID, message, what to do and its citations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from clearclaim.notes.models import NoteAnalysis
+from clearclaim.rules.documentation import documentation_gaps
+from clearclaim.rules.loader import Condition, Rule, RuleSet, default_rules
+
+DISTINCT_RE = re.compile(
+    r"\b(separate (session|encounter|incision|site|lesion)|distinct (site|session|lesion)|"
+    r"different (site|session|anatomic))\b",
+    re.IGNORECASE,
+)
+COMPONENT_MODIFIERS = ("26", "TC")
+
+
+@dataclass
+class Line:
+    code: str
+    units: int = 1
+    modifiers: list[str] = field(default_factory=list)
+    origin: str = "intended"  # intended, proposed, replacement
+    rationale: list[str] = field(default_factory=list)
+    rule_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Suppressed:
+    code: str
+    rule: str
+    reason: str
+    action: str
+    citations: list[dict[str, Any]]
+    replaced_by: str | None = None
+
+
+@dataclass
+class PolicyFinding:
+    rule: str
+    name: str
+    severity: str
+    codes: list[str]
+    message: str
+    action: str
+    citations: list[dict[str, Any]]
+    uncertainty: str | None = None
+    kind: str = "policy"
+
+
+@dataclass
+class ClaimState:
+    lines: list[Line]
+    pos: str | None
+    equipment: str | None
+    setting: str
+    day: date
+    note: NoteAnalysis | None
+    note_text: str = ""
+    suppressed: list[Suppressed] = field(default_factory=list)
+    findings: list[PolicyFinding] = field(default_factory=list)
+
+    def codes(self) -> set[str]:
+        return {line.code for line in self.lines}
+
+
+def _citations(rule: Rule) -> list[dict[str, Any]]:
+    return [c.model_dump(mode="json", exclude_none=True) for c in rule.citations]
+
+
+def _fluoro_codes(rules: RuleSet, day: date) -> set[str]:
+    return rules.expand(["@fluoro_codes"], on=day)
+
+
+class RuleEngine:
+    def __init__(self, rules: RuleSet | None = None) -> None:
+        self.rules = rules or default_rules()
+
+    # -- conditions ------------------------------------------------------------
+
+    def _codes(self, refs: list[str], day: date) -> set[str]:
+        return self.rules.expand(refs, on=day)
+
+    def _note_fact(self, state: ClaimState, fact: str, wanted: Any) -> bool:
+        note = state.note
+        if note is None or not note.determinable:
+            return False  # what the note does not tell cannot trigger a rule
+        values = wanted if isinstance(wanted, list) else [wanted]
+        if fact == "fluoroscopy":
+            return note.fluoroscopy in values
+        if fact == "physician_presence":
+            return note.physician_presence in values
+        if fact == "procedure_spinal":
+            if not note.procedures:
+                return False
+            return note.spinal_procedure in values
+        if fact == "written_report":
+            return note.has_written_report in values
+        if fact == "element_missing":
+            fluoro = sorted(state.codes() & _fluoro_codes(self.rules, state.day))
+            report = documentation_gaps(note, fluoro, state.day, self.rules)
+            return any(v in report.missing for v in values)
+        if fact == "distinct_site_documented":
+            return self._distinct_site(state) in values
+        if fact == "modality_without_fluoroscopy":
+            used = set(note.imaging_modalities) & set(values)
+            return bool(used) and note.fluoroscopy != "used"
+        return False
+
+    @staticmethod
+    def _distinct_site(state: ClaimState) -> bool:
+        note = state.note
+        if note is None:
+            return False
+        sites = {(p.anatomic_site, p.laterality, p.region) for p in note.procedures}
+        if len(sites) > 1:
+            return True
+        return bool(DISTINCT_RE.search(state.note_text))
+
+    def _holds(self, cond: Condition, state: ClaimState, line: Line | None) -> bool:
+        day = state.day
+        if cond.any_of:
+            if not any(self._holds(sub, state, line) for sub in cond.any_of):
+                return False
+            if not cond.codes_any:
+                return True
+        if cond.codes_any and (line is None or line.code not in self._codes(cond.codes_any, day)):
+            return False
+        present = state.codes()
+        if cond.with_any and not present & self._codes(cond.with_any, day):
+            return False
+        if cond.without_any and present & self._codes(cond.without_any, day):
+            return False
+        pos = state.pos or ""
+        if cond.pos_in and pos not in self.rules.expand(cond.pos_in):
+            return False
+        if cond.pos_not_in and pos in self.rules.expand(cond.pos_not_in):
+            return False
+        if cond.equipment and state.equipment != cond.equipment:
+            return False
+        if cond.setting and state.setting != cond.setting:
+            return False
+        if line is not None:
+            if cond.modifiers_any and not set(line.modifiers) & set(cond.modifiers_any):
+                return False
+            if cond.modifiers_none and set(line.modifiers) & set(cond.modifiers_none):
+                return False
+            if cond.units_over is not None and line.units <= cond.units_over:
+                return False
+        if cond.date_from and day < cond.date_from:
+            return False
+        if cond.date_to and day > cond.date_to:
+            return False
+        return all(self._note_fact(state, fact, wanted) for fact, wanted in cond.note.items())
+
+    def _subjects(self, rule: Rule, state: ClaimState) -> list[Line]:
+        return [line for line in list(state.lines) if self._holds(rule.when, state, line)]
+
+    # -- outcomes --------------------------------------------------------------
+
+    def apply(self, state: ClaimState) -> ClaimState:
+        for rule in self.rules.in_force(state.day):
+            if rule.id.startswith("DOC"):
+                continue  # documentation gaps are reported from documentation_gaps()
+            subjects = self._subjects(rule, state)
+            if subjects:
+                self._act(rule, state, subjects)
+        return state
+
+    def _act(self, rule: Rule, state: ClaimState, subjects: list[Line]) -> None:
+        outcome = rule.outcome
+        day = state.day
+        targets = self._codes([outcome.code], day) if outcome.code else set()
+        acted: list[str] = []
+        if outcome.action == "suppress":
+            for line in subjects:
+                if line.code in targets and line in state.lines:
+                    state.lines.remove(line)
+                    state.suppressed.append(
+                        Suppressed(
+                            line.code,
+                            rule.id,
+                            rule.message.strip(),
+                            rule.action.strip(),
+                            _citations(rule),
+                        )
+                    )
+                    acted.append(line.code)
+            return
+        if outcome.action == "replace":
+            for line in subjects:
+                new = outcome.code_map.get(line.code)
+                if new is None or line not in state.lines:
+                    continue
+                old = line.code
+                state.suppressed.append(
+                    Suppressed(
+                        old,
+                        rule.id,
+                        rule.message.strip(),
+                        rule.action.strip(),
+                        _citations(rule),
+                        replaced_by=new,
+                    )
+                )
+                existing = next(
+                    (ln for ln in state.lines if ln.code == new and ln is not line), None
+                )
+                if existing is not None:
+                    state.lines.remove(line)
+                    continue
+                line.code = new
+                line.origin = "replacement"
+                line.rule_ids.append(rule.id)
+                line.rationale.append(f"{rule.id}: {rule.title} (replaces {old})")
+            return
+        if outcome.action in ("add_modifier", "remove_modifier"):
+            for line in subjects:
+                if line.code not in targets:
+                    continue
+                if outcome.action == "add_modifier":
+                    if outcome.modifier in COMPONENT_MODIFIERS:
+                        line.modifiers = [m for m in line.modifiers if m not in COMPONENT_MODIFIERS]
+                    if outcome.modifier not in line.modifiers:
+                        line.modifiers.append(outcome.modifier or "")
+                else:
+                    # the rule names one modifier of a family it tests (26/TC, 59/X{EPSU},
+                    # 50/LT/RT): every member of the family found on the line goes
+                    family = {outcome.modifier, *rule.when.modifiers_any}
+                    for sub in rule.when.any_of:
+                        family.update(sub.modifiers_any)
+                    line.modifiers = [m for m in line.modifiers if m not in family]
+                line.rule_ids.append(rule.id)
+                line.rationale.append(f"{rule.id}: {rule.title}")
+                acted.append(line.code)
+            if acted:
+                self._finding(rule, state, acted)
+            return
+        if outcome.action == "set_units":
+            for line in subjects:
+                if line.code in targets and outcome.units is not None:
+                    line.units = outcome.units
+                    line.rule_ids.append(rule.id)
+                    line.rationale.append(f"{rule.id}: {rule.title}")
+                    acted.append(line.code)
+            if acted:
+                self._finding(rule, state, acted)
+            return
+        # flag and allow: a finding, the claim unchanged
+        codes = [line.code for line in subjects if not targets or line.code in targets]
+        if codes:
+            self._finding(rule, state, codes)
+            if outcome.action == "allow":
+                for line in subjects:
+                    line.rationale.append(f"{rule.id}: {rule.title}")
+
+    @staticmethod
+    def _finding(rule: Rule, state: ClaimState, codes: list[str]) -> None:
+        severity = rule.severity if rule.outcome.action != "allow" else "info"
+        state.findings.append(
+            PolicyFinding(
+                rule=rule.id,
+                name=rule.name,
+                severity=severity,
+                codes=sorted(set(codes)),
+                message=rule.message.strip(),
+                action=rule.action.strip(),
+                citations=_citations(rule),
+                uncertainty=rule.uncertainty,
+            )
+        )

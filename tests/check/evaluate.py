@@ -1,0 +1,119 @@
+"""Score `clearclaim check` on the case files in tests/check_cases.
+
+A case matches exactly when the billed lines (code, units, modifiers), the
+suppressed codes and the missing documentation elements all equal the
+expected ones. Run directly for a per-case listing:
+``python tests/check/evaluate.py [-v]``.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from clearclaim.check import ClaimContext, check, parse_codes
+from clearclaim.store import Store
+
+CASES = Path(__file__).resolve().parents[1] / "check_cases"
+
+
+@dataclass
+class Score:
+    cases: int = 0
+    exact: int = 0
+    lines: int = 0
+    suppressed: int = 0
+    documentation: int = 0
+    failures: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def rate(self, part: int) -> float:
+        return part / self.cases if self.cases else 0.0
+
+
+def load_cases() -> list[dict[str, Any]]:
+    return [
+        yaml.safe_load(p.read_text()) | {"_file": p.name} for p in sorted(CASES.glob("cc*.yaml"))
+    ]
+
+
+def context_for(case: dict[str, Any]) -> ClaimContext:
+    return ClaimContext(
+        note=case["note"],
+        codes=parse_codes([str(c) for c in case.get("codes") or []]),
+        pos=str(case["pos"]) if case.get("pos") else None,
+        equipment=case.get("equipment"),
+        date_of_service=date.fromisoformat(str(case["date"])),
+        setting=case.get("setting", "professional"),
+    )
+
+
+def _lines(items: list[dict[str, Any]]) -> list[tuple[str, int, tuple[str, ...]]]:
+    return sorted(
+        (
+            str(i["code"]),
+            int(i.get("units", 1)),
+            tuple(sorted(str(m) for m in i.get("modifiers") or [])),
+        )
+        for i in items
+    )
+
+
+def score(store: Store) -> Score:
+    result = Score()
+    for case in load_cases():
+        expected = case["expected"]
+        report = check(store, context_for(case)).to_dict()
+        got_lines = _lines(report["lines"])
+        want_lines = _lines(expected.get("lines") or [])
+        got_suppressed = sorted({s["code"] for s in report["suppressed"]})
+        want_suppressed = sorted({str(s["code"]) for s in expected.get("suppressed") or []})
+        got_missing = sorted(report["documentation"]["missing"])
+        want_missing = sorted((expected.get("documentation") or {}).get("missing") or [])
+        ok = (
+            got_lines == want_lines,
+            got_suppressed == want_suppressed,
+            got_missing == want_missing,
+        )
+        result.cases += 1
+        result.lines += ok[0]
+        result.suppressed += ok[1]
+        result.documentation += ok[2]
+        if all(ok):
+            result.exact += 1
+        else:
+            result.failures.append(
+                (
+                    case["_file"],
+                    {
+                        "lines": (got_lines, want_lines) if not ok[0] else None,
+                        "suppressed": (got_suppressed, want_suppressed) if not ok[1] else None,
+                        "missing": (got_missing, want_missing) if not ok[2] else None,
+                    },
+                )
+            )
+    return result
+
+
+def main() -> None:
+    store = Store.open()
+    result = score(store)
+    print(
+        f"cases {result.cases}: exact {result.exact} ({result.rate(result.exact):.1%}); "
+        f"lines {result.rate(result.lines):.1%}, suppressed {result.rate(result.suppressed):.1%}, "
+        f"documentation {result.rate(result.documentation):.1%}"
+    )
+    if "-v" in sys.argv:
+        for name, diff in result.failures:
+            print(name)
+            for part, values in diff.items():
+                if values:
+                    print(f"  {part}: got {values[0]} want {values[1]}")
+
+
+if __name__ == "__main__":
+    main()

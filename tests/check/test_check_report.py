@@ -1,0 +1,126 @@
+"""The check report's contract and behaviour on real notes and real CMS data."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from clearclaim.check import ClaimContext, check, parse_codes
+from clearclaim.cli.main import app
+from clearclaim.errors import FieldError, InputError, UnknownCodeError
+
+runner = CliRunner()
+
+KNEE_NOTE = """PROCEDURE: Right knee intra-articular injection under fluoroscopic guidance.
+INDICATION: Right knee osteoarthritis, failed conservative care.
+The physician was present for the entire procedure. Under intermittent fluoroscopy a
+22g spinal needle was advanced into the right knee joint; needle tip position confirmed
+with 1 mL contrast. Injected 40 mg triamcinolone.
+Fluoro time 0.4 min. DAP 1.2 Gy cm2.
+IMPRESSION: Successful intra-articular injection, right knee.
+"""
+TOP_KEYS = {"lines", "suppressed", "documentation", "findings", "payment", "denial_risks",
+            "warnings"}  # fmt: skip
+
+
+def _context(**kw) -> ClaimContext:
+    base = dict(note=KNEE_NOTE, codes=parse_codes("20610,77002"), pos="22",
+                equipment="facility", date_of_service=date(2024, 8, 20))  # fmt: skip
+    base.update(kw)
+    return ClaimContext(**base)
+
+
+def test_report_keys_and_modifier_by_setting(full_store) -> None:
+    report = check(full_store, _context()).to_dict()
+    assert set(report) >= TOP_KEYS
+    lines = {line["code"]: line for line in report["lines"]}
+    assert lines["77002"]["modifiers"] == ["26"]  # hospital outpatient: professional part only
+    assert set(report["documentation"]) >= {"missing", "found"}
+    office = check(full_store, _context(pos="11", equipment="physician")).to_dict()
+    assert {line["code"]: line for line in office["lines"]}["77002"]["modifiers"] == []
+
+
+def test_found_elements_carry_their_text_span(full_store) -> None:
+    report = check(full_store, _context()).to_dict()
+    found = report["documentation"]["found"]
+    assert "fluoro_time" in found
+    for spans in found.values():
+        for span in spans:
+            assert KNEE_NOTE[span["start"] : span["end"]] == span["text"]
+
+
+def test_payment_is_priced_from_the_store(full_store) -> None:
+    report = check(full_store, _context(pos="11", equipment="physician")).to_dict()
+    priced = {p["code"]: p for p in report["payment"]["lines"]}
+    assert priced["77002"]["amount"] > 0 and priced["77002"]["setting"] == "non_facility"
+    assert report["payment"]["total"] == pytest.approx(
+        sum(p["line_amount"] for p in report["payment"]["lines"])
+    )
+
+
+def test_included_guidance_is_suppressed_with_its_rule(full_store) -> None:
+    note = KNEE_NOTE.replace("Right knee intra-articular injection", "L4-5 interlaminar ESI")
+    report = check(full_store, _context(note=note, codes=parse_codes("62323,77003"))).to_dict()
+    suppressed = {s["code"]: s for s in report["suppressed"]}
+    assert "77003" in suppressed and suppressed["77003"]["sources"]
+    assert [line["code"] for line in report["lines"]] == ["62323"]
+    assert any(r["code"] == "77003" for r in report["denial_risks"])
+
+
+def test_negated_fluoroscopy_supports_no_fluoroscopy_code(full_store) -> None:
+    note = (
+        KNEE_NOTE.replace("under fluoroscopic guidance", "by palpation")
+        .replace("Under intermittent fluoroscopy a", "No fluoroscopy was used. A")
+        .replace("Fluoro time 0.4 min. DAP 1.2 Gy cm2.\n", "")
+    )
+    report = check(full_store, _context(note=note)).to_dict()
+    assert "77002" in {s["code"] for s in report["suppressed"]}
+    assert report["documentation"]["missing"] == []
+
+
+def test_bad_input(full_store) -> None:
+    with pytest.raises(UnknownCodeError) as err:
+        check(full_store, _context(codes=parse_codes("77004")))
+    assert "77003" in err.value.closest or "77002" in err.value.closest
+    with pytest.raises(InputError, match="place-of-service"):
+        check(full_store, _context(pos="98"))
+    with pytest.raises(FieldError):
+        parse_codes("77002--26")
+    with pytest.raises(InputError):
+        check(full_store, _context(note="   "))
+
+
+def test_cli_json_and_errors(full_store, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CLEARCLAIM_DB", full_store.location)
+    note = tmp_path / "note.txt"
+    note.write_text(KNEE_NOTE)
+    args = ["check", str(note), "--codes", "20610,77002", "--pos", "22"]
+    args += ["--equipment", "facility", "--date", "2024-08-20", "--json"]
+    result = runner.invoke(app, args)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert set(json.loads(result.stdout)) >= TOP_KEYS
+    binary = tmp_path / "scan.bin"
+    binary.write_bytes(b"\x89PNG\x00\x00")
+    for args in (
+        [str(binary)],
+        [str(note), "--date", "2024-02-30"],
+        [str(note), "--codes", "7700X"],
+        [str(note), "--pos", "1234"],
+        [str(note), "--lang", "xx"],
+        [str(tmp_path / "missing.txt")],
+    ):
+        bad = runner.invoke(app, ["check", *args])
+        assert bad.exit_code == 2, (args, bad.output)
+        assert "Traceback" not in bad.output
+        assert "triamcinolone" not in bad.output  # note text never in an error
+
+
+def test_check_prints_no_note_text_to_logs(full_store, capsys, caplog) -> None:
+    check(full_store, _context())
+    captured = capsys.readouterr()
+    assert "triamcinolone" not in captured.out + captured.err
+    assert "triamcinolone" not in caplog.text
