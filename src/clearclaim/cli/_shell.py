@@ -6,14 +6,14 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
-from clearclaim.errors import ClearclaimError
+from clearclaim.errors import ClearclaimError, FieldError
 
 if TYPE_CHECKING:
-
     from clearclaim.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,6 +49,16 @@ def open_store() -> Store:
     from clearclaim.store import Store
 
     return Store.open(progress=sys.stderr.isatty())
+
+
+def parse_date_option(value: str | None, option: str = "--date") -> date | None:
+    """A YYYY-MM-DD option value, or a FieldError naming the option (exit code 2)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise FieldError(f"{value!r} is not a real date (YYYY-MM-DD)", field=option) from None
 
 
 def print_json(value: Any) -> None:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from clearclaim.cli._shell import console, handle_errors, open_store, print_json
+from clearclaim.cli._shell import (
+    console,
+    handle_errors,
+    open_store,
+    parse_date_option,
+    print_json,
+)
 from clearclaim.errors import FieldError, InputError
 
 MAX_NOTE_BYTES = 2_000_000
@@ -39,15 +44,6 @@ def _decode(data: bytes, source: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{source}: the note is not UTF-8 text") from None
-
-
-def _parse_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise FieldError(f"{value!r} is not a real date (YYYY-MM-DD)", field="--date") from None
 
 
 @handle_errors
@@ -87,7 +83,7 @@ def check_command(
     if setting not in ("professional", "facility"):
         raise FieldError(f"{setting!r}: use professional or facility", field="--setting")
     language = normalize_language(lang)
-    day = _parse_date(date_of_service)
+    day = parse_date_option(date_of_service)
     text = _decode(read_note(note), "the note" if note == "-" else note)
     try:
         context = ClaimContext(

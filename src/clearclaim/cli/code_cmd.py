@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from typing import Annotated
 
 import typer
 
-from clearclaim.cli._shell import handle_errors
-from clearclaim.errors import FieldError
-
-
-def _day(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise FieldError(f"{value!r} is not a real date (YYYY-MM-DD)", field="--date") from None
+from clearclaim.cli._shell import handle_errors, parse_date_option
 
 
 @handle_errors
@@ -45,7 +34,7 @@ def code_command(
     page = code_page(
         store,
         code,
-        day=_day(date_of_service),
+        day=parse_date_option(date_of_service),
         lang=language,
         zip_code=zip_code,
         locality=locality,

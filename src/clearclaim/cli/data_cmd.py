@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from clearclaim.cli._shell import console, err_console, handle_errors, print_json
+from clearclaim.cli._shell import (
+    console,
+    err_console,
+    handle_errors,
+    parse_date_option,
+    print_json,
+)
 from clearclaim.config import default_store_location, shipped_data_dir
 from clearclaim.errors import InputError
 from clearclaim.store import Store
@@ -20,15 +25,6 @@ if TYPE_CHECKING:
 data_app = typer.Typer(help="Import, inspect and fetch CMS release files.", no_args_is_help=True)
 
 SHOWN_ROW_ERRORS = 20
-
-
-def _parse_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{option}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _report(report: ImportReport, *, as_json: bool) -> None:
@@ -120,7 +116,7 @@ def import_command(
             targets,
             progress=not as_json and err_console.is_terminal,
             release=release,
-            effective=_parse_date(effective, "--effective"),
+            effective=parse_date_option(effective, "--effective"),
             force=force,
         )
     finally:
