@@ -82,15 +82,26 @@ def closest_codes(store: Store, code: str, limit: int = 5) -> list[str]:
 
 
 def code_is_known(store: Store, code: str) -> bool:
-    for query in (
-        "SELECT 1 FROM pfs_rvu WHERE hcpcs = ? LIMIT 1",
-        "SELECT 1 FROM hcpcs_record WHERE hcpcs = ? LIMIT 1",
-        "SELECT 1 FROM ptp WHERE column_1 = ? LIMIT 1",
-        "SELECT 1 FROM ptp WHERE column_2 = ? LIMIT 1",
-        "SELECT 1 FROM mue WHERE hcpcs = ? LIMIT 1",
-    ):
-        if store.fetchone(query, (code,)):
-            return True
+    """In any loaded release of the PFS, HCPCS, NCCI or MUE files (deleted codes included)."""
+    if store.fetchone("SELECT 1 FROM pfs_rvu WHERE hcpcs = ? LIMIT 1", (code,)):
+        return True
+    # the other tables are indexed by release first: ask release by release
+    checks = (
+        ("hcpcs_record", "hcpcs"),
+        ("mue", "hcpcs"),
+        ("ptp", "column_1"),
+        ("ptp", "column_2"),
+    )
+    for table, column in checks:
+        for release in store.releases():
+            if release.table != table:
+                continue
+            row = store.fetchone(
+                f"SELECT 1 FROM {table} WHERE release_id = ? AND {column} = ? LIMIT 1",
+                (release.release_id, code),
+            )
+            if row:
+                return True
     return False
 
 
