@@ -124,3 +124,21 @@ def test_check_prints_no_note_text_to_logs(full_store, capsys, caplog) -> None:
     captured = capsys.readouterr()
     assert "triamcinolone" not in captured.out + captured.err
     assert "triamcinolone" not in caplog.text
+
+
+def test_findings_quote_the_users_library(full_store, tmp_path: Path) -> None:
+    from clearclaim.library import Library
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "library"
+    note = KNEE_NOTE.replace("Right knee intra-articular injection", "L4-5 interlaminar ESI")
+    with Library(tmp_path / "library.sqlite", embedder=None) as library:
+        library.add([fixtures / "acme-health-fluoroscopy-policy.md"])
+        report = check(
+            full_store, _context(note=note, codes=parse_codes("62323,77003")), library=library
+        ).to_dict()
+    assert report["library"], "a suppressed 77003 should find the policy's passage on it"
+    about_77003 = [item for item in report["library"] if item["about"] == "77003"]
+    assert any("includes imaging guidance" in item["passage"]["quote"] for item in about_77003)
+    source_text = " ".join((fixtures / "acme-health-fluoroscopy-policy.md").read_text().split())
+    for item in report["library"]:
+        assert " ".join(item["passage"]["quote"].split()) in source_text  # quoted, never reworded

@@ -450,10 +450,22 @@ def _payments(
     }
 
 
+def _short_topic(rule_id: str, reason: str) -> str:
+    """A short query for the library: the rule's title, else the reason's first words
+    (a long message dilutes the relevance of any one passage)."""
+    try:
+        return default_rules().rule(rule_id).title
+    except KeyError:
+        return " ".join(reason.split()[:12])
+
+
 def _library_passages(library: Any, report: Report) -> list[dict[str, Any]]:
     attached: list[dict[str, Any]] = []
-    topics = [(s.reason, s.code) for s in report.suppressed]
-    topics += [(g["message"], None) for g in report.documentation.get("gaps", [])[:3]]
+    topics = [(f"{s.code} {_short_topic(s.rule, s.reason)}", s.code) for s in report.suppressed]
+    topics += [
+        (" ".join(g["message"].split()[:12]), None)
+        for g in report.documentation.get("gaps", [])[:3]
+    ]
     for topic, code in topics[:6]:
         try:
             passages = library.passages_for(topic, code, limit=2)

@@ -102,11 +102,20 @@ def check_command(
         first = errors[0] if errors else {"loc": ("input",), "msg": str(exc)}
         raise FieldError(str(first["msg"]), field="--" + str(first["loc"][0])) from None
     store = open_store()
-    report = check(store, context)
+    report = check(store, context, library=_user_library())
     if as_json:
         print_json(report.to_dict())
     else:
         render(report.to_dict(), language)
+
+
+def _user_library() -> Any:
+    """The user's coding library when one exists: findings then quote it."""
+    from clearclaim.library import Library, default_library_location
+
+    if not default_library_location().exists():
+        return None
+    return Library()
 
 
 def render(report: dict[str, Any], language: str) -> None:
@@ -153,5 +162,12 @@ def render(report: dict[str, Any], language: str) -> None:
         console.print(risks)
     for warning in report["warnings"]:
         console.print(f"[yellow]warning:[/yellow] {warning['message']}", markup=True)
+    for item in report.get("library", []):
+        passage = item["passage"]
+        console.print(
+            f"[cyan]your library on {item['about']}:[/cyan] \"{passage.get('quote', '')}\" "
+            f"({passage.get('document', '')}, {passage.get('location', '')})",
+            markup=True,
+        )
     if report["undetermined"]:
         console.print(f"could not determine: {', '.join(report['undetermined'])}")
