@@ -142,3 +142,14 @@ def test_findings_quote_the_users_library(full_store, tmp_path: Path) -> None:
     source_text = " ".join((fixtures / "acme-health-fluoroscopy-policy.md").read_text().split())
     for item in report["library"]:
         assert " ".join(item["passage"]["quote"].split()) in source_text  # quoted, never reworded
+
+
+def test_without_codes_the_supported_guidance_code_is_proposed(full_store) -> None:
+    report = check(full_store, _context(codes=[])).to_dict()
+    assert [(ln["code"], ln["modifiers"], ln["origin"]) for ln in report["lines"]] == [
+        ("77002", ["26"], "proposed")
+    ]
+    esi = KNEE_NOTE.replace("Right knee intra-articular injection", "L4-5 interlaminar ESI")
+    esi = esi.replace("into the right knee joint", "into the L4-5 epidural space")
+    included = check(full_store, _context(note=esi, codes=[])).to_dict()
+    assert included["lines"] == []  # the epidural codes include their imaging guidance

@@ -138,6 +138,13 @@ def _apply_edit_findings(state: ClaimState, findings: list[Finding]) -> bool:
         line = by_number.get(finding.line)
         if line is None or line not in state.lines:
             continue
+        if finding.rule_id == "AOC01" and line.origin == "proposed":
+            # the user gave no codes, so the primary procedure is theirs to add: the
+            # proposed add-on stays, with what it needs (the finding stays a risk)
+            note = f"{finding.rule_id}: an add-on code; bill it with its primary procedure code"
+            if note not in line.rationale:
+                line.rationale.append(note)
+            continue
         if finding.rule_id in SUPPRESSING:
             state.lines.remove(line)
             state.suppressed.append(
