@@ -69,3 +69,13 @@ def empty_store(tmp_path: Path) -> Iterator[Store]:
     store = Store.open(str(tmp_path / "store.sqlite"), build_if_empty=False)
     yield store
     store.close()
+
+
+@pytest.fixture(autouse=True)
+def _private_user_files(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """Tests never read or write the user's own audit trail or coding library."""
+    private = tmp_path_factory.mktemp("user")
+    if "CLEARCLAIM_AUDIT" not in os.environ:
+        monkeypatch.setenv("CLEARCLAIM_AUDIT", str(private / "audit.jsonl"))
+    if "CLEARCLAIM_LIBRARY" not in os.environ:
+        monkeypatch.setenv("CLEARCLAIM_LIBRARY", str(private / "library.sqlite"))

@@ -153,3 +153,27 @@ def test_without_codes_the_supported_guidance_code_is_proposed(full_store) -> No
     esi = esi.replace("into the right knee joint", "into the L4-5 epidural space")
     included = check(full_store, _context(note=esi, codes=[])).to_dict()
     assert included["lines"] == []  # the epidural codes include their imaging guidance
+
+
+def test_audit_trail_records_decisions_not_the_note(
+    full_store, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("CLEARCLAIM_DB", full_store.location)
+    trail = tmp_path / "audit.jsonl"
+    monkeypatch.setenv("CLEARCLAIM_AUDIT", str(trail))
+    trail.write_text('{"id": "earlier"}\n')
+    note = tmp_path / "note.txt"
+    note.write_text(KNEE_NOTE)
+    args = ["check", str(note), "--codes", "20610,77002,77003", "--pos", "22", "--json"]
+    result = runner.invoke(app, [*args, "--date", "2024-08-20"])
+    assert result.exit_code == 0, result.output
+    lines = trail.read_text().splitlines()
+    assert lines[0] == '{"id": "earlier"}'  # nothing already saved is lost
+    entry = json.loads(lines[1])
+    assert entry["id"] == json.loads(result.stdout)["audit_id"]
+    assert {"code": "77002", "units": 1, "modifiers": ["26"]} in entry["lines"]
+    assert entry["request"]["pos"] == "22"
+    for word in ("triamcinolone", "osteoarthritis", "contrast", "knee joint"):
+        assert word not in lines[1]
+    runner.invoke(app, [*args, "--no-audit"])
+    assert len(trail.read_text().splitlines()) == 2

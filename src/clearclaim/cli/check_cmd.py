@@ -73,6 +73,9 @@ def check_command(
         str | None, typer.Option(help="Payment locality as MAC-LL, e.g. 01112-05.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    audit: Annotated[
+        bool, typer.Option(help="Record the decisions (never the note) in the audit trail.")
+    ] = True,
 ) -> None:
     """Check a procedure note and its codes: what to bill, what not and why, the gaps."""
     from clearclaim.check import ClaimContext, check, parse_codes
@@ -102,11 +105,15 @@ def check_command(
         first = errors[0] if errors else {"loc": ("input",), "msg": str(exc)}
         raise FieldError(str(first["msg"]), field="--" + str(first["loc"][0])) from None
     store = open_store()
-    report = check(store, context, library=_user_library())
+    report = check(store, context, library=_user_library()).to_dict()
+    if audit:
+        from clearclaim.audit import record
+
+        report["audit_id"] = record(report)["id"]
     if as_json:
-        print_json(report.to_dict())
+        print_json(report)
     else:
-        render(report.to_dict(), language)
+        render(report, language)
 
 
 def _user_library() -> Any:
@@ -165,7 +172,7 @@ def render(report: dict[str, Any], language: str) -> None:
     for item in report.get("library", []):
         passage = item["passage"]
         console.print(
-            f"[cyan]your library on {item['about']}:[/cyan] \"{passage.get('quote', '')}\" "
+            f'[cyan]your library on {item["about"]}:[/cyan] "{passage.get("quote", "")}" '
             f"({passage.get('document', '')}, {passage.get('location', '')})",
             markup=True,
         )
