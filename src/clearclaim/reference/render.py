@@ -9,6 +9,12 @@ dir="ltr"`` so English text inside an Arabic page still reads left to right.
 
 Every label comes from the gettext catalogs. Arabic pages are wrapped right to
 left: ``<article dir="rtl">`` in HTML, a ``<div dir="rtl">`` block in Markdown.
+Free text that comes from CMS data (MUE and NCCI rationales, facility payment
+notes, data warnings) is English and is shown as it is; on a page in another
+language it is marked ``lang="en" dir="ltr"`` in HTML.
+
+The sections built from the CMS data (MUE, add-on code, NCCI edits, payment
+detail, payment indicators, data notes) live in :mod:`clearclaim.reference.render_cms`.
 
 The page is first turned into a small list of neutral blocks (heading,
 paragraph, list, table, definition list); each output format is then a short
@@ -37,6 +43,10 @@ SECTION_TITLES: dict[str, str] = {
     "rvu": N_("RVUs"),
     "payment": N_("Payment by site"),
     "wrvu_rank": N_("wRVU rank"),
+    "indicators": N_("Payment indicators"),
+    "mue": N_("Medically unlikely edits (MUE)"),
+    "add_on": N_("Add-on code"),
+    "ncci": N_("NCCI edits"),
     "plain_language": N_("Plain language"),
     "synonyms": N_("Synonyms"),
     "when_to_use": N_("When to use"),
@@ -50,6 +60,7 @@ SECTION_TITLES: dict[str, str] = {
     "related": N_("Related codes"),
     "history": N_("History"),
     "sources": N_("Sources"),
+    "notes": N_("Data notes"),
 }
 ELEMENT_LABELS: dict[str, str] = {
     "indication": N_("Indication"),
@@ -86,6 +97,7 @@ SITE_LABELS: dict[str, str] = {
     "opps": N_("Hospital outpatient"),
     "facility": N_("Facility"),
     "asc": N_("Ambulatory surgical center"),
+    "ambulatory_surgical_center": N_("Ambulatory surgical center"),
 }
 COMPONENT_LABELS: dict[str, str] = {
     "global": N_("Global"),
@@ -133,12 +145,19 @@ class Link:
     url: str
 
 
-Inline = str | Link | tuple["Inline", ...]
+@dataclass(frozen=True)
+class English:
+    """Free text from CMS data, in English whatever the page's language."""
+
+    text: str
+
+
+Inline = str | Link | English | tuple["Inline", ...]
 
 
 @dataclass
 class Block:
-    kind: str  # "p", "ul", "table", "dl", "faq"
+    kind: str  # "p", "h3", "ul", "table", "dl", "faq"
     items: list[Any] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
 
@@ -169,6 +188,11 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _then(first: list[Block], more: list[Block]) -> list[Block]:
+    """``more`` after ``first``, only when ``first`` has something (detail of a section)."""
+    return [*first, *more] if first else []
+
+
 class _Builder:
     """Turns a page dict into groups of neutral blocks, with labels in one language."""
 
@@ -189,14 +213,25 @@ class _Builder:
             return _text(value) or "—"
         return format_currency(value, "USD", locale=self.locale)
 
+    def english(self, value: Any) -> Inline:
+        """CMS free text: marked as English on a page in another language."""
+        text = _text(value)
+        return text if self.language.tag == "en" or not text else English(text)
+
     def build(self, page: Mapping[str, Any]) -> list[Group]:
+        from clearclaim.reference import render_cms as cms
+
         groups: list[Group] = []
         for key, method in (
             ("descriptor", self._descriptor),
             ("status", self._status),
-            ("rvu", self._rvu),
-            ("payment", self._payment),
+            ("indicators", lambda p: cms.indicator_blocks(self, p)),
+            ("rvu", lambda p: _then(self._rvu(p), cms.component_rvu_blocks(self, p))),
+            ("payment", lambda p: _then(self._payment(p), cms.payment_detail_blocks(self, p))),
             ("wrvu_rank", self._wrvu),
+            ("mue", lambda p: cms.mue_blocks(self, p.get("mue"))),
+            ("add_on", lambda p: cms.add_on_blocks(self, p.get("add_on"))),
+            ("ncci", lambda p: cms.ncci_blocks(self, p.get("ncci"))),
         ):
             blocks = method(page)
             if blocks:
@@ -224,15 +259,28 @@ class _Builder:
                 continue
             groups.append(Group(key, self.t(SECTION_TITLES[key]), blocks,
                                 untranslated=not translated))
+        notes = cms.notes_blocks(self, page.get("warnings"))
+        if notes:
+            title = SECTION_TITLES["notes"]
+            groups.append(Group("notes", self.t(title), notes))
         return groups
+
+    def header(self, page: Mapping[str, Any]) -> str | None:
+        from clearclaim.reference import render_cms as cms
+
+        return cms.header_line(self, page)
 
     # --- numbers and indicators (from the store) ---
 
     def _descriptor(self, page: Mapping[str, Any]) -> list[Block]:
-        value, _ = _unwrap(page.get("descriptor"))
-        return [] if _empty(value) else [Block("p", [_text(value)])]
+        # the CMS short descriptor: English data on every page
+        raw = page.get("descriptor")
+        value, _ = _unwrap(raw)
+        if _empty(value):
+            return []
+        return [Block("p", [self.english(value) if isinstance(raw, str) else _text(value)])]
 
-    def _indicator_text(self, family: FamilyName, raw: Any) -> str | None:
+    def indicator_text(self, family: FamilyName, raw: Any) -> str | None:
         code = raw.get("code") if isinstance(raw, Mapping) else raw
         if _empty(code):
             return None
@@ -243,7 +291,7 @@ class _Builder:
 
     def _status(self, page: Mapping[str, Any]) -> list[Block]:
         rows: list[list[Inline]] = []
-        status = self._indicator_text("status", page.get("status"))
+        status = self.indicator_text("status", page.get("status"))
         if status:
             rows.append([self.t("Status code"), status])
         nested = page.get("indicators")
@@ -251,42 +299,12 @@ class _Builder:
             raw = page.get(key)
             if raw is None and isinstance(nested, Mapping):
                 raw = nested.get(key)
-            text = self._indicator_text(family, raw)
+            text = self.indicator_text(family, raw)
             if text:
                 rows.append([self.t(label), text])
-        rows.extend(self._mue_rows(page.get("mue")))
         if not _empty(page.get("deleted")):
             rows.append([self.t("Deleted on"), _text(page.get("deleted"))])
         return [Block("table", rows, header=["", ""])] if rows else []
-
-    def _mue_rows(self, mue: Any) -> list[list[Inline]]:
-        """MUE as one value, or per MUE table (practitioner, outpatient hospital, DME)."""
-        if _empty(mue):
-            return []
-        if not isinstance(mue, Mapping):
-            return [[self.t("MUE"), self._units(mue)]]
-        if "value" in mue or "units" in mue or "mai" in mue:
-            entries: list[tuple[str | None, Mapping[str, Any]]] = [(None, mue)]
-        else:
-            entries = [(str(k), v) for k, v in mue.items() if isinstance(v, Mapping)]
-        rows: list[list[Inline]] = []
-        for service, entry in entries:
-            label = self.t("MUE")
-            if service:
-                service_label = MUE_SERVICE_LABELS.get(service)
-                label = f"{label} ({self.t(service_label) if service_label else service})"
-            value = entry.get("value", entry.get("units"))
-            parts = [self._units(value)] if not _empty(value) else []
-            mai = self._indicator_text("mue_mai", entry.get("mai"))
-            if mai:
-                parts.append(mai)
-            if parts:
-                rows.append([label, " — ".join(parts)])
-        return rows
-
-    def _units(self, value: Any) -> str:
-        units = self.t("units")
-        return f"{value} {units}"
 
     def _rvu(self, page: Mapping[str, Any]) -> list[Block]:
         rvu = page.get("rvu")
@@ -301,7 +319,7 @@ class _Builder:
         header = ["", self.t("Facility"), self.t("Non-facility")]
         return [Block("table", rows, header=header)] if rows else []
 
-    def _site_label(self, key: str) -> str:
+    def site_label(self, key: str) -> str:
         label = SITE_LABELS.get(key.lower()) or COMPONENT_LABELS.get(key.lower())
         return self.t(label) if label else key
 
@@ -318,12 +336,12 @@ class _Builder:
             columns: list[str] = []
             for amounts in sites.values():
                 columns.extend(str(c) for c in amounts if str(c) not in columns)
-            header = [""] + [self._site_label(c) for c in columns]
-            rows = [[self._site_label(str(site))]
+            header = [""] + [self.site_label(c) for c in columns]
+            rows = [[self.site_label(str(site))]
                     + [self.money(amounts.get(c)) for c in columns]
                     for site, amounts in sites.items()]
             blocks.append(Block("table", rows, header=header))
-        money_rows = [[self._site_label(str(k)), self.money(v)] for k, v in flat.items()
+        money_rows = [[self.site_label(str(k)), self.money(v)] for k, v in flat.items()
                       if not _empty(v)]
         if money_rows:
             blocks.append(Block("table", money_rows, header=["", ""]))
@@ -452,6 +470,8 @@ def _md(text: str) -> str:
 def _md_inline(value: Inline) -> str:
     if isinstance(value, Link):
         return f"[{_md(value.text)}]({value.url.replace(')', '%29').replace(' ', '%20')})"
+    if isinstance(value, English):
+        return _md(value.text)
     if isinstance(value, tuple):
         return "".join(_md_inline(v) for v in value)
     return _md(value)
@@ -464,6 +484,8 @@ def _md_cell(value: Inline) -> str:
 def _md_block(block: Block) -> str:
     if block.kind == "p":
         return _md_inline(block.items[0])
+    if block.kind == "h3":
+        return f"### {_md_inline(block.items[0])}"
     if block.kind == "ul":
         return "\n".join(f"- {_md_inline(item)}" for item in block.items)
     if block.kind == "dl":
@@ -486,6 +508,8 @@ def _h(text: str) -> str:
 def _html_inline(value: Inline) -> str:
     if isinstance(value, Link):
         return f'<a href="{_h(value.url)}" rel="noopener">{_h(value.text)}</a>'
+    if isinstance(value, English):
+        return f'<span lang="en" dir="ltr">{_h(value.text)}</span>'
     if isinstance(value, tuple):
         return "".join(_html_inline(v) for v in value)
     return _h(value)
@@ -494,6 +518,8 @@ def _html_inline(value: Inline) -> str:
 def _html_block(block: Block) -> str:
     if block.kind == "p":
         return f"<p>{_html_inline(block.items[0])}</p>"
+    if block.kind == "h3":
+        return f"<h3>{_html_inline(block.items[0])}</h3>"
     if block.kind == "ul":
         return "<ul>" + "".join(f"<li>{_html_inline(i)}</li>" for i in block.items) + "</ul>"
     if block.kind in ("dl", "faq"):
@@ -528,6 +554,9 @@ def render_markdown(page: Mapping[str, Any], lang: str | None = None) -> str:
     code = _text(page.get("code"))
     if code:
         parts.append(f"# {_md(code)}")
+    header = builder.header(page)
+    if header:
+        parts.append(_md(header))
     marker = builder.t(NOT_TRANSLATED)
     for group in builder.build(page):
         body = "\n\n".join(_md_block(b) for b in group.blocks)
@@ -552,6 +581,9 @@ def render_html(page: Mapping[str, Any], lang: str | None = None) -> str:
     code = _text(page.get("code"))
     if code:
         parts.append(f"<h1>{_h(code)}</h1>")
+    header = builder.header(page)
+    if header:
+        parts.append(f'<p class="cc-meta">{_h(header)}</p>')
     marker = builder.t(NOT_TRANSLATED)
     for group in builder.build(page):
         body = "".join(_html_block(b) for b in group.blocks)
