@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from clearclaim.check.models import ClaimContext, LineOut, Report, SuppressedOut
+from clearclaim.check.ptp_dates import unconfirmed_ptp
 from clearclaim.check.risks import denial_risks
 from clearclaim.edits import ClaimLine, Finding, engine_for
 from clearclaim.errors import ClearclaimError, InputError, UnknownCodeError
@@ -31,9 +32,6 @@ from clearclaim.store import Store
 
 PROPOSALS_PATH = Path(__file__).resolve().parent / "proposals.yaml"
 MAX_PASSES = 4
-#: a PTP file has no effective dates: an edit in it is taken as in force up to a
-#: year before the release; for older dates it is reported as a risk, not applied
-PTP_LOOKBACK_DAYS = 366
 #: edit findings that change the claim, and how
 SUPPRESSING = {"PTP01", "PTP02", "AOC01", "STAT01", "STAT02", "STAT03"}
 MUE_RULES = {"MUE01", "MUE02", "MUE03"}
@@ -118,14 +116,6 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
     return data
 
 
-def _unconfirmed_ptp(finding: Finding, day: date) -> bool:
-    """A PTP edit judged from a release that started long after the date of service."""
-    if not finding.rule_id.startswith("PTP") or not finding.sources:
-        return False
-    start = finding.sources[0].effective_start
-    return start is not None and (start - day).days > PTP_LOOKBACK_DAYS
-
-
 def _apply_edit_findings(state: ClaimState, findings: list[Finding]) -> bool:
     """Change the claim as deny findings require; True when something changed."""
     changed = False
@@ -133,7 +123,7 @@ def _apply_edit_findings(state: ClaimState, findings: list[Finding]) -> bool:
     for finding in findings:
         if finding.severity != "deny" or finding.line is None:
             continue
-        if _unconfirmed_ptp(finding, state.day):
+        if unconfirmed_ptp(finding, state.day):
             continue
         line = by_number.get(finding.line)
         if line is None or line not in state.lines:

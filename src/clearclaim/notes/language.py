@@ -8,6 +8,7 @@ reported as "could not determine" rather than read badly. Word lists are data
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 from clearclaim.notes.pipeline import load_yaml
@@ -26,15 +27,62 @@ def _lists() -> tuple[int, dict[str, frozenset[str]]]:
     return int(spec.get("min_hits", 3)), langs
 
 
+#: below this many English function words a note is checked with langdetect too
+ENGLISH_SURE = 6
+#: langdetect's verdict is trusted only on this much prose and this probability
+MIN_WORDS = 12
+MIN_PROBABILITY = 0.95
+#: a note whose letters are mostly not Latin is not English
+NON_LATIN_SHARE = 0.3
+
+
+def _non_latin_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    non_latin = sum(1 for c in letters if not unicodedata.name(c, "").startswith("LATIN"))
+    return non_latin / len(letters)
+
+
 def detect_language(text: str) -> str:
-    """ISO code of the note's language ("en" unless another language clearly dominates)."""
+    """ISO code of the note's language ("en" unless another language clearly dominates).
+
+    Function-word lists (data) decide the common cases in microseconds. A note
+    with few English function words is also given to langdetect (Google's
+    language profiles, offline), which knows Vietnamese, Chinese, Russian,
+    Korean, Arabic, Tagalog and fifty more; terse English shorthand ("L4-5 ILESI,
+    FT 0.6 min") is too short for it and stays English.
+    """
     min_hits, langs = _lists()
+    words = _WORD.findall(text.lower())
     counts = dict.fromkeys(langs, 0)
-    for word in _WORD.findall(text.lower()):
-        for code, words in langs.items():
-            if word in words:
+    for word in words:
+        for code, listed in langs.items():
+            if word in listed:
                 counts[code] += 1
     best = max(counts, key=lambda code: counts[code])
     if best != "en" and counts[best] >= min_hits and counts[best] > counts.get("en", 0):
         return best
-    return "en"
+    if _non_latin_share(text) > NON_LATIN_SHARE:
+        # Chinese, Russian, Arabic, Korean ...: no word lists needed to know it is not English
+        return _langdetect(text) or "und"
+    if counts.get("en", 0) >= ENGLISH_SURE or len([w for w in words if len(w) > 2]) < MIN_WORDS:
+        return "en"
+    return _langdetect(text) or "en"
+
+
+def _langdetect(text: str) -> str | None:
+    try:
+        from langdetect import DetectorFactory, detect_langs
+        from langdetect.lang_detect_exception import LangDetectException
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    DetectorFactory.seed = 0  # langdetect is random without a seed
+    try:
+        ranked = detect_langs(text)
+    except LangDetectException:
+        return None
+    top = ranked[0]
+    if top.lang != "en" and top.prob >= MIN_PROBABILITY:
+        return top.lang.split("-")[0]
+    return None

@@ -538,6 +538,16 @@ def _unique(spans: list[TextSpan]) -> list[TextSpan]:
     return sorted(seen.values(), key=lambda s: s.start)
 
 
+@cache
+def _not_performed_patterns() -> list[re.Pattern[str]]:
+    spec = load_yaml("not_performed.yaml")
+    return [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in spec["patterns"]]
+
+
+def _not_performed(note: str) -> bool:
+    return any(p.search(note) for p in _not_performed_patterns())
+
+
 # --------------------------------------------------------------------------- API
 
 
@@ -558,11 +568,29 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
             physician_presence="unknown",
         )
 
+    if _not_performed(text):
+        return NoteAnalysis(
+            language=language,
+            determinable=False,
+            undetermined=["procedure_not_performed", "procedure", "documentation"],
+            fluoroscopy="undetermined",
+            physician_presence="unknown",
+        )
+
     doc = get_pipeline()(text)
     sections = _sections(doc, text)
     targets = _dedupe_overlaps(_targets(doc, sections))
-    times = measures.find_fluoro_times(text)
-    doses = measures.find_doses(text)
+    # a time or dose in the history or plan belongs to another session
+    times = [
+        m
+        for m in measures.find_fluoro_times(text)
+        if _section_at(sections, m.span.start) not in _HISTORY_SECTIONS | _PLAN_SECTIONS
+    ]
+    doses = [
+        m
+        for m in measures.find_doses(text)
+        if _section_at(sections, m.span.start) not in _HISTORY_SECTIONS | _PLAN_SECTIONS
+    ]
 
     mentions = [
         Mention(label=t.label, status=t.status, span=_tspan(text, t))

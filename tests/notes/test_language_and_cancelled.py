@@ -1,0 +1,69 @@
+"""Notes the reader must not read as billable: other languages, procedures not done,
+and measurements that belong to an earlier session."""
+
+from __future__ import annotations
+
+import pytest
+
+from clearclaim.notes import analyze_note
+
+VIETNAMESE = (
+    "Thủ thuật: tiêm nội khớp gối phải dưới hướng dẫn màn huỳnh quang tăng sáng. "
+    "Bệnh nhân nằm ngửa, sát khuẩn vùng gối phải. Dưới màn tăng sáng, kim 22G được đưa vào "
+    "khớp gối; bơm thuốc cản quang xác nhận đầu kim nằm trong khớp. Bệnh nhân dung nạp tốt."
+)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        VIETNAMESE,
+        "Пациенту выполнена инъекция в коленный сустав под рентгеноскопическим контролем. "
+        "Время рентгеноскопии 0,5 минуты. Осложнений нет, пациент выписан домой.",
+        "患者右膝关节注射，透视引导下穿刺成功，注射造影剂确认针尖位于关节腔内。透视时间0.4分钟。",
+    ],
+)
+def test_other_languages_are_not_guessed(note: str) -> None:
+    analysis = analyze_note(note)
+    assert analysis.language != "en"
+    assert not analysis.determinable and analysis.procedures == []
+
+
+def test_terse_english_shorthand_stays_english() -> None:
+    analysis = analyze_note("L4-5 ILESI. fluoro 0.6 min. DAP 3 Gy cm2. no complications.")
+    assert analysis.language == "en"
+
+
+def test_a_cancelled_procedure_supports_nothing() -> None:
+    analysis = analyze_note(
+        "PROCEDURE NOTE - CANCELLED\nScheduled: L4-5 interlaminar ESI under fluoroscopy.\n"
+        "Pt took apixaban this AM. Procedure NOT performed: no needle placed.\n"
+    )
+    assert not analysis.determinable
+    assert "procedure_not_performed" in analysis.undetermined
+
+
+def test_contrast_not_performed_is_not_a_cancelled_procedure() -> None:
+    analysis = analyze_note(
+        "PROCEDURE: R knee injection under fluoroscopic guidance. Arthrogram was not performed."
+        " Fluoro time 0.3 min."
+    )
+    assert analysis.determinable and analysis.fluoroscopy == "used"
+
+
+def test_fluoro_time_of_an_earlier_procedure_does_not_count() -> None:
+    analysis = analyze_note(
+        "HISTORY: R hip OA. Prior fluoroscopic-guided R hip injection 11/2023 (fluoro time"
+        " 0.4 min).\nINDICATION: R hip pain.\nPROCEDURE: Fluoroscopically guided R hip"
+        " injection. Needle tip confirmed with contrast. DAP 1.1 Gy cm2.\n"
+    )
+    assert "fluoro_time" not in analysis.elements
+    assert "radiation_dose" in analysis.elements
+
+
+def test_equipment_out_of_service_is_not_fluoroscopy_used() -> None:
+    analysis = analyze_note(
+        "L4-5 ILESI. C-arm out of service today. Fluoroscopy was not utilized. Landmark"
+        " technique, LOR at 6 cm. Depo-Medrol 80 mg injected. No complications."
+    )
+    assert analysis.fluoroscopy == "not_used"
