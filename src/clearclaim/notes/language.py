@@ -28,7 +28,7 @@ def _lists() -> tuple[int, dict[str, frozenset[str]]]:
 
 
 #: below this many English function words a note is checked with langdetect too
-ENGLISH_SURE = 6
+ENGLISH_SURE = 4
 #: langdetect's verdict is trusted only on this much prose and this probability
 MIN_WORDS = 12
 MIN_PROBABILITY = 0.95
