@@ -60,6 +60,7 @@ def main() -> None:
         "--date",
         "2026-08-03",
         "--json",
+        "--no-audit",
     ]
     colds = []
     for _ in range(3):
