@@ -15,3 +15,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   .venv/bin/python -m pip install --quiet -c requirements.lock -e '.[dev]'
   echo "$wanted" > "$stamp"
 fi
+# byte-compile the package as a regular install does (an editable one does not),
+# so a cold start does not compile it again each run
+.venv/bin/python -m compileall -q src >/dev/null

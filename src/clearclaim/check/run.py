@@ -16,8 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from clearclaim._yaml import load_yaml
 from clearclaim.check.models import ClaimContext, LineOut, Report, SuppressedOut
 from clearclaim.check.ptp_dates import unconfirmed_ptp
 from clearclaim.check.risks import denial_risks
@@ -39,7 +38,7 @@ MUE_RULES = {"MUE01", "MUE02", "MUE03"}
 
 @lru_cache(maxsize=1)
 def _proposals() -> dict[str, Any]:
-    return yaml.safe_load(PROPOSALS_PATH.read_text(encoding="utf-8"))
+    return load_yaml(PROPOSALS_PATH.read_text(encoding="utf-8"))
 
 
 def _proposal_for(proc_type: str, spinal: bool, day: date) -> dict[str, Any] | None:

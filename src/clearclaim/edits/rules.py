@@ -17,6 +17,7 @@ import polars as pl
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from clearclaim._yaml import load_yaml
 from clearclaim.edits.models import RuleKind, Severity
 from clearclaim.errors import DataError
 from clearclaim.models import Source
@@ -153,7 +154,7 @@ class EditData:
 def _load_yaml(name: str) -> Any:
     path = DATA_DIR / name
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise DataError(f"cannot read edit rules: {exc}", path=str(path)) from exc
 

@@ -17,6 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from clearclaim._yaml import load_yaml
 from clearclaim.errors import DataError
 
 INDICATORS_PATH = Path(__file__).resolve().parent / "indicators.yaml"
@@ -73,7 +74,7 @@ def load_indicators(path: Path | None = None) -> Indicators:
     """Read and validate ``indicators.yaml`` (cached)."""
     source = path or INDICATORS_PATH
     try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+        raw = load_yaml(source.read_text(encoding="utf-8"))
         return Indicators.model_validate(raw)
     except (OSError, yaml.YAMLError, ValidationError) as exc:
         raise DataError(f"cannot read indicator labels: {exc}", path=str(source)) from exc

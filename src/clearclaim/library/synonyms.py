@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from clearclaim._yaml import load_yaml
 from clearclaim.errors import DataError
 from clearclaim.library.text import stem, terms, words
 
@@ -31,7 +32,7 @@ class Synonyms:
 
 def parse(source: str, name: str = "synonyms.yaml") -> Synonyms:
     try:
-        data = yaml.safe_load(source) or {}
+        data = load_yaml(source) or {}
     except yaml.YAMLError as exc:
         raise DataError(f"not valid YAML ({exc.__class__.__name__})", path=name) from None
     if not isinstance(data, dict):

@@ -26,6 +26,7 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from clearclaim._yaml import load_yaml as parse_yaml
 from clearclaim.errors import DataError
 
 # Modules that log through loguru (PyRuSH logs each token at DEBUG).
@@ -58,7 +59,7 @@ def _data_text(name: str) -> str:
 def load_yaml(name: str) -> Any:
     """One of the reader's YAML data files (cached)."""
     try:
-        return yaml.safe_load(_data_text(name))
+        return parse_yaml(_data_text(name))
     except yaml.YAMLError as exc:
         raise DataError(f"note reader data file is not valid YAML: {name}: {exc}") from exc
 

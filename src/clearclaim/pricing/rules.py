@@ -18,6 +18,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from clearclaim._yaml import load_yaml
 from clearclaim.errors import DataError
 
 RULES_PATH = Path(__file__).resolve().parent / "payment_rules.yaml"
@@ -97,7 +98,7 @@ def payment_rules(path: Path | None = None) -> PaymentRules:
     """Read and validate ``payment_rules.yaml`` (cached)."""
     source = path or RULES_PATH
     try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+        raw = load_yaml(source.read_text(encoding="utf-8"))
         # percentages are written as strings so that YAML never turns them into floats
         return PaymentRules.model_validate(raw)
     except (OSError, yaml.YAMLError, ValidationError) as exc:

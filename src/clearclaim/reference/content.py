@@ -26,6 +26,7 @@ from typing import Any, Generic, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from clearclaim._yaml import load_yaml
 from clearclaim.errors import DataError
 from clearclaim.i18n import DEFAULT_LANGUAGE, normalize_language
 
@@ -239,7 +240,7 @@ def _read_yaml(path: Path, mtime_ns: int) -> dict[str, Any] | None:
     # mtime is part of the key so an edited file is re-read in a long-running server.
     del mtime_ns
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise DataError(f"cannot read curated content: {exc}", path=str(path)) from exc
     if raw is None:

@@ -269,41 +269,39 @@ def _add_on(store: Store, code: str, day: date, warnings: list[DataWarning]) -> 
 
 
 def _ncci(store: Store, code: str, day: date, warnings: list[DataWarning]) -> dict[str, Any]:
+    """Counts and the first partners, aggregated in the database: a common code such
+    as 76000 is column 2 of thousands of edits."""
     result: dict[str, Any] = {}
+    on = day.isoformat()
     for setting in ("practitioner", "outpatient_hospital"):
         choice = _choice(store, f"ptp_{setting}", day, warnings)
         if choice is None:
             continue
-        rows = [
-            row
-            for column in ("column_1", "column_2")
-            for row in store.fetchall(
-                "SELECT column_1, column_2, deletion_date, modifier_indicator, rationale FROM ptp"
-                f" WHERE {choice.sql_in()} AND {column} = ?",
-                (*choice.ids, code),
-            )
-        ]
-        active = [r for r in rows if _active(r[2], day)]
-        as_col1 = [r for r in active if r[0] == code]
-        as_col2 = [r for r in active if r[1] == code]
-        result[setting] = {
-            "release": choice.release.label,
-            "active_as_column_1": len(as_col1),
-            "active_as_column_2": len(as_col2),
-            "deleted_before_date": len(rows) - len(active),
-            "column_2_codes": _partners(as_col2, 0),
-            "bundles": _partners(as_col1, 1),
-            "partners_definition": (
-                "edits in force on the date; modifier indicator 0 (no modifier bypasses) "
-                f"first, then by code; at most {PARTNERS_SHOWN} shown"
-            ),
-        }
+        summary: dict[str, Any] = {"release": choice.release.label, "deleted_before_date": 0}
+        for column, other, key, listed in (
+            ("column_1", "column_2", "active_as_column_1", "bundles"),
+            ("column_2", "column_1", "active_as_column_2", "column_2_codes"),
+        ):
+            where = f"{choice.sql_in()} AND {column} = ?"
+            total, active = store.fetchone(
+                "SELECT COUNT(*), SUM(CASE WHEN deletion_date >= ? THEN 1 ELSE 0 END)"
+                f" FROM ptp WHERE {where}",
+                (on, *choice.ids, code),
+            ) or (0, 0)
+            summary[key] = int(active or 0)
+            summary["deleted_before_date"] += int(total or 0) - int(active or 0)
+            summary[listed] = [
+                {"code": row[0], "modifier_indicator": row[1], "rationale": row[2]}
+                for row in store.fetchall(
+                    f"SELECT {other}, modifier_indicator, rationale FROM ptp WHERE {where}"
+                    " AND deletion_date >= ? ORDER BY CASE WHEN modifier_indicator = '0'"
+                    f" THEN 0 ELSE 1 END, {other} LIMIT ?",
+                    (*choice.ids, code, on, PARTNERS_SHOWN),
+                )
+            ]
+        summary["partners_definition"] = (
+            "edits in force on the date; modifier indicator 0 (no modifier bypasses) "
+            f"first, then by code; at most {PARTNERS_SHOWN} shown"
+        )
+        result[setting] = summary
     return result
-
-
-def _partners(rows: list[tuple[Any, ...]], other: int) -> list[dict[str, Any]]:
-    ordered = sorted(rows, key=lambda r: (r[3] != "0", r[other]))
-    return [
-        {"code": r[other], "modifier_indicator": r[3], "rationale": r[4]}
-        for r in ordered[:PARTNERS_SHOWN]
-    ]

@@ -9,8 +9,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-import yaml
-
+from clearclaim._yaml import load_yaml
 from clearclaim.store import ReleaseChoice, Store
 
 CATEGORIES_PATH = Path(__file__).resolve().parent / "categories.yaml"
@@ -24,7 +23,7 @@ DEFINITION = (
 
 @lru_cache(maxsize=1)
 def _categories() -> list[dict[str, Any]]:
-    return yaml.safe_load(CATEGORIES_PATH.read_text(encoding="utf-8"))["categories"]
+    return load_yaml(CATEGORIES_PATH.read_text(encoding="utf-8"))["categories"]
 
 
 def category_of(code: str) -> str | None:
@@ -37,24 +36,30 @@ def category_of(code: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=16)
+def _category_entry(name: str) -> dict[str, Any]:
+    return next(entry for entry in _categories() if entry["name"] == name)
+
+
+@lru_cache(maxsize=64)
 def _category_values(
-    store_id: int, release_ids: tuple[int, ...], store: Store
-) -> dict[str, list[float]]:
+    store_id: int, release_ids: tuple[int, ...], category: str, store: Store
+) -> list[float]:
+    """Sorted work RVUs of one category's codes (by code range in the database when
+    the category is a CPT section, else by pattern over the release)."""
     placeholders = ", ".join("?" for _ in release_ids)
     statuses = ", ".join("?" for _ in RANKED_STATUSES)
-    rows = store.fetchall(
+    entry = _category_entry(category)
+    query = (
         f"SELECT hcpcs, work_rvu FROM pfs_rvu WHERE release_id IN ({placeholders})"
-        f" AND modifier = '' AND status_code IN ({statuses}) AND work_rvu > 0",
-        (*release_ids, *RANKED_STATUSES),
+        f" AND modifier = '' AND status_code IN ({statuses}) AND work_rvu > 0"
     )
-    values: dict[str, list[float]] = {}
-    for code, work in rows:
-        category = category_of(code)
-        if category:
-            values.setdefault(category, []).append(float(work))
-    for work_values in values.values():
-        work_values.sort()
+    params: tuple[Any, ...] = (*release_ids, *RANKED_STATUSES)
+    if "low" in entry:
+        query += " AND hcpcs BETWEEN ? AND ?"
+        params += (entry["low"], entry["high"])
+    values = sorted(
+        float(work) for code, work in store.fetchall(query, params) if category_of(code) == category
+    )
     return values
 
 
@@ -73,7 +78,7 @@ def wrvu_rank(
     }
     if category is None:
         return result
-    values = _category_values(id(store), tuple(choice.ids), store).get(category, [])
+    values = _category_values(id(store), tuple(choice.ids), category, store)
     result["codes_in_category"] = len(values)
     if not values:
         return result

@@ -36,6 +36,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from clearclaim._yaml import load_yaml
 from clearclaim.errors import DataError
 
 RULE_ID = re.compile(r"^(?:FLU|MOD|DOC|PTP|MUE|AOC|PCT|STA)\d{2}$")
@@ -307,7 +308,7 @@ class RuleSet(BaseModel):
 
 def _read_yaml(path: Path | Any, label: str) -> Any:
     try:
-        return yaml.safe_load(path.read_text("utf-8"))
+        return load_yaml(path.read_text("utf-8"))
     except FileNotFoundError:
         raise DataError("rule file missing", path=label) from None
     except yaml.YAMLError as exc:
