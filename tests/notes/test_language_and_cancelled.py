@@ -67,3 +67,41 @@ def test_equipment_out_of_service_is_not_fluoroscopy_used() -> None:
         " technique, LOR at 6 cm. Depo-Medrol 80 mg injected. No complications."
     )
     assert analysis.fluoroscopy == "not_used"
+
+
+def test_unchecked_options_and_empty_fields_state_nothing() -> None:
+    analysis = analyze_note(
+        "PROCEDURE: Joint injection\nSite: [ ] R knee  [x] L knee\nIndication: L knee OA\n"
+        "Guidance: [ ] Fluoroscopy  [ ] Ultrasound  [x] Landmark/palpation\n"
+        "Fluoroscopy time: ____ min     Dose: ____ mGy\nNeedle: 22g. Injected 40 mg Kenalog.\n"
+    )
+    assert analysis.fluoroscopy != "used"
+    assert "fluoro_time" not in analysis.elements
+    for spans in analysis.documentation_found().values():
+        for span in spans:
+            assert span["text"]  # spans keep the text as written
+
+
+def test_a_blank_template_is_undetermined() -> None:
+    analysis = analyze_note(
+        "PROCEDURE NOTE\nProcedure: ______________\nIndication: ______________\n"
+        "Guidance: [ ] Fluoroscopy  [ ] Ultrasound  [ ] CT\nFluoroscopy time: ____ min\n"
+    )
+    assert not analysis.determinable
+
+
+def test_more_ways_of_writing_presence_and_time() -> None:
+    personally = analyze_note(
+        "Fluoroscopy of the thoracic spine performed personally by Dr. R. Nakamura."
+        " Fluoro time 0.5 min. Impression: no lead migration."
+    )
+    assert personally.physician_presence == "affirmed"
+    beam_on = analyze_note(
+        "I operated the fluoroscopy unit. Fluoroscopy (beam-on) time 11.5 min. Findings: ok."
+    )
+    assert beam_on.fluoro_time_seconds == 690
+    resident = analyze_note(
+        "Lateral fluoroscopy of the cervical spine. The exam was performed by the technologist"
+        " and supervised by the radiology resident. Fluoroscopy time: 0.7 min."
+    )
+    assert resident.physician_presence == "unknown"  # silent about the attending: a gap

@@ -156,11 +156,52 @@ def _build() -> Any:
     return nlp
 
 
+class _TextOnce:
+    """A Doc whose ``text_with_ws`` is built once.
+
+    medspaCy's RegexMatcher asks the Doc for its text once per pattern, and spaCy
+    rebuilds the text from its tokens on every ask: with a hundred patterns that
+    was most of a check's time. Everything else is the Doc's own.
+    """
+
+    def __init__(self, doc: Any) -> None:
+        self._doc = doc
+        self.text_with_ws = doc.text_with_ws
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._doc, name)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._doc[key]
+
+    def __iter__(self) -> Any:
+        return iter(self._doc)
+
+    def __len__(self) -> int:
+        return len(self._doc)
+
+
+def _text_once(call: Any) -> Any:
+    def matcher_call(self: Any, doc: Any) -> Any:
+        return call(self, _TextOnce(doc))
+
+    return matcher_call
+
+
+def _speed_up_regex_matching() -> None:
+    from medspacy.common.regex_matcher import RegexMatcher
+
+    if not getattr(RegexMatcher.__call__, "_text_once", False):
+        RegexMatcher.__call__ = _text_once(RegexMatcher.__call__)
+        RegexMatcher.__call__._text_once = True  # type: ignore[attr-defined]
+
+
 def get_pipeline() -> Any:
     """The process-wide pipeline (built on first use, about a second)."""
     global _nlp
     if _nlp is None:
         with _lock:
             if _nlp is None:
+                _speed_up_regex_matching()
                 _nlp = _build()
     return _nlp

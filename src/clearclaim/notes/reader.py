@@ -500,6 +500,13 @@ def _elements(
         for t in affirmed("INDICATION", allow=("affirmed", "historical", "hypothetical"))
         if t.section not in _RESULT_SECTIONS and t.section not in _PLAN_SECTIONS
     ]
+    if not ind_spans:
+        # radiology reports give the reason for the exam under "History:"
+        ind_spans = [
+            body
+            for s in sections
+            if s.category in _HISTORY_SECTIONS and (body := _section_body(note, s)) is not None
+        ]
     if ind_spans:
         found["indication"] = _element("indication", _unique(ind_spans))
 
@@ -536,6 +543,33 @@ def _unique(spans: list[TextSpan]) -> list[TextSpan]:
     for s in spans:
         seen.setdefault((s.start, s.end), s)
     return sorted(seen.values(), key=lambda s: s.start)
+
+
+def _respan(value: Any, note: str) -> Any:
+    if isinstance(value, dict):
+        if {"start", "end", "text"} <= value.keys():
+            return {**value, "text": note[value["start"] : value["end"]]}
+        return {key: _respan(item, note) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_respan(item, note) for item in value]
+    return value
+
+
+@cache
+def _form_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    spec = load_yaml("forms.yaml")
+    return (
+        re.compile(spec["unchecked_option"], re.IGNORECASE),
+        re.compile(spec["empty_field"], re.IGNORECASE),
+    )
+
+
+def _blank_form_fields(note: str) -> str:
+    """Unchecked options and unfilled fields, replaced by spaces of the same length."""
+    unchecked, empty = _form_patterns()
+    for pattern in (unchecked, empty):
+        note = pattern.sub(lambda m: " " * len(m.group(0)), note)
+    return note
 
 
 @cache
@@ -577,6 +611,8 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
             physician_presence="unknown",
         )
 
+    original = text
+    text = _blank_form_fields(text)
     doc = get_pipeline()(text)
     sections = _sections(doc, text)
     targets = _dedupe_overlaps(_targets(doc, sections))
@@ -621,7 +657,7 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
     if not determinable:
         undetermined.append("documentation")
 
-    return NoteAnalysis(
+    analysis = NoteAnalysis(
         language=language,
         determinable=determinable,
         undetermined=undetermined,
@@ -636,6 +672,11 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         has_written_report=has_report,
         has_tip_position=has_tip,
     )
+    if text == original:
+        return analysis
+    # spans were found in the note with its empty form fields blanked: their text is
+    # taken from the note as written (the same offsets)
+    return NoteAnalysis.model_validate(_respan(analysis.model_dump(), original))
 
 
 def warm_up() -> None:
