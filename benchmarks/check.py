@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT / "tests" / "check"))
 
 from evaluate import context_for, load_cases  # noqa: E402
 
-from clearclaim.check import check  # noqa: E402
+from clearclaim.checker import check  # noqa: E402
 from clearclaim.notes import warm_up  # noqa: E402
 from clearclaim.store import Store  # noqa: E402
 

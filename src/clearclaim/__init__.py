@@ -20,12 +20,12 @@ from clearclaim.errors import (
 __version__ = "0.1.0"
 
 _LAZY: dict[str, str] = {
-    "ClaimContext": "clearclaim.check",
+    "ClaimContext": "clearclaim.checker",
     "Library": "clearclaim.library",
-    "Report": "clearclaim.check",
+    "Report": "clearclaim.checker",
     "Store": "clearclaim.store",
     "ask": "clearclaim.library",
-    "check": "clearclaim.check",
+    "check": "clearclaim.checker",
     "code_page": "clearclaim.reference.page",
     "import_paths": "clearclaim.importers",
     "passages_for": "clearclaim.library",

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from clearclaim.check import ClaimContext, check, parse_codes
+from clearclaim.checker import ClaimContext, check, parse_codes
 from clearclaim.store import Store
 
 CASES = Path(__file__).resolve().parents[1] / "check_cases"

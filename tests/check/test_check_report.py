@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from clearclaim.check import ClaimContext, check, parse_codes
+from clearclaim.checker import ClaimContext, check, parse_codes
 from clearclaim.cli.main import app
 from clearclaim.errors import FieldError, InputError, UnknownCodeError
 

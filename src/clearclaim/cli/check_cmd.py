@@ -78,7 +78,7 @@ def check_command(
     ] = True,
 ) -> None:
     """Check a procedure note and its codes: what to bill, what not and why, the gaps."""
-    from clearclaim.check import ClaimContext, check, parse_codes
+    from clearclaim.checker import ClaimContext, check, parse_codes
     from clearclaim.i18n import normalize_language
 
     if equipment not in (None, "facility", "physician"):

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from clearclaim._yaml import load_yaml
-from clearclaim.check.models import ClaimContext, LineOut, Report, SuppressedOut
-from clearclaim.check.ptp_dates import unconfirmed_ptp
-from clearclaim.check.risks import denial_risks
+from clearclaim.checker.models import ClaimContext, LineOut, Report, SuppressedOut
+from clearclaim.checker.ptp_dates import unconfirmed_ptp
+from clearclaim.checker.risks import denial_risks
 from clearclaim.edits import ClaimLine, Finding, engine_for
 from clearclaim.errors import ClearclaimError, InputError, UnknownCodeError
 from clearclaim.notes import analyze_note

@@ -4,7 +4,7 @@
 REST and FHIR shells call it and render its :class:`Report`.
 """
 
-from clearclaim.check.models import ClaimContext, IntendedLine, Report, parse_codes
-from clearclaim.check.run import check
+from clearclaim.checker.models import ClaimContext, IntendedLine, Report, parse_codes
+from clearclaim.checker.run import check
 
 __all__ = ["ClaimContext", "IntendedLine", "Report", "check", "parse_codes"]
