@@ -149,15 +149,36 @@ def render(report: dict[str, Any], language: str) -> None:
     console.print(
         f"[bold]{t('Documentation missing')}:[/bold] {', '.join(docs['missing']) or t('none')}"
     )
-    pay = Table("code", "modifier", "amount", "setting", "release", title=t("Medicare payment"))
+    pay = Table(
+        "code", "modifier", "amount", "setting", "release", "facility payment",
+        title=t("Medicare payment"),
+    )
     for line in report["payment"].get("lines", []):
         amount = line.get("line_amount", line.get("amount"))
+        facility = line.get("facility_payment") or {}
+        facility_text = (
+            f"{facility['system']} APC {facility.get('apc') or '-'} SI "
+            f"{facility.get('status_indicator') or '-'}: ${facility['rate']:,.2f}"
+            if facility.get("rate") is not None
+            else " ".join(
+                part
+                for part in (
+                    facility.get("system"),
+                    f"SI {facility.get('status_indicator')}"
+                    if facility.get("status_indicator")
+                    else "",
+                )
+                if part
+            )
+            or "-"
+        )
         pay.add_row(
             line["code"],
             line.get("modifier") or "-",
             f"${amount:,.2f}" if amount is not None else (line.get("reason") or "-"),
             str(line.get("setting", "")),
             str(line.get("release", "")),
+            facility_text,
         )
     console.print(pay)
     if report["denial_risks"]:
