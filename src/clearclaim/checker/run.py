@@ -124,6 +124,10 @@ def _apply_edit_findings(state: ClaimState, findings: list[Finding]) -> bool:
             continue
         if unconfirmed_ptp(finding, state.day):
             continue
+        related = by_number.get(finding.related_line) if finding.related_line else None
+        if related is not None and related not in state.lines:
+            # its column-1 code was just dropped: the next pass judges it again
+            continue
         line = by_number.get(finding.line)
         if line is None or line not in state.lines:
             continue
@@ -155,7 +159,7 @@ def _apply_edit_findings(state: ClaimState, findings: list[Finding]) -> bool:
             line.rationale.append(f"{finding.rule_id}: {finding.rule_name}")
             changed = True
         elif finding.rule_id in MUE_RULES:
-            limit = finding.details.get("mue")
+            limit = finding.details.get("limit")
             if limit and limit.isdigit() and line.units > int(limit) > 0:
                 line.units = int(limit)
                 line.rationale.append(f"{finding.rule_id}: units capped at the MUE ({limit})")

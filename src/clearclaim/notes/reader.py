@@ -565,11 +565,28 @@ def _form_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def _blank_form_fields(note: str) -> str:
-    """Unchecked options and unfilled fields, replaced by spaces of the same length."""
+    """Unchecked options and unfilled fields, replaced by spaces of the same length;
+    spoken punctuation of a dictated note, replaced by its mark (same length too)."""
     unchecked, empty = _form_patterns()
     for pattern in (unchecked, empty):
         note = pattern.sub(lambda m: " " * len(m.group(0)), note)
-    return note
+    return _dictated_punctuation(note)
+
+
+@cache
+def _dictation() -> tuple[int, re.Pattern[str], dict[str, str]]:
+    spec = load_yaml("forms.yaml")
+    marks = {word.lower(): mark for word, mark in spec["dictation"].items()}
+    words = sorted(marks, key=len, reverse=True)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    return int(spec.get("dictation_min", 3)), pattern, marks
+
+
+def _dictated_punctuation(note: str) -> str:
+    minimum, pattern, marks = _dictation()
+    if len(pattern.findall(note)) < minimum:
+        return note
+    return pattern.sub(lambda m: marks[m.group(0).lower()].ljust(len(m.group(0))), note)
 
 
 @cache
@@ -653,7 +670,9 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         undetermined.append("fluoroscopy_use")
     if presence[0] == "unknown":
         undetermined.append("physician_presence")
-    determinable = bool(procedures) or fluoroscopy != "not_mentioned"
+    # another imaging modality documented (ultrasound, CT) also says what was done
+    other_imaging = bool(set(modalities) - {"fluoroscopy"})
+    determinable = bool(procedures) or fluoroscopy != "not_mentioned" or other_imaging
     if not determinable:
         undetermined.append("documentation")
 
