@@ -24,7 +24,6 @@ DISTINCT_RE = re.compile(
     r"different (site|session|anatomic))\b",
     re.IGNORECASE,
 )
-COMPONENT_MODIFIERS = ("26", "TC")
 
 
 @dataclass
@@ -231,8 +230,7 @@ class RuleEngine:
                 if line.code not in targets:
                     continue
                 if outcome.action == "add_modifier":
-                    if outcome.modifier in COMPONENT_MODIFIERS:
-                        line.modifiers = [m for m in line.modifiers if m not in COMPONENT_MODIFIERS]
+                    # a TC already on the line stays for MOD04 to remove, with its reason
                     if outcome.modifier not in line.modifiers:
                         line.modifiers.append(outcome.modifier or "")
                 else:

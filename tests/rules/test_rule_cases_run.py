@@ -1,0 +1,91 @@
+"""Every rule's case file, run through the rule engine: the rule fires on its
+failing context and stays quiet on its passing one."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from clearclaim.notes.models import ELEMENT_NAMES, FoundElement, NoteAnalysis, Procedure, TextSpan
+from clearclaim.rules import default_rules, documentation_gaps
+from clearclaim.rules.engine import ClaimState, Line, RuleEngine
+
+CASES = sorted((Path(__file__).parent / "cases").glob("*.yaml"))
+EMPTY = TextSpan(start=0, end=0, text="")
+
+
+def _analysis(facts: dict[str, Any]) -> NoteAnalysis:
+    """A note reader result with exactly the facts the case states."""
+    missing = facts.get("element_missing") or []
+    missing = [missing] if isinstance(missing, str) else list(missing)
+    procedures = []
+    if "procedure_spinal" in facts:
+        procedures = [
+            Procedure(type="case", label="case", spinal=facts["procedure_spinal"], span=EMPTY)
+        ]
+    return NoteAnalysis(
+        language="en",
+        determinable=True,
+        fluoroscopy=facts.get("fluoroscopy", "used"),
+        physician_presence=facts.get("physician_presence", "affirmed"),
+        has_written_report=facts.get("written_report", "interpretation_report" not in missing),
+        has_tip_position="interpretation_report" not in missing,
+        imaging_modalities=[facts["modality_without_fluoroscopy"]]
+        if "modality_without_fluoroscopy" in facts
+        else ["fluoroscopy"],
+        elements={
+            name: FoundElement(
+                element=name, kinds=["written_report", "tip_position"], spans=[EMPTY]
+            )
+            for name in ELEMENT_NAMES
+            if name not in missing
+        },
+        procedures=procedures,
+    )
+
+
+def _fired(context: dict[str, Any]) -> set[str]:
+    day = date.fromisoformat(str(context["date"]))
+    facts = context.get("note") or {}
+    note = _analysis(facts)
+    state = ClaimState(
+        lines=[
+            Line(
+                code=str(c["code"]),
+                units=int(c.get("units", 1)),
+                modifiers=[str(m) for m in c.get("modifiers") or []],
+            )
+            for c in context["codes"]
+        ],
+        pos=str(context.get("pos") or ""),
+        equipment=context.get("equipment"),
+        setting=context.get("setting", "professional"),
+        day=day,
+        note=note,
+        note_text="separate site" if facts.get("distinct_site_documented") else "",
+    )
+    rules = default_rules()
+    codes = {c["code"] for c in context["codes"]}
+    RuleEngine(rules).apply(state)
+    fired = {f.rule for f in state.findings} | {s.rule for s in state.suppressed}
+    fired |= {rule_id for line in state.lines for rule_id in line.rule_ids}
+    fluoro = sorted(codes & rules.expand(["@fluoro_codes"], on=day))
+    fired |= {gap.rule for gap in documentation_gaps(note, fluoro, day, rules).gaps}
+    return fired
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_rule_case(path: Path) -> None:
+    spec = yaml.safe_load(path.read_text())
+    rule_id = spec["rule"]
+    for case in spec.get("pass") or []:
+        assert rule_id not in _fired(case["context"]), case["description"]
+    for case in spec.get("fail") or []:
+        fired = _fired(case["context"])
+        assert rule_id in fired, (case["description"], sorted(fired))
+        for expected in case.get("expect") or []:
+            assert expected in fired, (case["description"], expected, sorted(fired))
