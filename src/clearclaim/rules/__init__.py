@@ -2,9 +2,9 @@
 
 ``default_rules()`` loads and validates ``rules/data/*.yaml`` once;
 ``documentation_gaps(analysis, codes, date)`` turns a note analysis into the
-report's documentation part. The generic rule engine that evaluates ``when``
-conditions on a claim is not here yet; each rule has a case file in
-``tests/rules/cases`` for it.
+report's documentation part; ``engine.RuleEngine`` applies the rules' ``when``
+conditions and outcomes to a claim. Each rule has a case file in
+``tests/rules/cases``, run through the engine by one generic test.
 """
 
 from clearclaim.rules.documentation import (
