@@ -177,3 +177,28 @@ def test_audit_trail_records_decisions_not_the_note(
         assert word not in lines[1]
     runner.invoke(app, [*args, "--no-audit"])
     assert len(trail.read_text().splitlines()) == 2
+
+
+def test_modifier_50_follows_the_pfs_indicator_and_the_note(full_store, data_dir: Path) -> None:
+    import csv
+    import gzip
+
+    with gzip.open(data_dir / "pfs" / "history" / "pprrvu_rvu24c_jul.csv.gz", "rt") as handle:
+        indicator = {
+            row["hcpcs"]: row["bilat_surg"] for row in csv.DictReader(handle) if not row["mod"]
+        }
+    assert indicator["64517"] == "0" and indicator["20610"] == "1"
+    plexus = (
+        "PROCEDURE: Superior hypogastric plexus block, bilateral approach, under fluoroscopic"
+        " guidance.\nINDICATION: chronic pelvic pain.\nNeedle tips at the L5-S1 anterolateral"
+        " margin confirmed with contrast. Fluoro time 1.2 min. Air kerma 8 mGy.\n"
+    )
+    report = check(full_store, _context(note=plexus, codes=parse_codes("64517-50,77003"))).to_dict()
+    lines = {line["code"]: line for line in report["lines"]}
+    assert lines["64517"]["modifiers"] == []  # BIL01: indicator 0
+    assert "BIL01" in {f["rule"] for f in report["findings"]}
+
+    one_knee = check(full_store, _context(codes=parse_codes("20610-50,77002"))).to_dict()
+    lines = {line["code"]: line for line in one_knee["lines"]}
+    assert lines["20610"]["modifiers"] == []  # BIL02: the note treats the right knee only
+    assert "BIL02" in {f["rule"] for f in one_knee["findings"]}

@@ -26,7 +26,7 @@ from clearclaim.notes import analyze_note
 from clearclaim.notes.models import NoteAnalysis
 from clearclaim.reference.facts import closest_codes, code_is_known
 from clearclaim.rules import default_rules, documentation_gaps
-from clearclaim.rules.engine import ClaimState, Line, RuleEngine, Suppressed
+from clearclaim.rules.engine import ClaimState, Line, PolicyFinding, RuleEngine, Suppressed
 from clearclaim.store import Store
 
 PROPOSALS_PATH = Path(__file__).resolve().parent / "proposals.yaml"
@@ -92,6 +92,57 @@ def _validate_pos(store: Store, pos: str, day: date) -> None:
     )
     if row is None or (row[1] or "").lower() == "unassigned":
         raise InputError(f"--pos {pos} is not an assigned CMS place-of-service code")
+
+
+BILATERAL_PATH = Path(__file__).resolve().parent / "bilateral.yaml"
+
+
+@lru_cache(maxsize=1)
+def _bilateral_rules() -> dict[str, Any]:
+    return load_yaml(BILATERAL_PATH.read_text(encoding="utf-8"))
+
+
+def _bilateral(store: Store, state: ClaimState) -> None:
+    """Modifier 50: allowed by the code's PFS bilateral indicator, and documented?"""
+    lines = [line for line in state.lines if "50" in line.modifiers]
+    if not lines:
+        return
+    spec = _bilateral_rules()
+    choice = store.release_for("pfs_rvu", state.day)
+    sides = {p.laterality for p in state.note.procedures if p.laterality} if state.note else set()
+    one_side = bool(sides) and sides <= {"left", "right"} and len(sides) == 1
+    source = {"source": spec["source"]["title"], "file": spec["source"]["file"]}
+    for line in lines:
+        indicator = store.scalar(
+            f"SELECT bilat_surg FROM pfs_rvu WHERE {choice.sql_in()} AND hcpcs = ?"
+            " AND modifier = ''",
+            (*choice.ids, line.code),
+        )
+        rule_id, why = None, None
+        if indicator is not None and str(indicator) in spec["rules"]["BIL01"]["indicators"]:
+            rule_id = "BIL01"
+            why = spec["rules"]["BIL01"]["indicators"][str(indicator)]
+        elif one_side:
+            rule_id = "BIL02"
+            why = f"the note documents the {next(iter(sides))} side only"
+        if rule_id is None:
+            continue
+        rule = spec["rules"][rule_id]
+        line.modifiers = [m for m in line.modifiers if m != "50"]
+        line.rule_ids.append(rule_id)
+        line.rationale.append(f"{rule_id}: {rule['title']}")
+        state.findings.append(
+            PolicyFinding(
+                rule=rule_id,
+                name=rule["name"],
+                severity=rule["severity"],
+                codes=[line.code],
+                message=f"{line.code} with modifier 50: {why} (PFS bilateral indicator "
+                f"{indicator}, {choice.release.label}).",
+                action=rule["action"],
+                citations=[source],
+            )
+        )
 
 
 def _claim_lines(state: ClaimState) -> list[ClaimLine]:
@@ -229,6 +280,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     )
     rules = default_rules()
     RuleEngine(rules).apply(state)
+    _bilateral(store, state)
 
     engine = engine_for(store)
     first = engine.check(_claim_lines(state), setting=context.setting) if state.lines else None
