@@ -34,9 +34,12 @@ def _analysis(facts: dict[str, Any]) -> NoteAnalysis:
         physician_presence=facts.get("physician_presence", "affirmed"),
         has_written_report=facts.get("written_report", "interpretation_report" not in missing),
         has_tip_position="interpretation_report" not in missing,
-        imaging_modalities=[facts["modality_without_fluoroscopy"]]
-        if "modality_without_fluoroscopy" in facts
-        else ["fluoroscopy"],
+        imaging_modalities=(
+            [facts["modality_without_fluoroscopy"]]
+            if "modality_without_fluoroscopy" in facts
+            else ["fluoroscopy"]
+        )
+        + (["landmark"] if facts.get("needle_placed_by_landmark") else []),
         elements={
             name: FoundElement(
                 element=name, kinds=["written_report", "tip_position"], spans=[EMPTY]

@@ -657,6 +657,13 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
             for t in targets
             if t.label in ("FLUORO", "ULTRASOUND", "CT") and t.status == "affirmed"
         }
+        # placed by palpation or landmarks, and nowhere said to be guided by fluoroscopy
+        | (
+            {"landmark"}
+            if any(t.label == "LANDMARK" and t.status == "affirmed" for t in targets)
+            and not any(t.label == "FLUORO_GUIDANCE" and t.status == "affirmed" for t in targets)
+            else set()
+        )
         | ({"fluoroscopy"} if fluoroscopy == "used" else set())
     )
     presence = _presence(targets, text)

@@ -113,6 +113,8 @@ class RuleEngine:
             return any(v in report.missing for v in values)
         if fact == "distinct_site_documented":
             return self._distinct_site(state) in values
+        if fact == "needle_placed_by_landmark":
+            return ("landmark" in note.imaging_modalities) in values
         if fact == "modality_without_fluoroscopy":
             used = set(note.imaging_modalities) & set(values)
             return bool(used) and note.fluoroscopy != "used"

@@ -16,7 +16,8 @@ Condition vocabulary (``when``), all parts must hold:
 - ``date_from`` / ``date_to``: date-of-service bounds inside the rule's ``effective``
 - ``note``: facts from the note reader (``fluoroscopy``, ``physician_presence``,
   ``procedure_spinal``, ``element_missing``, ``written_report``,
-  ``distinct_site_documented``, ``modality_without_fluoroscopy``)
+  ``distinct_site_documented``, ``modality_without_fluoroscopy``,
+  ``needle_placed_by_landmark``)
 - ``any_of``: a list of conditions of which one must hold
 
 Outcomes: ``suppress``, ``replace`` (``code_map``), ``add_modifier``,
@@ -125,6 +126,7 @@ NoteFact = Literal[
     "written_report",
     "distinct_site_documented",
     "modality_without_fluoroscopy",
+    "needle_placed_by_landmark",
 ]
 
 
