@@ -105,3 +105,24 @@ def test_more_ways_of_writing_presence_and_time() -> None:
         " and supervised by the radiology resident. Fluoroscopy time: 0.7 min."
     )
     assert resident.physician_presence == "unknown"  # silent about the attending: a gap
+
+
+def test_documentation_phrasings_of_the_fifth_case_set() -> None:
+    pointer = analyze_note(
+        "PROCEDURE: blood patch under fluoroscopic guidance.\nIndication: see H&P\n"
+        "Needle tip in the epidural space confirmed with contrast. Fluoro time 0.4 min.\n"
+    )
+    assert "indication" not in pointer.elements
+    icd = analyze_note(
+        "L knee injection under fluoroscopy. ICD-10: M17.12. Needle tip intra-articular."
+    )
+    assert "indication" in icd.elements
+    words = analyze_note(
+        "Knee injection under fluoroscopy. Total fluoroscopic time was forty seconds."
+    )
+    assert words.fluoro_time_seconds == 40
+    remote = analyze_note(
+        "Fluoroscopy of the shoulder, supervised remotely via real-time video link by the"
+        " radiologist. Fluoroscopy time 0.6 min. Impression: stable prosthesis."
+    )
+    assert remote.physician_presence == "negated"

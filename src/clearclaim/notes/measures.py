@@ -25,7 +25,46 @@ class _TimePatterns:
     clock: re.Pattern[str]
     compound: re.Pattern[str]
     trailing: re.Pattern[str]
+    words: re.Pattern[str]
     units: dict[str, float]
+
+
+# Dictated times: "forty seconds", "one and a half minutes", "twenty-five seconds".
+_UNITS_WORDS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+}
+_WORD = "|".join(sorted(_UNITS_WORDS, key=len, reverse=True))
+_WORDS = rf"(?:{_WORD})(?:[- ](?:{_WORD}))?(?:\s+and\s+a\s+half)?"
+
+
+def _words_value(text: str) -> float:
+    half = 0.5 if re.search(r"and\s+a\s+half", text, re.IGNORECASE) else 0.0
+    parts = re.split(r"[- ]+", re.sub(r"\s+and\s+a\s+half", "", text.lower()).strip())
+    return float(sum(_UNITS_WORDS.get(part, 0) for part in parts)) + half
 
 
 @cache
@@ -43,6 +82,7 @@ def _time_patterns() -> _TimePatterns:
             _FLAGS,
         ),
         trailing=re.compile(rf"{_NUM}\s*{unit}\s+\b{spec['trailing_label']}\b", _FLAGS),
+        words=re.compile(rf"{label}{sep}(?P<words>{_WORDS})\s+{unit}", _FLAGS),
         units={k.lower(): float(v) for k, v in spec["units"].items()},
     )
 
@@ -115,6 +155,11 @@ def find_fluoro_times(note: str) -> list[Measurement]:
     for m in pats.clock.finditer(note):
         mm, ss = int(m.group("mm")), int(m.group("ss"))
         add(m, mm + ss / 60, "mm:ss", mm * 60 + ss)
+    for m in pats.words.finditer(note):
+        factor = pats.units.get(m.group("unit").lower())
+        if factor is not None:
+            value = _words_value(m.group("words"))
+            add(m, value, m.group("unit"), value * factor)
     for pattern in (pats.labelled, pats.trailing):
         for m in pattern.finditer(note):
             unit = m.group("unit").lower()

@@ -209,6 +209,9 @@ def _section_body(note: str, sec: _Section) -> TextSpan | None:
         r"(?i)(?:none|n/a|na|nil|unremarkable|-+|\.+)", stripped
     ):
         return None
+    # a pointer elsewhere ("see H&P", "as above", "per chart") documents nothing here
+    if re.fullmatch(r"(?i)(?:see|per|as|refer to)\b[^.\n]{0,25}\.?", stripped):
+        return None
     lead = len(text) - len(text.lstrip(" \t\r\n:-"))
     start = sec.body_start + lead
     end = start + len(stripped)
