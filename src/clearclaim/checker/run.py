@@ -26,7 +26,8 @@ from clearclaim.notes import analyze_note
 from clearclaim.notes.models import NoteAnalysis
 from clearclaim.reference.facts import closest_codes, code_is_known
 from clearclaim.rules import default_rules, documentation_gaps
-from clearclaim.rules.engine import ClaimState, Line, PolicyFinding, RuleEngine, Suppressed
+from clearclaim.rules.engine import ClaimState, Line, PolicyFinding, Suppressed
+from clearclaim.rules.engine import engine_for as rule_engine_for
 from clearclaim.store import Store
 
 PROPOSALS_PATH = Path(__file__).resolve().parent / "proposals.yaml"
@@ -279,7 +280,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         note_text=context.note,
     )
     rules = default_rules()
-    RuleEngine(rules).apply(state)
+    rule_engine_for(rules).apply(state)
     _bilateral(store, state)
 
     engine = engine_for(store)

@@ -83,14 +83,35 @@ def _fluoro_codes(rules: RuleSet, day: date) -> set[str]:
     return rules.expand(["@fluoro_codes"], on=day)
 
 
+_ENGINES: dict[int, RuleEngine] = {}
+
+
+def engine_for(rules: RuleSet) -> RuleEngine:
+    """One engine per rule set, so that its expanded code lists are reused."""
+    engine = _ENGINES.get(id(rules))
+    if engine is None or engine.rules is not rules:
+        engine = RuleEngine(rules)
+        _ENGINES[id(rules)] = engine
+    return engine
+
+
 class RuleEngine:
     def __init__(self, rules: RuleSet | None = None) -> None:
         self.rules = rules or default_rules()
+        self._expanded: dict[tuple[tuple[str, ...], date | None], frozenset[str]] = {}
 
     # -- conditions ------------------------------------------------------------
 
-    def _codes(self, refs: list[str], day: date) -> set[str]:
-        return self.rules.expand(refs, on=day)
+    def _codes(self, refs: list[str], day: date | None) -> frozenset[str]:
+        # every condition of every rule asks this for every line: expand each list once
+        key = (tuple(refs), day)
+        found = self._expanded.get(key)
+        if found is None:
+            if len(self._expanded) > 4096:
+                self._expanded.clear()
+            found = frozenset(self.rules.expand(refs, on=day))
+            self._expanded[key] = found
+        return found
 
     def _note_fact(self, state: ClaimState, fact: str, wanted: Any) -> bool:
         note = state.note
@@ -145,9 +166,9 @@ class RuleEngine:
         if cond.without_any and present & self._codes(cond.without_any, day):
             return False
         pos = state.pos or ""
-        if cond.pos_in and pos not in self.rules.expand(cond.pos_in):
+        if cond.pos_in and pos not in self._codes(cond.pos_in, None):
             return False
-        if cond.pos_not_in and pos in self.rules.expand(cond.pos_not_in):
+        if cond.pos_not_in and pos in self._codes(cond.pos_not_in, None):
             return False
         if cond.equipment and state.equipment != cond.equipment:
             return False
