@@ -202,3 +202,15 @@ def test_modifier_50_follows_the_pfs_indicator_and_the_note(full_store, data_dir
     lines = {line["code"]: line for line in one_knee["lines"]}
     assert lines["20610"]["modifiers"] == []  # BIL02: the note treats the right knee only
     assert "BIL02" in {f["rule"] for f in one_knee["findings"]}
+
+
+def test_cli_reads_the_note_from_stdin(full_store, monkeypatch) -> None:
+    monkeypatch.setenv("CLEARCLAIM_DB", full_store.location)
+    args = ["check", "-", "--codes", "20610,77003", "--pos", "11", "--equipment", "physician"]
+    result = runner.invoke(app, [*args, "--date", "2024-08-20", "--json"], input=KNEE_NOTE)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [line["code"] for line in report["lines"]] == ["20610", "77002"]
+    assert report["context"]["intended_codes"] == ["20610", "77003"]
+    empty = runner.invoke(app, ["check", "-"], input="")
+    assert empty.exit_code == 2 and "empty" in empty.output

@@ -325,18 +325,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         for f in state.findings
     ]
     report = Report(
-        context={
-            "date_of_service": day.isoformat(),
-            "pos": pos,
-            "setting": context.setting,
-            "equipment": context.equipment,
-            "language": context.language,
-            "intended_codes": [
-                f"{c.code}{''.join('-' + m for m in c.modifiers)}"
-                + (f"x{c.units}" if c.units > 1 else "")
-                for c in context.codes
-            ],
-        },
+        context=_request_summary(context, pos, day),
         lines=[_line_out(line, rules) for line in state.lines],
         suppressed=[
             SuppressedOut(
@@ -358,14 +347,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         payment=payment,
         denial_risks=denial_risks(intended_findings, final_findings, state, docs),
         warnings=warnings,
-        note={
-            "language": note.language,
-            "determinable": note.determinable,
-            "fluoroscopy": note.fluoroscopy,
-            "physician_presence": note.physician_presence,
-            "procedures": [p.model_dump(mode="json", exclude={"span"}) for p in note.procedures],
-            "proposals": proposal_notes,
-        },
+        note=_note_summary(note, proposal_notes),
         undetermined=list(note.undetermined),
     )
     if library is not None:
@@ -397,13 +379,7 @@ def _undetermined_report(
     if result:
         warnings.extend(w.model_dump(mode="json") for w in result.warnings)
     return Report(
-        context={
-            "date_of_service": day.isoformat(),
-            "pos": pos,
-            "setting": context.setting,
-            "equipment": context.equipment,
-            "language": context.language,
-        },
+        context=_request_summary(context, pos, day),
         lines=[],
         suppressed=[],
         documentation={"missing": [], "found": note.documentation_found(), "gaps": []},
@@ -423,16 +399,36 @@ def _undetermined_report(
             for i, f in enumerate((f for f in findings if f.severity != "info"), start=1)
         ],
         warnings=warnings,
-        note={
-            "language": note.language,
-            "determinable": False,
-            "fluoroscopy": note.fluoroscopy,
-            "physician_presence": note.physician_presence,
-            "procedures": [],
-            "proposals": [],
-        },
+        note=_note_summary(note, []),
         undetermined=list(note.undetermined),
     )
+
+
+def _request_summary(context: ClaimContext, pos: str, day: date) -> dict[str, Any]:
+    """What was asked, as the report and the audit trail record it (never the note)."""
+    return {
+        "date_of_service": day.isoformat(),
+        "pos": pos,
+        "setting": context.setting,
+        "equipment": context.equipment,
+        "language": context.language,
+        "intended_codes": [
+            f"{c.code}{''.join('-' + m for m in c.modifiers)}"
+            + (f"x{c.units}" if c.units > 1 else "")
+            for c in context.codes
+        ],
+    }
+
+
+def _note_summary(note: NoteAnalysis, proposals: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "language": note.language,
+        "determinable": note.determinable,
+        "fluoroscopy": note.fluoroscopy,
+        "physician_presence": note.physician_presence,
+        "procedures": [p.model_dump(mode="json", exclude={"span"}) for p in note.procedures],
+        "proposals": proposals,
+    }
 
 
 def _line_out(line: Line, rules: Any) -> LineOut:
