@@ -18,9 +18,9 @@ sys.path.insert(0, str(ROOT / "tests" / "check"))
 
 from evaluate import context_for, load_cases  # noqa: E402
 
+from clearclaim import Checker  # noqa: E402
 from clearclaim.checker import check  # noqa: E402
 from clearclaim.notes import warm_up  # noqa: E402
-from clearclaim.store import Store  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -32,7 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
-    store = Store.open()
+    store = Checker.open().store
     warm_up()
     contexts = [context_for(case) for case in load_cases()]
     for context in contexts:  # warm every cache once

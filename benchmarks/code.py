@@ -13,8 +13,8 @@ import subprocess
 import sys
 import time
 
+from clearclaim import Checker
 from clearclaim.reference.search import ensure_index, search
-from clearclaim.store import Store
 
 QUERIES = [
     "fluoroscopic guidance spine injection",
@@ -37,7 +37,7 @@ QUERIES = [
 
 
 def main() -> None:
-    store = Store.open()
+    store = Checker.open().store
     ensure_index(store)
     command = shutil.which("clearclaim") or os.path.join(
         os.path.dirname(sys.executable), "clearclaim"

@@ -27,7 +27,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="clearclaim-bench-") as folder:
         location = str(Path(folder) / "store.sqlite")
         started = time.perf_counter()
-        store = Store.open(location, build_if_empty=False)
+        store = Store.open(location)
         report = import_paths(store, [source])
         store.close()
         elapsed = time.perf_counter() - started

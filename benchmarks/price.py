@@ -25,6 +25,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from clearclaim import Checker
 from clearclaim.pricing import Pricer, export_fee_schedule, fee_schedule
 from clearclaim.store import Store
 
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     day = date.fromisoformat(args.date)
 
-    store = Store.open(args.store)
+    store = Checker.open(args.store).store
     pricer = Pricer(store)
     # warm the process: release choices, GPCIs, POS, cap tables, indicator labels
     for code, mod, locality, pos in _draws(store, day, 200, seed=args.seed + 1):

@@ -28,9 +28,9 @@ from pathlib import Path
 
 import polars as pl
 
+from clearclaim import Checker
 from clearclaim.edits import ClaimLine, EditEngine
 from clearclaim.edits.synthetic import claims_frame
-from clearclaim.store import Store
 
 TARGET_LINES_PER_MINUTE = 10_000_000
 TARGET_BYTES = 2 * 1024**3
@@ -115,7 +115,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     opts = parser.parse_args()
 
-    store = Store.open(opts.db, progress=sys.stderr.isatty())
+    store = Checker.open(opts.db).store
     location = store.location
     engine = EditEngine(store)
     started = time.perf_counter()

@@ -6,6 +6,7 @@ shipped files and of the importer code, so a second run starts in seconds.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 from collections.abc import Iterator
@@ -48,25 +49,28 @@ def full_store(data_dir: Path) -> Iterator[Store]:
     cache = ROOT / ".pytest_cache" / "clearclaim-store"
     cache.mkdir(parents=True, exist_ok=True)
     path = cache / f"full-{_fingerprint()}.sqlite"
-    if not path.exists():
-        for stale in cache.glob("full-*"):
-            stale.unlink()
-        building = path.with_suffix(".building")
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{building}{suffix}").unlink(missing_ok=True)
-        store = Store.open(str(building), build_if_empty=False)
-        report = import_paths(store, [data_dir])
-        assert report.ok, [f.message for f in report.failed]
-        store.close()
-        os.replace(building, path)
-    store = Store.open(str(path), build_if_empty=False)
+    # pytest-xdist workers share the cache: one builds while the others wait
+    with (cache / "build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            for stale in cache.glob("full-*"):
+                stale.unlink()
+            building = path.with_suffix(".building")
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{building}{suffix}").unlink(missing_ok=True)
+            store = Store.open(str(building))
+            report = import_paths(store, [data_dir])
+            assert report.ok, [f.message for f in report.failed]
+            store.close()
+            os.replace(building, path)
+    store = Store.open(str(path))
     yield store
     store.close()
 
 
 @pytest.fixture
 def empty_store(tmp_path: Path) -> Iterator[Store]:
-    store = Store.open(str(tmp_path / "store.sqlite"), build_if_empty=False)
+    store = Store.open(str(tmp_path / "store.sqlite"))
     yield store
     store.close()
 

@@ -20,6 +20,7 @@ from clearclaim.errors import (
 __version__ = "0.1.0"
 
 _LAZY: dict[str, str] = {
+    "Checker": "clearclaim.session",
     "ClaimContext": "clearclaim.checker",
     "Library": "clearclaim.library",
     "Report": "clearclaim.checker",
@@ -34,6 +35,7 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "Checker",
     "ClaimContext",
     "ClearclaimError",
     "DataError",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +62,27 @@ def record(report: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
     except OSError as exc:
         raise StoreError(f"cannot write the audit trail {target}: {exc.strerror or exc}") from exc
     return entry
+
+
+def read_entries(path: Path | None = None, *, since: date | None = None) -> list[dict[str, Any]]:
+    """The trail's entries, oldest first; from ``since`` (a date) when given.
+
+    A line that is not a JSON object (a torn write, an edit by hand) is skipped,
+    never fatal: the rest of the trail is still read.
+    """
+    target = path or audit_location()
+    if not target.exists():
+        return []
+    entries: list[dict[str, Any]] = []
+    with target.open(encoding="utf-8", errors="replace") as handle:
+        for raw in handle:
+            try:
+                entry = json.loads(raw)
+            except ValueError:
+                continue
+            if not isinstance(entry, dict):
+                continue
+            if since is not None and str(entry.get("at", ""))[:10] < since.isoformat():
+                continue
+            entries.append(entry)
+    return entries

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from clearclaim import Checker
 from clearclaim.checker import ClaimContext, check, parse_codes
 from clearclaim.store import Store
 
@@ -100,7 +101,7 @@ def score(store: Store) -> Score:
 
 
 def main() -> None:
-    store = Store.open()
+    store = Checker.open().store
     result = score(store)
     print(
         f"cases {result.cases}: exact {result.exact} ({result.rate(result.exact):.1%}); "

@@ -265,20 +265,3 @@ def test_bad_input_raises_without_note_text(bad: str | bytes) -> None:
 def test_bytes_utf8_accepted() -> None:
     a = analyze_note(b"L5-S1 ILESI under fluoro, FT 30 s")
     assert a.fluoroscopy == "used"
-
-
-def test_warm_latency() -> None:
-    import statistics
-    import time
-
-    note = (
-        "Dx: L5 radiculopathy\nProcedure: L5-S1 ILESI under live fluoro, 20g Tuohy, LOR.\n"
-        "Contrast spread confirmed. FT 42 s. DAP 1.2 Gy cm2.\nNo complications.\n"
-    )
-    times = []
-    for _ in range(30):
-        t0 = time.perf_counter()
-        analyze_note(note)
-        times.append(time.perf_counter() - t0)
-    # the target is ~3 ms; the bound leaves room for a slow CI machine
-    assert statistics.median(times) < 0.02

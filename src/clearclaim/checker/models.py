@@ -108,6 +108,8 @@ class Report(BaseModel):
     note: dict[str, Any]
     undetermined: list[str] = Field(default_factory=list)
     library: list[dict[str, Any]] = Field(default_factory=list)
+    #: the audit trail entry that recorded this report's decisions, when recorded
+    audit_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -44,11 +43,11 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def open_store() -> Store:
+def open_store(location: str | None = None) -> Store:
     """The user's store; built from the shipped CMS files on first use."""
-    from clearclaim.store import Store
+    from clearclaim import Checker
 
-    return Store.open(progress=sys.stderr.isatty())
+    return Checker.open(location).store
 
 
 def parse_date_option(value: str | None, option: str = "--date") -> date | None:

@@ -12,7 +12,6 @@ from rich.table import Table
 from clearclaim.cli._shell import (
     console,
     handle_errors,
-    open_store,
     parse_date_option,
     print_json,
 )
@@ -78,7 +77,8 @@ def check_command(
     ] = True,
 ) -> None:
     """Check a procedure note and its codes: what to bill, what not and why, the gaps."""
-    from clearclaim.checker import ClaimContext, check, parse_codes
+    from clearclaim import Checker
+    from clearclaim.checker import ClaimContext, parse_codes
     from clearclaim.i18n import normalize_language
 
     if equipment not in (None, "facility", "physician"):
@@ -104,25 +104,12 @@ def check_command(
         errors = getattr(exc, "errors", lambda: [])()
         first = errors[0] if errors else {"loc": ("input",), "msg": str(exc)}
         raise FieldError(str(first["msg"]), field="--" + str(first["loc"][0])) from None
-    store = open_store()
-    report = check(store, context, library=_user_library()).to_dict()
-    if audit:
-        from clearclaim.audit import record
-
-        report["audit_id"] = record(report)["id"]
+    with Checker.open() as checker:
+        report = checker.check(context, audit=audit).to_dict()
     if as_json:
         print_json(report)
     else:
         render(report, language)
-
-
-def _user_library() -> Any:
-    """The user's coding library when one exists: findings then quote it."""
-    from clearclaim.library import Library, default_library_location
-
-    if not default_library_location().exists():
-        return None
-    return Library()
 
 
 def render(report: dict[str, Any], language: str) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from clearclaim.cli._shell import handle_errors, parse_date_option
+from clearclaim.cli._shell import handle_errors, open_store, parse_date_option
 
 
 @handle_errors
@@ -27,10 +27,9 @@ def code_command(
     """One page about a code: descriptor, RVUs, payment by site, rank, rules, history."""
     from clearclaim.i18n import normalize_language
     from clearclaim.reference.page import code_page
-    from clearclaim.store import Store
 
     language = normalize_language(lang)
-    store = Store.open()
+    store = open_store()
     page = code_page(
         store,
         code,
@@ -66,9 +65,8 @@ def search_command(
     """Find codes by words (typos forgiven), code or code range."""
     from clearclaim.reference.search import as_json as hits_json
     from clearclaim.reference.search import search
-    from clearclaim.store import Store
 
-    store = Store.open()
+    store = open_store()
     hits = search(store, query, limit=limit)
     if as_json:
         typer.echo(json.dumps(hits_json(hits), indent=2))

@@ -109,7 +109,7 @@ def import_command(
         targets = [shipped]
     from clearclaim.importers import import_paths
 
-    store = Store.open(build_if_empty=False)
+    store = Store.open()
     try:
         report = import_paths(
             store,
@@ -132,7 +132,7 @@ def status_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
 ) -> None:
     """Each release loaded: source file and hash, effective range, row counts."""
-    store = Store.open(build_if_empty=False)
+    store = Store.open()
     try:
         status = store.status()
     finally:
@@ -174,7 +174,7 @@ def fetch_command(
     """Download an official CMS release zip and import it."""
     from clearclaim.importers.fetch import fetch_release
 
-    store = Store.open(build_if_empty=False)
+    store = Store.open()
     try:
         report = fetch_release(
             store, target, timeout=timeout, progress=not as_json and err_console.is_terminal

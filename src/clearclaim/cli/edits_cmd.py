@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from clearclaim.cli._shell import handle_errors
+from clearclaim.cli._shell import handle_errors, open_store
 from clearclaim.edits.engine import engine_for
 from clearclaim.edits.models import PairLookup
 from clearclaim.errors import FieldError
@@ -37,7 +37,7 @@ DbOpt = Annotated[
 
 
 def _open(db: str | None) -> Store:
-    return Store.open(db, progress=sys.stderr.isatty())
+    return open_store(db)
 
 
 def _day(text: str | None) -> date:

@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from clearclaim.cli._shell import open_store
 from clearclaim.errors import ClearclaimError, FieldError
 from clearclaim.pricing import (
     ClaimPrice,
@@ -24,7 +25,6 @@ from clearclaim.pricing import (
     pricer_for,
 )
 from clearclaim.pricing.pfs import fmt_gpci, fmt_rvu
-from clearclaim.store import Store
 
 
 def _money(value: Decimal | None) -> str:
@@ -165,7 +165,7 @@ def price_command(
     """
     try:
         day = date_of_service or date.today().isoformat()
-        with Store.open() as store:
+        with open_store() as store:
             if all_codes:
                 if codes:
                     raise FieldError(

@@ -71,8 +71,8 @@ def _utc_now() -> str:
 class Store:
     """A connection to the store plus the release lookup every feature uses.
 
-    ``Store.open()`` opens ``$CLEARCLAIM_DB`` (or the per-user default) and, when
-    the store is empty, builds it from the CMS files clearclaim ships.
+    ``Store.open()`` opens ``$CLEARCLAIM_DB`` (or the per-user default); it never
+    imports (see :func:`clearclaim.importers.ensure_built`).
     """
 
     def __init__(self, location: str, conn: sql.Connection) -> None:
@@ -85,14 +85,11 @@ class Store:
     # -- opening -------------------------------------------------------------
 
     @classmethod
-    def open(
-        cls, location: str | None = None, *, build_if_empty: bool = True, progress: bool = False
-    ) -> Store:
+    def open(cls, location: str | None = None) -> Store:
+        """Open ``$CLEARCLAIM_DB`` (or the per-user default). Opening never imports:
+        building a store from CMS files is :func:`clearclaim.importers.ensure_built`."""
         location = location or default_store_location()
-        store = cls(location, sql.connect(location))
-        if build_if_empty and store.is_empty():
-            store.build_from_shipped_data(progress=progress)
-        return store
+        return cls(location, sql.connect(location))
 
     def close(self) -> None:
         self.conn.close()
@@ -125,18 +122,6 @@ class Store:
 
     def is_empty(self) -> bool:
         return self.scalar("SELECT COUNT(*) FROM releases") == 0
-
-    def build_from_shipped_data(self, *, progress: bool = False) -> None:
-        from clearclaim.config import shipped_data_dir
-        from clearclaim.importers import import_paths
-
-        data_dir = shipped_data_dir()
-        if data_dir is None:
-            raise StoreError(
-                "the store is empty and no shipped CMS files were found",
-                hint="run 'clearclaim data import DIR' with a folder of CMS release files",
-            )
-        import_paths(self, [data_dir], progress=progress)
 
     # -- queries -------------------------------------------------------------
 
