@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -46,3 +47,24 @@ class ReleaseInfo(BaseModel):
     imported_at: str
     row_count: int
     table: str
+
+
+class DataCoverage(BaseModel):
+    """Which release of one data family answered a date of service, and how well.
+
+    ``in_force``: a release in force on the date; ``nearest``: answered from
+    another release (``release`` names it, ``days_away`` says how far, ``why``
+    why it was chosen); ``missing``: nothing loaded, the family was not
+    checked at all. A report is never "clean" for a family that is missing.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    family: str
+    title: str
+    state: Literal["in_force", "nearest", "missing"]
+    release: str | None = None
+    effective_start: date | None = None
+    effective_end: date | None = None
+    days_away: int | None = None
+    why: str = ""

@@ -10,7 +10,7 @@ from typing import Any
 
 from clearclaim.config import default_store_location
 from clearclaim.errors import ReleaseError, StoreError
-from clearclaim.models import DataWarning, ReleaseInfo
+from clearclaim.models import DataCoverage, DataWarning, ReleaseInfo
 from clearclaim.store import sql
 from clearclaim.store.schema import DATA_TABLES, SCHEMA_VERSION, TABLES
 
@@ -203,6 +203,41 @@ class Store:
             ),
         )
         return ReleaseChoice(best, False, warning, ids=parts(best))
+
+    def coverage(self, family: str, day: date) -> DataCoverage:
+        """How ``family`` answers ``day``: in force, from the nearest release, or missing."""
+        title = FAMILY_TITLES.get(family, family)
+        try:
+            choice = self.release_for(family, day)
+        except ReleaseError:
+            return DataCoverage(
+                family=family, title=title, state="missing", why=f"no {title} is loaded"
+            )
+        info = choice.release
+        if choice.in_force:
+            return DataCoverage(
+                family=family,
+                title=title,
+                state="in_force",
+                release=info.label,
+                effective_start=info.effective_start,
+                effective_end=info.effective_end,
+                days_away=0,
+            )
+        if day < info.effective_start:
+            away = (info.effective_start - day).days
+        else:
+            away = (day - info.effective_end).days
+        return DataCoverage(
+            family=family,
+            title=title,
+            state="nearest",
+            release=info.label,
+            effective_start=info.effective_start,
+            effective_end=info.effective_end,
+            days_away=away,
+            why=choice.warning.message if choice.warning else "",
+        )
 
     def invalidate(self) -> None:
         self._release_cache = None
