@@ -36,9 +36,12 @@ class Score:
         return part / self.cases if self.cases else 0.0
 
 
-def load_cases() -> list[dict[str, Any]]:
+def load_cases(folder: Path = CASES) -> list[dict[str, Any]]:
+    """Every case file in ``folder`` (the project's set by default)."""
     return [
-        yaml.safe_load(p.read_text()) | {"_file": p.name} for p in sorted(CASES.glob("cc*.yaml"))
+        yaml.safe_load(p.read_text()) | {"_file": p.name}
+        for p in sorted(folder.glob("*.yaml"))
+        if not p.name.startswith("_")
     ]
 
 
@@ -64,9 +67,9 @@ def _lines(items: list[dict[str, Any]]) -> list[tuple[str, int, tuple[str, ...]]
     )
 
 
-def score(store: Store) -> Score:
+def score(store: Store, folder: Path = CASES) -> Score:
     result = Score()
-    for case in load_cases():
+    for case in load_cases(folder):
         expected = case["expected"]
         report = check(store, context_for(case)).to_dict()
         got_lines = _lines(report["lines"])
@@ -101,8 +104,10 @@ def score(store: Store) -> Score:
 
 
 def main() -> None:
+    """``evaluate.py [-v] [FOLDER]``: score the project's case set, or another folder."""
+    folders = [Path(a) for a in sys.argv[1:] if not a.startswith("-")]
     store = Checker.open().store
-    result = score(store)
+    result = score(store, folders[0] if folders else CASES)
     print(
         f"cases {result.cases}: exact {result.exact} ({result.rate(result.exact):.1%}); "
         f"lines {result.rate(result.lines):.1%}, suppressed {result.rate(result.suppressed):.1%}, "

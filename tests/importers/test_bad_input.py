@@ -110,8 +110,12 @@ def test_store_is_built_on_first_use(tmp_path: Path, data_dir: Path, monkeypatch
         (small / name).write_bytes((data_dir / "pfs" / name).read_bytes())
     monkeypatch.setenv("CLEARCLAIM_DATA_DIR", str(small))
     monkeypatch.setenv("CLEARCLAIM_DB", str(tmp_path / "new" / "store.sqlite"))
-    store = Store.open()
+    opened = Store.open()
     try:
-        assert {r.family for r in store.releases()} == {"gpci", "locality_county"}
+        assert opened.is_empty()  # opening a store never imports
     finally:
-        store.close()
+        opened.close()
+    from clearclaim import Checker
+
+    with Checker.open() as checker:  # the explicit step builds it
+        assert {r.family for r in checker.store.releases()} == {"gpci", "locality_county"}

@@ -83,6 +83,8 @@ class LineOut(BaseModel):
     rationale: str
     origin: str
     sources: list[dict[str, Any]] = Field(default_factory=list)
+    #: for a line the note documents: the text that supports it
+    evidence: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class SuppressedOut(BaseModel):

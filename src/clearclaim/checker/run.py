@@ -28,7 +28,9 @@ from clearclaim.reference.facts import closest_codes, code_is_known
 from clearclaim.rules import default_rules, documentation_gaps
 from clearclaim.rules.engine import ClaimState, Line, PolicyFinding, Suppressed
 from clearclaim.rules.engine import engine_for as rule_engine_for
+from clearclaim.rules.imaging import imaging_map
 from clearclaim.store import Store
+from clearclaim.store.queries import checker as queries
 
 PROPOSALS_PATH = Path(__file__).resolve().parent / "proposals.yaml"
 MAX_PASSES = 4
@@ -86,12 +88,8 @@ def _validate_codes(store: Store, context: ClaimContext) -> None:
 
 
 def _validate_pos(store: Store, pos: str, day: date) -> None:
-    choice = store.release_for("place_of_service", day)
-    row = store.fetchone(
-        f"SELECT name, pos_type FROM place_of_service WHERE {choice.sql_in()} AND pos_code = ?",
-        (*choice.ids, pos),
-    )
-    if row is None or (row[1] or "").lower() == "unassigned":
+    found = queries.place_of_service(store, pos, day)
+    if found is None or not found.assigned:
         raise InputError(f"--pos {pos} is not an assigned CMS place-of-service code")
 
 
@@ -109,16 +107,11 @@ def _bilateral(store: Store, state: ClaimState) -> None:
     if not lines:
         return
     spec = _bilateral_rules()
-    choice = store.release_for("pfs_rvu", state.day)
     sides = {p.laterality for p in state.note.procedures if p.laterality} if state.note else set()
     one_side = bool(sides) and sides <= {"left", "right"} and len(sides) == 1
     source = {"source": spec["source"]["title"], "file": spec["source"]["file"]}
     for line in lines:
-        indicator = store.scalar(
-            f"SELECT bilat_surg FROM pfs_rvu WHERE {choice.sql_in()} AND hcpcs = ?"
-            " AND modifier = ''",
-            (*choice.ids, line.code),
-        )
+        indicator, release = queries.bilateral_indicator(store, line.code, state.day)
         rule_id, why = None, None
         if indicator is not None and str(indicator) in spec["rules"]["BIL01"]["indicators"]:
             rule_id = "BIL01"
@@ -139,11 +132,121 @@ def _bilateral(store: Store, state: ClaimState) -> None:
                 severity=rule["severity"],
                 codes=[line.code],
                 message=f"{line.code} with modifier 50: {why} (PFS bilateral indicator "
-                f"{indicator}, {choice.release.label}).",
+                f"{indicator}, {release}).",
                 action=rule["action"],
                 citations=[source],
             )
         )
+
+
+GUIDANCE_ADD_ONS = ("77002", "77003", "77001")
+#: which guidance add-on a procedure takes when the add-on file lists it for several
+_PREFERRED_BY_FAMILY = {"spinal": "77003", "vascular_access": "77001"}
+
+
+def _imaging_evidence(note: NoteAnalysis) -> tuple[str | None, list[dict[str, Any]]]:
+    """How strongly the note documents fluoroscopy during this procedure.
+
+    ``explicit``: fluoroscopy named as used (or a fluoroscopy time); ``imaging``:
+    intraoperative x-ray views with no modality named; None: neither.
+    """
+    if note.fluoroscopy == "used":
+        spans = [m.span for m in note.fluoro_mentions if m.status == "affirmed"]
+        return "explicit", [s.model_dump(mode="json") for s in spans[:3]]
+    if note.fluoroscopy in ("not_used", "hypothetical", "historical"):
+        return None, []
+    if note.intraoperative_imaging:
+        return "imaging", [s.model_dump(mode="json") for s in note.intraoperative_imaging[:3]]
+    return None, []
+
+
+def _documented_imaging(
+    store: Store, note: NoteAnalysis, claim: list[Line], day: date, rules: Any
+) -> list[Line]:
+    """The fluoroscopy code the note documents, for the claim's procedures.
+
+    It is put on the claim as a ``documented`` line and judged by the same rules
+    and edits as an intended code: suppressed where the procedure includes it
+    (the report then names it as not billable), a missed charge where it is
+    separately reportable (only when the note names fluoroscopy explicitly; see
+    :func:`_drop_unsupported`). One fluoroscopy is one code: the guidance add-on
+    a procedure takes comes before stand-alone fluoroscopy. When the coder
+    intended a fluoroscopy code, only a guidance code other than the intended
+    ones is added (a spinal injection's fluoroscopy is named 77003 even when
+    76000 or 77002 was billed for it).
+    """
+    if not note.determinable:
+        return []
+    fluoro = rules.expand(["@fluoro_codes"])  # deleted ones too: 76005 in 2008 is one
+    present = {line.code for line in claim}
+    intended_fluoro = bool(present & fluoro)
+    level, spans = _imaging_evidence(note)
+    families = imaging_map()
+    candidates: list[tuple[int, Line]] = []
+    for line in claim:
+        if line.code in fluoro:
+            continue
+        family = families.family_for(line.code, day, rules)
+        # a guidance add-on guides a needle or catheter: with none placed, the
+        # procedure's fluoroscopy is judged by its family
+        listed = [
+            g
+            for g in GUIDANCE_ADD_ONS
+            if note.needle_placed and line.code in queries.add_on_primaries(store, g, day)
+        ]
+        if listed:
+            preferred = _PREFERRED_BY_FAMILY.get(family.name if family else "")
+            code = preferred if preferred in listed else listed[0]
+            evidence, rank = "explicit", 0
+            why = f"{code} is the guidance add-on the CMS add-on file lists for {line.code}"
+        elif family is not None:
+            code, evidence = family.imaging, family.evidence
+            rank = 2 if code == "76000" else 1
+            why = f"{line.code} is a {family.name.replace('_', ' ')} procedure"
+        else:
+            continue
+        if code in present or (intended_fluoro and code == "76000"):
+            continue
+        if evidence == "inherent":
+            if note.fluoroscopy in ("not_used", "hypothetical", "historical"):
+                continue
+            support, shown = "inherent", spans
+        elif level is None or (evidence == "explicit" and level != "explicit"):
+            continue
+        else:
+            support, shown = level, spans
+        quoted = "; ".join(f'"{s["text"]}"' for s in shown[:2])
+        candidates.append(
+            (
+                rank,
+                Line(
+                    code=code,
+                    origin="documented",
+                    rationale=[
+                        f"documented in the note ({quoted or 'the examination is fluoroscopic'}):"
+                        f" {why}; not among the intended codes"
+                    ],
+                    evidence=shown,
+                    support=support,
+                ),
+            )
+        )
+    if not candidates:
+        return []
+    best = min(rank for rank, _ in candidates)
+    chosen: dict[str, Line] = {}
+    for rank, line in candidates:
+        if rank == best:
+            chosen.setdefault(line.code, line)
+    return list(chosen.values())
+
+
+def _drop_unsupported(state: ClaimState) -> None:
+    """A documented code billed only on explicit fluoroscopy: imaging inferred from
+    x-ray views or from the kind of exam says what is not billable, never what is."""
+    state.lines = [
+        line for line in state.lines if line.origin != "documented" or line.support == "explicit"
+    ]
 
 
 def _claim_lines(state: ClaimState) -> list[ClaimLine]:
@@ -257,6 +360,9 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     claim = list(lines.values())
     if not context.codes:
         claim, proposal_notes = _propose(note, day)
+    elif not note.determinable and _procedure_from_codes(note, claim, day):
+        # the intended codes say what was done; the note is read for the rest
+        note = note.model_copy(update={"determinable": True})
     if not note.determinable:
         # a note clearclaim cannot read supports nothing: say what could not be
         # determined instead of guessing; the intended codes are still edit-checked
@@ -280,6 +386,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         note_text=context.note,
     )
     rules = default_rules()
+    state.lines.extend(_documented_imaging(store, note, state.lines, day, rules))
     rule_engine_for(rules).apply(state)
     _bilateral(store, state)
 
@@ -291,6 +398,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         if result is None or not _apply_edit_findings(state, result.findings):
             break
         result = engine.check(_claim_lines(state), setting=context.setting) if state.lines else None
+    _drop_unsupported(state)
     final_findings = list(result.findings) if result else []
     data_warnings = list(result.warnings) if result else (list(first.warnings) if first else [])
 
@@ -353,6 +461,18 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     if library is not None:
         report.library = _library_passages(library, report)
     return report
+
+
+def _procedure_from_codes(note: NoteAnalysis, claim: list[Line], day: date) -> bool:
+    """The note names no procedure, but the intended codes do (a note in another
+    language or a cancelled procedure stays undetermined)."""
+    if {"language", "procedure_not_performed"} & set(note.undetermined):
+        return False
+    # an unfilled template documents nothing, whatever the codes say
+    if not (note.elements or note.intraoperative_imaging or note.imaging_modalities):
+        return False
+    fluoro = default_rules().expand(["@fluoro_codes"], on=day)
+    return any(line.code not in fluoro for line in claim)
 
 
 def _undetermined_report(
@@ -446,6 +566,7 @@ def _line_out(line: Line, rules: Any) -> LineOut:
         rationale="; ".join(line.rationale) or line.origin,
         origin=line.origin,
         sources=sources,
+        evidence=line.evidence,
     )
 
 

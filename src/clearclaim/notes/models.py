@@ -122,6 +122,11 @@ class NoteAnalysis(_Frozen):
     physician_presence: PresenceStatus = "unknown"
     has_written_report: bool = False
     has_tip_position: bool = False
+    #: imaging during the procedure with no modality named (x-ray views checked in
+    #: the operating room): enough to know imaging was part of the procedure
+    intraoperative_imaging: list[TextSpan] = Field(default_factory=list)
+    #: a needle, wire or catheter placed in this session (what guidance codes guide)
+    needle_placed: bool = False
 
     def found(self, element: str) -> bool:
         return element in self.elements

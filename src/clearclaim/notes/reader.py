@@ -559,19 +559,20 @@ def _respan(value: Any, note: str) -> Any:
 
 
 @cache
-def _form_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _form_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     spec = load_yaml("forms.yaml")
     return (
+        re.compile(spec["unanswered_field"], re.IGNORECASE | re.MULTILINE),
         re.compile(spec["unchecked_option"], re.IGNORECASE),
         re.compile(spec["empty_field"], re.IGNORECASE),
     )
 
 
 def _blank_form_fields(note: str) -> str:
-    """Unchecked options and unfilled fields, replaced by spaces of the same length;
-    spoken punctuation of a dictated note, replaced by its mark (same length too)."""
-    unchecked, empty = _form_patterns()
-    for pattern in (unchecked, empty):
+    """Unanswered questions, unchecked options and unfilled fields, replaced by
+    spaces of the same length; spoken punctuation of a dictated note, replaced by
+    its mark (same length too)."""
+    for pattern in _form_patterns():
         note = pattern.sub(lambda m: " " * len(m.group(0)), note)
     return _dictated_punctuation(note)
 
@@ -669,6 +670,14 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         )
         | ({"fluoroscopy"} if fluoroscopy == "used" else set())
     )
+    intraop = [
+        _tspan(text, t)
+        for t in targets
+        if t.label == "INTRAOP_IMAGING"
+        and t.status == "affirmed"
+        and t.section not in _HISTORY_SECTIONS | _PLAN_SECTIONS
+        and not _in_header_sentence(t, sections, "indication")
+    ]
     presence = _presence(targets, text)
     elements, has_report, has_tip = _elements(text, targets, sections, times, doses, presence)
     procedures = _procedures(text, targets, sections)
@@ -695,11 +704,18 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         fluoro_mentions=mentions,
         imaging_modalities=modalities,
         measurements=sorted(times + doses, key=lambda m: m.span.start),
-        elements=elements if determinable else {},
+        elements=elements,
         procedures=procedures,
         physician_presence=presence[0],  # type: ignore[arg-type]
         has_written_report=has_report,
         has_tip_position=has_tip,
+        intraoperative_imaging=intraop,
+        needle_placed=any(
+            t.label == "NEEDLE"
+            and t.status == "affirmed"
+            and t.section not in _HISTORY_SECTIONS | _PLAN_SECTIONS
+            for t in targets
+        ),
     )
     if text == original:
         return analysis

@@ -75,7 +75,9 @@ def render(ruleset: RuleSet | None = None) -> str:
             c.code + (f" ({c.from_ or ''}–{c.to or ''})" if c.from_ or c.to else "")
             for c in lst.codes
         )
-        out += [f"### `@{name}`", "", lst.title + ".", "", codes, "", "Sources:"]
+        runs = ", ".join(f"{r.from_}-{r.to}" for r in lst.ranges)
+        listed = "; ".join(part for part in (codes, runs and f"ranges {runs}") if part)
+        out += [f"### `@{name}`", "", lst.title + ".", "", listed, "", "Sources:"]
         out += [f"- {_cite(c)}" for c in lst.citations]
         out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -31,9 +31,12 @@ class Line:
     code: str
     units: int = 1
     modifiers: list[str] = field(default_factory=list)
-    origin: str = "intended"  # intended, proposed, replacement
+    origin: str = "intended"  # intended, proposed, documented, replacement
     rationale: list[str] = field(default_factory=list)
     rule_ids: list[str] = field(default_factory=list)
+    #: the note's text that supports a documented line, and how strongly
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    support: str | None = None  # explicit, imaging, inherent
 
 
 @dataclass

@@ -99,14 +99,34 @@ class ListedCode(_Strict):
         return (self.from_ is None or self.from_ <= day) and (self.to is None or day <= self.to)
 
 
+class CodeRange(_Strict):
+    """A run of numeric CPT codes (``20100``-``20999``), both ends included."""
+
+    from_: str = Field(alias="from", pattern=r"^\d{5}$")
+    to: str = Field(pattern=r"^\d{5}$")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> CodeRange:
+        if self.to < self.from_:
+            raise ValueError(f"range {self.from_}-{self.to} runs backwards")
+        return self
+
+    def codes(self) -> Iterable[str]:
+        return (f"{n:05d}" for n in range(int(self.from_), int(self.to) + 1))
+
+
 class CodeList(_Strict):
     title: str
     kind: Literal["hcpcs", "pos"] = "hcpcs"
     citations: list[Citation] = Field(min_length=1)
-    codes: list[ListedCode] = Field(min_length=1)
+    codes: list[ListedCode] = Field(default_factory=list)
+    ranges: list[CodeRange] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _codes(self) -> CodeList:
+        if not self.codes and not self.ranges:
+            raise ValueError("a code list needs codes or ranges")
         pattern = POS if self.kind == "pos" else HCPCS
         seen: set[str] = set()
         for c in self.codes:
@@ -297,9 +317,12 @@ class RuleSet(BaseModel):
         out: set[str] = set()
         for ref in refs:
             if ref.startswith("@"):
-                for c in self.code_lists[ref[1:]].codes:
+                listed = self.code_lists[ref[1:]]
+                for c in listed.codes:
                     if on is None or c.valid_on(on):
                         out.add(c.code)
+                for run in listed.ranges:
+                    out.update(run.codes())
             else:
                 out.add(ref)
         return out

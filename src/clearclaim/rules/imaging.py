@@ -1,0 +1,78 @@
+"""Which fluoroscopy code the documented fluoroscopy of a procedure is coded as.
+
+The families are data (``rules/data/imaging.yaml``); the CMS add-on file's
+primaries of 77001-77003 are asked first by the caller, which has the store.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from clearclaim._yaml import load_yaml
+from clearclaim.errors import DataError
+from clearclaim.rules.loader import Citation, Effective, RuleSet, default_rules
+
+Evidence = Literal["explicit", "imaging", "inherent"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ImagingFamily(_Strict):
+    name: str
+    codes: list[str] = Field(min_length=1)
+    imaging: Literal["76000", "77001", "77002", "77003"]
+    evidence: Evidence
+
+
+class ImagingMap(_Strict):
+    source: list[Citation] = Field(min_length=1)
+    effective: Effective
+    families: list[ImagingFamily] = Field(min_length=1)
+
+    def family_for(self, code: str, day: date, rules: RuleSet) -> ImagingFamily | None:
+        """The first family whose codes hold ``code`` on ``day``."""
+        if not self.effective.covers(day):
+            return None
+        for family in self.families:
+            if code in _expanded(rules, tuple(family.codes), day):
+                return family
+        return None
+
+
+_CACHE: dict[tuple[int, tuple[str, ...], date], frozenset[str]] = {}
+
+
+def _expanded(rules: RuleSet, refs: tuple[str, ...], day: date) -> frozenset[str]:
+    key = (id(rules), refs, day)
+    found = _CACHE.get(key)
+    if found is None:
+        if len(_CACHE) > 1024:
+            _CACHE.clear()
+        found = frozenset(rules.expand(refs, on=day))
+        _CACHE[key] = found
+    return found
+
+
+@cache
+def imaging_map() -> ImagingMap:
+    """The shipped families, validated once (every ``@list`` must exist)."""
+    path = resources.files("clearclaim.rules") / "data" / "imaging.yaml"
+    try:
+        found = ImagingMap.model_validate(load_yaml(path.read_text("utf-8")))
+    except ValidationError as exc:
+        raise DataError(f"imaging families are malformed: {exc}", path="imaging.yaml") from None
+    lists = default_rules().code_lists
+    for family in found.families:
+        for ref in family.codes:
+            if ref.startswith("@") and ref[1:] not in lists:
+                raise DataError(
+                    f"family {family.name}: unknown code list {ref}", path="imaging.yaml"
+                )
+    return found

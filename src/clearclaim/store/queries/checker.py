@@ -1,0 +1,64 @@
+"""What the check asks the store: place-of-service codes, bilateral indicators,
+the primaries the CMS add-on file lists for a guidance add-on."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+
+from clearclaim.errors import ReleaseError
+from clearclaim.store.store import Store
+
+
+class PlaceOfService(NamedTuple):
+    code: str
+    name: str
+    assigned: bool
+
+
+def place_of_service(store: Store, pos: str, day: date) -> PlaceOfService | None:
+    """The CMS place-of-service code in force on ``day``, or None when not listed."""
+    choice = store.release_for("place_of_service", day)
+    row = store.fetchone(
+        f"SELECT name, pos_type FROM place_of_service WHERE {choice.sql_in()} AND pos_code = ?",
+        (*choice.ids, pos),
+    )
+    if row is None:
+        return None
+    return PlaceOfService(pos, row[0] or "", (row[1] or "").lower() != "unassigned")
+
+
+class BilateralIndicator(NamedTuple):
+    indicator: str | None
+    release: str
+
+
+def bilateral_indicator(store: Store, code: str, day: date) -> BilateralIndicator:
+    """The PFS bilateral surgery indicator of ``code`` in the release for ``day``."""
+    choice = store.release_for("pfs_rvu", day)
+    value = store.scalar(
+        f"SELECT bilat_surg FROM pfs_rvu WHERE {choice.sql_in()} AND hcpcs = ? AND modifier = ''",
+        (*choice.ids, code),
+    )
+    return BilateralIndicator(None if value is None else str(value), choice.release.label)
+
+
+def add_on_primaries(store: Store, add_on: str, day: date) -> frozenset[str]:
+    """The primary codes the NCCI add-on file in use on ``day`` lists for ``add_on``,
+    each edit row in force on the day; empty when no add-on file is loaded."""
+    try:
+        choice = store.release_for("aoc", day)
+    except ReleaseError:
+        return frozenset()
+    rows = store.fetchall(
+        "SELECT primary_code, effective_date, deletion_date, add_on_deletion_date,"
+        f" primary_deletion_date FROM aoc WHERE {choice.sql_in()} AND add_on_code = ?",
+        (*choice.ids, add_on),
+    )
+    iso = day.isoformat()
+    return frozenset(
+        str(r[0])
+        for r in rows
+        if (not r[1] or str(r[1]) <= iso)
+        and all(not v or iso <= str(v) for v in (r[2], r[3], r[4]))
+    )
