@@ -93,6 +93,8 @@ class SuppressedOut(BaseModel):
     rule: str
     action: str = ""
     replaced_by: str | None = None
+    #: units over what may be billed (the line keeps the allowed units)
+    units: int | None = None
     sources: list[dict[str, Any]] = Field(default_factory=list)
 
 

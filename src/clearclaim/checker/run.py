@@ -171,9 +171,9 @@ def _documented_imaging(
     separately reportable (only when the note names fluoroscopy explicitly; see
     :func:`_drop_unsupported`). One fluoroscopy is one code: the guidance add-on
     a procedure takes comes before stand-alone fluoroscopy. When the coder
-    intended a fluoroscopy code, only a guidance code other than the intended
-    ones is added (a spinal injection's fluoroscopy is named 77003 even when
-    76000 or 77002 was billed for it).
+    intended a fluoroscopy code, it reports the note's fluoroscopy, and a code is
+    added only for the families that say so (a spinal injection's fluoroscopy is
+    named 77003 even when 76000 or 77002 was billed for it).
     """
     if not note.determinable:
         return []
@@ -187,6 +187,8 @@ def _documented_imaging(
         if line.code in fluoro:
             continue
         family = families.family_for(line.code, day, rules)
+        if intended_fluoro and not (family and family.also_when_intended):
+            continue
         # a guidance add-on guides a needle or catheter: with none placed, the
         # procedure's fluoroscopy is judged by its family
         listed = [
@@ -200,12 +202,12 @@ def _documented_imaging(
             evidence, rank = "explicit", 0
             why = f"{code} is the guidance add-on the CMS add-on file lists for {line.code}"
         elif family is not None:
-            code, evidence = family.imaging, family.evidence
-            rank = 2 if code == "76000" else 1
+            # the claim's first procedure is the one its fluoroscopy is for
+            code, evidence, rank = family.imaging, family.evidence, 1
             why = f"{line.code} is a {family.name.replace('_', ' ')} procedure"
         else:
             continue
-        if code in present or (intended_fluoro and code == "76000"):
+        if code in present:
             continue
         if evidence == "inherent":
             if note.fluoroscopy in ("not_used", "hypothetical", "historical"):
@@ -233,12 +235,10 @@ def _documented_imaging(
         )
     if not candidates:
         return []
-    best = min(rank for rank, _ in candidates)
-    chosen: dict[str, Line] = {}
-    for rank, line in candidates:
-        if rank == best:
-            chosen.setdefault(line.code, line)
-    return list(chosen.values())
+    # one fluoroscopy, one code: a guidance add-on the CMS file lists for one of
+    # the procedures, else the family of the first procedure that has one
+    best = min(candidates, key=lambda pair: pair[0])
+    return [best[1]]
 
 
 def _drop_unsupported(state: ClaimState) -> None:
@@ -316,6 +316,17 @@ def _apply_edit_findings(state: ClaimState, findings: list[Finding]) -> bool:
         elif finding.rule_id in MUE_RULES:
             limit = finding.details.get("limit")
             if limit and limit.isdigit() and line.units > int(limit) > 0:
+                state.suppressed.append(
+                    Suppressed(
+                        line.code,
+                        finding.rule_id,
+                        f"{line.units - int(limit)} unit(s) over the MUE of {limit}: "
+                        + finding.message,
+                        finding.action,
+                        [s.model_dump(mode="json", exclude_none=True) for s in finding.sources],
+                        units=line.units - int(limit),
+                    )
+                )
                 line.units = int(limit)
                 line.rationale.append(f"{finding.rule_id}: units capped at the MUE ({limit})")
                 changed = True
@@ -442,6 +453,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
                 rule=s.rule,
                 action=s.action,
                 replaced_by=s.replaced_by,
+                units=s.units,
                 sources=s.citations,
             )
             for s in state.suppressed

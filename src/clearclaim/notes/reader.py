@@ -434,6 +434,10 @@ def _presence(targets: list[_Target], note: str) -> tuple[str, list[TextSpan]]:
 
 
 def _fluoro_status(mentions: list[Mention], times: list[Measurement]) -> str:
+    # "FLUOROSCOPY TIME: 0 minutes" names fluoroscopy without saying it was used
+    # (nor that it was not: a display shows 0.0 min for a few seconds)
+    zero = [t.span for t in times if t.normalized_value == 0]
+    mentions = [m for m in mentions if not any(z.start <= m.span.start < z.end for z in zero)]
     statuses = {m.status for m in mentions}
     if "affirmed" in statuses or any(t.normalized_value > 0 for t in times):
         return "used"

@@ -47,6 +47,8 @@ class Suppressed:
     action: str
     citations: list[dict[str, Any]]
     replaced_by: str | None = None
+    #: for units over a limit: how many were not billable (the line keeps the rest)
+    units: int | None = None
 
 
 @dataclass
@@ -275,6 +277,20 @@ class RuleEngine:
         if outcome.action == "set_units":
             for line in subjects:
                 if line.code in targets and outcome.units is not None:
+                    excess = line.units - outcome.units
+                    if excess > 0:
+                        # the line keeps what may be billed; the excess is named
+                        state.suppressed.append(
+                            Suppressed(
+                                line.code,
+                                rule.id,
+                                f"{excess} unit(s) over the {outcome.units} allowed: "
+                                + rule.message.strip(),
+                                rule.action.strip(),
+                                _citations(rule),
+                                units=excess,
+                            )
+                        )
                     line.units = outcome.units
                     line.rule_ids.append(rule.id)
                     line.rationale.append(f"{rule.id}: {rule.title}")

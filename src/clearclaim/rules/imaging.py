@@ -29,6 +29,8 @@ class ImagingFamily(_Strict):
     codes: list[str] = Field(min_length=1)
     imaging: Literal["76000", "77001", "77002", "77003"]
     evidence: Evidence
+    #: named even when the coder billed a fluoroscopy code of their own
+    also_when_intended: bool = False
 
 
 class ImagingMap(_Strict):
