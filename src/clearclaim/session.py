@@ -139,6 +139,12 @@ class Checker:
 
     def rules(self) -> list[dict[str, Any]]:
         """Every rule a finding can carry, from the one registry."""
+        return self.rule_list()
+
+    @staticmethod
+    def rule_list() -> list[dict[str, Any]]:
+        """The registry's rules (no store needed): ID, name, kind, severity, effect,
+        effective dates, sources, uncertainty and the file that defines each."""
         from clearclaim.rules.registry import registry
 
         return [rule.to_dict() for rule in registry().rules()]

@@ -1,7 +1,5 @@
-"""Every rule has a case file (tests/rules/cases/<ID>.yaml) of the right shape.
-
-The generic rule engine will run these; for now their structure is checked
-and each one is tied to its rule.
+"""Every rule of the registry has a case file (tests/rules/cases/<ID>.yaml) of the
+right shape; test_rule_cases_run.py runs each through the engine that applies it.
 """
 
 from __future__ import annotations
@@ -14,8 +12,8 @@ import pytest
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from clearclaim.rules import default_rules
 from clearclaim.rules.loader import HCPCS, MODIFIER, POS, NoteFact
+from clearclaim.rules.registry import registry
 
 CASES = Path(__file__).with_name("cases")
 
@@ -36,7 +34,7 @@ class Context(_Strict):
     equipment: Literal["facility", "physician"]
     date: date
     setting: Literal["professional", "facility"]
-    note: dict[NoteFact, object] = Field(default_factory=dict)
+    note: dict[NoteFact | Literal["laterality"], object] = Field(default_factory=dict)
 
 
 class Example(_Strict):
@@ -47,11 +45,14 @@ class Example(_Strict):
 
 class CaseFile(_Strict):
     rule: str
+    #: the engine that applies the rule: the policy rules, the CMS edit engine,
+    #: the bilateral check
+    engine: Literal["policy", "edits", "bilateral"] = "policy"
     pass_: list[Example] = Field(alias="pass", min_length=1)
     fail: list[Example] = Field(min_length=1)
 
 
-RULE_IDS = [r.id for r in default_rules().rules]
+RULE_IDS = [r.id for r in registry().rules()]
 
 
 def test_every_rule_has_a_case_file() -> None:
@@ -65,10 +66,10 @@ def test_case_file_structure(rule_id: str) -> None:
     raw = yaml.safe_load((CASES / f"{rule_id}.yaml").read_text("utf-8"))
     case = CaseFile.model_validate(raw)
     assert case.rule == rule_id
-    rule = default_rules().rule(rule_id)
+    rule = registry().rule(rule_id)
     for ex in case.fail:
         assert rule_id in ex.expect
-        assert rule.effective.covers(ex.context.date), f"{ex.description}: outside effective dates"
+        assert rule.in_force(ex.context.date), f"{ex.description}: outside effective dates"
     for ex in case.pass_:
         assert rule_id not in ex.expect
     for ex in case.pass_ + case.fail:

@@ -1,5 +1,6 @@
-"""Every rule's case file, run through the rule engine: the rule fires on its
-failing context and stays quiet on its passing one."""
+"""Every rule's case file, run through the engine that applies it (the policy
+rules, the CMS edit engine over the full store, the bilateral check): the rule
+fires on its failing context and stays quiet on its passing one."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from typing import Any
 import pytest
 import yaml
 
+from clearclaim.checker.bilateral import bilateral_modifiers
+from clearclaim.edits import ClaimLine, engine_for
 from clearclaim.notes.models import ELEMENT_NAMES, FoundElement, NoteAnalysis, Procedure, TextSpan
 from clearclaim.rules import default_rules, documentation_gaps
 from clearclaim.rules.engine import ClaimState, Line, RuleEngine
+from clearclaim.store import Store
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.yaml"))
 EMPTY = TextSpan(start=0, end=0, text="")
@@ -74,21 +78,81 @@ def _fired(context: dict[str, Any]) -> set[str]:
     rules = default_rules()
     codes = {c["code"] for c in context["codes"]}
     RuleEngine(rules).apply(state)
-    fired = {f.rule for f in state.findings} | {s.rule for s in state.suppressed}
+    fired = {f.rule_id for f in state.findings} | {s.rule for s in state.suppressed}
     fired |= {rule_id for line in state.lines for rule_id in line.rule_ids}
     fluoro = sorted(codes & rules.expand(["@fluoro_codes"], on=day))
     fired |= {gap.rule for gap in documentation_gaps(note, fluoro, day, rules).gaps}
     return fired
 
 
+def _claim_lines(context: dict[str, Any]) -> list[ClaimLine]:
+    day = date.fromisoformat(str(context["date"]))
+    return [
+        ClaimLine(
+            claim_id="case",
+            line=i,
+            date_of_service=day,
+            code=str(c["code"]),
+            modifiers=tuple(str(m) for m in c.get("modifiers") or []),
+            units=int(c.get("units", 1)),
+            pos=str(context.get("pos") or ""),
+        )
+        for i, c in enumerate(context["codes"], start=1)
+    ]
+
+
+def _fired_edits(store: Store, context: dict[str, Any]) -> set[str]:
+    result = engine_for(store).check(
+        _claim_lines(context), setting=context.get("setting", "professional")
+    )
+    return {f.rule_id for f in result.all_findings()}
+
+
+def _fired_bilateral(store: Store, context: dict[str, Any]) -> set[str]:
+    facts = dict(context.get("note") or {})
+    side = facts.pop("laterality", None)
+    note = _analysis(facts)
+    if side:
+        note = note.model_copy(
+            update={
+                "procedures": [
+                    Procedure(type="case", label="case", spinal=False, laterality=side, span=EMPTY)
+                ]
+            }
+        )
+    state = ClaimState(
+        lines=[
+            Line(code=str(c["code"]), modifiers=[str(m) for m in c.get("modifiers") or []])
+            for c in context["codes"]
+        ],
+        pos=str(context.get("pos") or ""),
+        equipment=context.get("equipment"),
+        setting=context.get("setting", "professional"),
+        day=date.fromisoformat(str(context["date"])),
+        note=note,
+    )
+    bilateral_modifiers(store, state)
+    return {f.rule_id for f in state.findings}
+
+
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
-def test_rule_case(path: Path) -> None:
+def test_rule_case(path: Path, request: pytest.FixtureRequest) -> None:
     spec = yaml.safe_load(path.read_text())
     rule_id = spec["rule"]
+    engine = spec.get("engine", "policy")
+    if engine == "policy":
+        fired_in = _fired
+    else:
+        store = request.getfixturevalue("full_store")
+        run = _fired_edits if engine == "edits" else _fired_bilateral
+
+        def fired_in(context: dict[str, Any]) -> set[str]:
+            return run(store, context)
+
     for case in spec.get("pass") or []:
-        assert rule_id not in _fired(case["context"]), case["description"]
+        assert rule_id not in fired_in(case["context"]), case["description"]
     for case in spec.get("fail") or []:
-        fired = _fired(case["context"])
+        fired = fired_in(case["context"])
         assert rule_id in fired, (case["description"], sorted(fired))
         for expected in case.get("expect") or []:
             assert expected in fired, (case["description"], expected, sorted(fired))

@@ -4,7 +4,8 @@
 REST and FHIR shells call it and render its :class:`Report`.
 """
 
-from clearclaim.checker.models import ClaimContext, IntendedLine, Report, parse_codes
+from clearclaim.checker.models import ClaimContext, IntendedLine, parse_codes
 from clearclaim.checker.run import check
+from clearclaim.models import Report
 
 __all__ = ["ClaimContext", "IntendedLine", "Report", "check", "parse_codes"]

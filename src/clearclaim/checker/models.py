@@ -1,10 +1,10 @@
-"""The values a check takes and gives: ClaimContext in, Report out."""
+"""What a check takes: the ClaimContext (the report it gives is clearclaim.models.Report)."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -74,46 +74,3 @@ class ClaimContext(BaseModel):
         if not text.isdigit() or len(text) > 2:
             raise ValueError(f"{value!r} is not a place-of-service code (two digits)")
         return text.zfill(2)
-
-
-class LineOut(BaseModel):
-    code: str
-    units: int
-    modifiers: list[str]
-    rationale: str
-    origin: str
-    sources: list[dict[str, Any]] = Field(default_factory=list)
-    #: for a line the note documents: the text that supports it
-    evidence: list[dict[str, Any]] = Field(default_factory=list)
-
-
-class SuppressedOut(BaseModel):
-    code: str
-    reason: str
-    rule: str
-    action: str = ""
-    replaced_by: str | None = None
-    #: units over what may be billed (the line keeps the allowed units)
-    units: int | None = None
-    sources: list[dict[str, Any]] = Field(default_factory=list)
-
-
-class Report(BaseModel):
-    """The answer: what to bill, what not and why, the gaps, the money and the risks."""
-
-    context: dict[str, Any]
-    lines: list[LineOut]
-    suppressed: list[SuppressedOut]
-    documentation: dict[str, Any]
-    findings: list[dict[str, Any]]
-    payment: dict[str, Any]
-    denial_risks: list[dict[str, Any]]
-    warnings: list[dict[str, Any]]
-    note: dict[str, Any]
-    undetermined: list[str] = Field(default_factory=list)
-    library: list[dict[str, Any]] = Field(default_factory=list)
-    #: the audit trail entry that recorded this report's decisions, when recorded
-    audit_id: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")

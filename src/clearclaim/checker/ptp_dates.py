@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from clearclaim.edits import Finding
+from clearclaim.models import Finding
 
 #: an edit is taken as in force up to a year before the release started, or up
 #: to a year before its own deletion date; further back it is a risk, not applied

@@ -17,26 +17,41 @@ from pathlib import Path
 from typing import Any
 
 from clearclaim._yaml import load_yaml
-from clearclaim.checker.models import ClaimContext, LineOut, Report, SuppressedOut
+from clearclaim.checker.bilateral import bilateral_modifiers
+from clearclaim.checker.coverage import data_coverage
+from clearclaim.checker.models import ClaimContext
 from clearclaim.checker.ptp_dates import unconfirmed_ptp
+from clearclaim.checker.review import needs_review
 from clearclaim.checker.risks import denial_risks
-from clearclaim.edits import ClaimLine, Finding, engine_for
-from clearclaim.errors import ClearclaimError, InputError, UnknownCodeError
+from clearclaim.edits import ClaimLine, engine_for
+from clearclaim.errors import ClearclaimError, FieldError, InputError, UnknownCodeError
+from clearclaim.models import (
+    DataWarning,
+    DenialRisk,
+    Documentation,
+    DocumentationGap,
+    Finding,
+    NoteSummary,
+    Payment,
+    Quote,
+    Report,
+    ReportLine,
+    RequestSummary,
+    SuppressedCode,
+)
 from clearclaim.notes import analyze_note
 from clearclaim.notes.models import NoteAnalysis
 from clearclaim.reference.facts import closest_codes, code_is_known
 from clearclaim.rules import default_rules, documentation_gaps
-from clearclaim.rules.engine import ClaimState, Line, PolicyFinding, Suppressed
+from clearclaim.rules.engine import ClaimState, Line, Suppressed
 from clearclaim.rules.engine import engine_for as rule_engine_for
 from clearclaim.rules.imaging import imaging_map
+from clearclaim.rules.registry import registry
 from clearclaim.store import Store
 from clearclaim.store.queries import checker as queries
 
 PROPOSALS_PATH = Path(__file__).resolve().parent / "proposals.yaml"
 MAX_PASSES = 4
-#: edit findings that change the claim, and how
-SUPPRESSING = {"PTP01", "PTP02", "AOC01", "STAT01", "STAT02", "STAT03"}
-MUE_RULES = {"MUE01", "MUE02", "MUE03"}
 
 
 @lru_cache(maxsize=1)
@@ -91,52 +106,6 @@ def _validate_pos(store: Store, pos: str, day: date) -> None:
     found = queries.place_of_service(store, pos, day)
     if found is None or not found.assigned:
         raise InputError(f"--pos {pos} is not an assigned CMS place-of-service code")
-
-
-BILATERAL_PATH = Path(__file__).resolve().parent / "bilateral.yaml"
-
-
-@lru_cache(maxsize=1)
-def _bilateral_rules() -> dict[str, Any]:
-    return load_yaml(BILATERAL_PATH.read_text(encoding="utf-8"))
-
-
-def _bilateral(store: Store, state: ClaimState) -> None:
-    """Modifier 50: allowed by the code's PFS bilateral indicator, and documented?"""
-    lines = [line for line in state.lines if "50" in line.modifiers]
-    if not lines:
-        return
-    spec = _bilateral_rules()
-    sides = {p.laterality for p in state.note.procedures if p.laterality} if state.note else set()
-    one_side = bool(sides) and sides <= {"left", "right"} and len(sides) == 1
-    source = {"source": spec["source"]["title"], "file": spec["source"]["file"]}
-    for line in lines:
-        indicator, release = queries.bilateral_indicator(store, line.code, state.day)
-        rule_id, why = None, None
-        if indicator is not None and str(indicator) in spec["rules"]["BIL01"]["indicators"]:
-            rule_id = "BIL01"
-            why = spec["rules"]["BIL01"]["indicators"][str(indicator)]
-        elif one_side:
-            rule_id = "BIL02"
-            why = f"the note documents the {next(iter(sides))} side only"
-        if rule_id is None:
-            continue
-        rule = spec["rules"][rule_id]
-        line.modifiers = [m for m in line.modifiers if m != "50"]
-        line.rule_ids.append(rule_id)
-        line.rationale.append(f"{rule_id}: {rule['title']}")
-        state.findings.append(
-            PolicyFinding(
-                rule=rule_id,
-                name=rule["name"],
-                severity=rule["severity"],
-                codes=[line.code],
-                message=f"{line.code} with modifier 50: {why} (PFS bilateral indicator "
-                f"{indicator}, {release}).",
-                action=rule["action"],
-                citations=[source],
-            )
-        )
 
 
 GUIDANCE_ADD_ONS = ("77002", "77003", "77001")
@@ -264,15 +233,11 @@ def _claim_lines(state: ClaimState) -> list[ClaimLine]:
     ]
 
 
-def _finding_dict(finding: Finding) -> dict[str, Any]:
-    data = finding.to_dict()
-    data["rule"] = finding.rule_id
-    return data
-
-
 def _apply_edit_findings(state: ClaimState, findings: list[Finding]) -> bool:
-    """Change the claim as deny findings require; True when something changed."""
+    """Change the claim as the rules of deny findings declare (their ``effect`` in
+    the registry); True when something changed."""
     changed = False
+    rules = registry()
     by_number = dict(enumerate(list(state.lines), start=1))
     for finding in findings:
         if finding.severity != "deny" or finding.line is None:
@@ -286,47 +251,43 @@ def _apply_edit_findings(state: ClaimState, findings: list[Finding]) -> bool:
         line = by_number.get(finding.line)
         if line is None or line not in state.lines:
             continue
-        if finding.rule_id == "AOC01" and line.origin == "proposed":
+        effect = rules.rule(finding.rule_id).effect if finding.rule_id in rules else "none"
+        if effect == "suppress" and finding.kind == "add_on" and line.origin == "proposed":
             # the user gave no codes, so the primary procedure is theirs to add: the
             # proposed add-on stays, with what it needs (the finding stays a risk)
             note = f"{finding.rule_id}: an add-on code; bill it with its primary procedure code"
             if note not in line.rationale:
                 line.rationale.append(note)
             continue
-        if finding.rule_id in SUPPRESSING:
+        applied = finding.model_copy(update={"effect": effect})
+        if effect == "suppress":
             state.lines.remove(line)
-            state.suppressed.append(
-                Suppressed(
-                    line.code,
-                    finding.rule_id,
-                    finding.message,
-                    finding.action,
-                    [s.model_dump(mode="json", exclude_none=True) for s in finding.sources],
-                )
-            )
+            state.suppressed.append(Suppressed(line.code, applied))
+            state.applied.append(applied)
             changed = True
-        elif finding.rule_id == "PCTC01":
+        elif effect == "remove_modifier":
             line.modifiers = [m for m in line.modifiers if m not in ("26", "TC")]
             line.rationale.append(f"{finding.rule_id}: {finding.rule_name}")
+            state.applied.append(applied)
             changed = True
-        elif finding.rule_id == "PCTC02" and "26" not in line.modifiers:
+        elif effect == "add_modifier" and "26" not in line.modifiers:
             line.modifiers = [m for m in line.modifiers if m != "TC"] + ["26"]
             line.rationale.append(f"{finding.rule_id}: {finding.rule_name}")
+            state.applied.append(applied)
             changed = True
-        elif finding.rule_id in MUE_RULES:
+        elif effect == "cap_units":
             limit = finding.details.get("limit")
             if limit and limit.isdigit() and line.units > int(limit) > 0:
+                excess = line.units - int(limit)
                 state.suppressed.append(
                     Suppressed(
                         line.code,
-                        finding.rule_id,
-                        f"{line.units - int(limit)} unit(s) over the MUE of {limit}: "
-                        + finding.message,
-                        finding.action,
-                        [s.model_dump(mode="json", exclude_none=True) for s in finding.sources],
-                        units=line.units - int(limit),
+                        applied,
+                        units=excess,
+                        reason=f"{excess} unit(s) over the MUE of {limit}: {finding.message}",
                     )
                 )
+                state.applied.append(applied)
                 line.units = int(limit)
                 line.rationale.append(f"{finding.rule_id}: units capped at the MUE ({limit})")
                 changed = True
@@ -335,24 +296,25 @@ def _apply_edit_findings(state: ClaimState, findings: list[Finding]) -> bool:
 
 def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report:
     """Check one procedure note and its intended codes. Pure: nothing is written."""
-    warnings: list[dict[str, Any]] = []
+    warnings: list[DataWarning] = []
     day = context.date_of_service
     if day is None:
         day = date.today()
         warnings.append(
-            {
-                "code": "date_assumed",
-                "message": f"no date of service given: {day.isoformat()} (today) used",
-            }
+            DataWarning(
+                code="date_assumed",
+                message=f"no date of service given: {day.isoformat()} (today) used",
+            )
         )
     pos = context.pos
     if pos is None:
         pos = "11" if context.setting == "professional" else "22"
         warnings.append(
-            {"code": "pos_assumed", "message": f"no place of service given: {pos} assumed"}
+            DataWarning(code="pos_assumed", message=f"no place of service given: {pos} assumed")
         )
     _validate_pos(store, pos, day)
     _validate_codes(store, context)
+    _validate_locality(store, context, day)
     note = analyze_note(context.note)
 
     lines: dict[tuple[str, tuple[str, ...]], Line] = {}
@@ -378,13 +340,13 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         # a note clearclaim cannot read supports nothing: say what could not be
         # determined instead of guessing; the intended codes are still edit-checked
         warnings.append(
-            {
-                "code": "note_undetermined",
-                "message": "the note could not be read "
+            DataWarning(
+                code="note_undetermined",
+                message="the note could not be read "
                 f"({', '.join(note.undetermined) or 'unknown'}): no billing "
                 "recommendation; the intended codes were checked against the CMS "
                 "edits only",
-            }
+            )
         )
         return _undetermined_report(store, context, note, claim, pos, day, warnings)
     state = ClaimState(
@@ -399,7 +361,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     rules = default_rules()
     state.lines.extend(_documented_imaging(store, note, state.lines, day, rules))
     rule_engine_for(rules).apply(state)
-    _bilateral(store, state)
+    bilateral_modifiers(store, state)
 
     engine = engine_for(store)
     first = engine.check(_claim_lines(state), setting=context.setting) if state.lines else None
@@ -415,64 +377,99 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
 
     fluoro = sorted({ln.code for ln in state.lines} & rules.expand(["@fluoro_codes"], on=day))
     docs = documentation_gaps(note, fluoro, day, rules)
-    payment = _payments(store, context, state, pos, day)
-    for warning in data_warnings:
-        warnings.append(warning.model_dump(mode="json"))
-    warnings.extend(payment.pop("warnings"))
+    payment, payment_warnings = _payments(store, context, state, pos, day)
+    warnings.extend(data_warnings)
+    warnings.extend(payment_warnings)
     if context.language != "en":
         warnings.append(
-            {
-                "code": "english_text",
-                "message": "rule messages and CMS descriptors are in English; labels follow --lang",
-            }
+            DataWarning(
+                code="english_text",
+                message="rule messages and CMS descriptors are in English; labels follow --lang",
+            )
         )
-
-    findings = [_finding_dict(f) for f in final_findings]
-    findings += [
-        {
-            "rule": f.rule,
-            "rule_id": f.rule,
-            "rule_name": f.name,
-            "kind": "policy",
-            "severity": f.severity,
-            "codes": f.codes,
-            "message": f.message,
-            "action": f.action,
-            "sources": f.citations,
-            "uncertainty": f.uncertainty,
-        }
-        for f in state.findings
-    ]
+    gap_findings = [_gap_finding(gap, day) for gap in docs.gaps]
     report = Report(
         context=_request_summary(context, pos, day),
-        lines=[_line_out(line, rules) for line in state.lines],
+        lines=[_line_out(line) for line in state.lines],
         suppressed=[
-            SuppressedOut(
-                code=s.code,
-                reason=s.reason,
-                rule=s.rule,
-                action=s.action,
-                replaced_by=s.replaced_by,
-                units=s.units,
-                sources=s.citations,
+            SuppressedCode.from_finding(
+                item.finding,
+                item.code,
+                reason=item.reason,
+                replaced_by=item.replaced_by,
+                units=item.units,
             )
-            for s in state.suppressed
+            for item in state.suppressed
         ],
-        documentation={
-            "missing": docs.missing,
-            "found": note.documentation_found(),
-            "gaps": [g.model_dump(mode="json") for g in docs.gaps],
-        },
-        findings=findings,
+        documentation=Documentation(
+            missing=docs.missing,
+            found={
+                name: [Quote.model_validate(span) for span in spans]
+                for name, spans in note.documentation_found().items()
+            },
+            gaps=docs.gaps,
+        ),
+        findings=_unique_findings(
+            [*state.applied, *final_findings, *state.findings, *gap_findings]
+        ),
         payment=payment,
-        denial_risks=denial_risks(intended_findings, final_findings, state, docs),
-        warnings=warnings,
+        denial_risks=denial_risks(intended_findings, final_findings, state, gap_findings),
+        warnings=_unique_warnings(warnings),
         note=_note_summary(note, proposal_notes),
         undetermined=list(note.undetermined),
+        needs_review=needs_review(note, context, state, day),
+        data_coverage=data_coverage(store, context.setting, pos, day),
     )
     if library is not None:
         report.library = _library_passages(library, report)
     return report
+
+
+def _validate_locality(store: Store, context: ClaimContext, day: date) -> None:
+    """A ZIP code or locality that names no payment locality is bad input, as in
+    ``price`` (not an empty payment table)."""
+    if context.zip_code is None and context.locality is None:
+        return
+    if context.zip_code is not None and context.locality is not None:
+        raise FieldError("give --zip or --locality, not both", field="--zip")
+    from clearclaim.pricing import pricer_for
+
+    pricer_for(store).localities.resolve(day, zip_code=context.zip_code, locality=context.locality)
+
+
+def _gap_finding(gap: DocumentationGap, day: date) -> Finding:
+    rule = registry().rule(gap.rule)
+    return Finding(
+        rule_id=gap.rule,
+        rule_name=rule.name,
+        kind="documentation",
+        severity=gap.severity,
+        date_of_service=day,
+        codes=tuple(gap.codes),
+        code=gap.codes[0] if gap.codes else None,
+        message=gap.message,
+        action=gap.action,
+        sources=tuple(rule.sources),
+        uncertainty=rule.uncertainty,
+        details={"element": gap.element, "gap_kind": gap.gap_kind},
+    )
+
+
+def _unique_findings(findings: list[Finding]) -> list[Finding]:
+    """Each finding once: an edit the check acted on is also in the pass that found it."""
+    seen: set[tuple[Any, ...]] = set()
+    out: list[Finding] = []
+    for finding in findings:
+        key = (finding.rule_id, finding.codes or finding.code, finding.related_code, finding.line)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+    return out
+
+
+def _unique_warnings(warnings: list[DataWarning]) -> list[DataWarning]:
+    seen: set[str] = set()
+    return [w for w in warnings if not (w.message in seen or seen.add(w.message))]  # type: ignore[func-returns-value]
 
 
 def _procedure_from_codes(note: NoteAnalysis, claim: list[Line], day: date) -> bool:
@@ -494,7 +491,7 @@ def _undetermined_report(
     claim: list[Line],
     pos: str,
     day: date,
-    warnings: list[dict[str, Any]],
+    warnings: list[DataWarning],
 ) -> Report:
     state = ClaimState(
         lines=claim,
@@ -509,87 +506,97 @@ def _undetermined_report(
     )
     findings = list(result.findings) if result else []
     if result:
-        warnings.extend(w.model_dump(mode="json") for w in result.warnings)
+        warnings.extend(result.warnings)
     return Report(
         context=_request_summary(context, pos, day),
         lines=[],
         suppressed=[],
-        documentation={"missing": [], "found": note.documentation_found(), "gaps": []},
-        findings=[_finding_dict(f) for f in findings],
-        payment={"lines": [], "total": None, "note": "no billing recommendation"},
-        denial_risks=[
-            {
-                "rank": i,
-                "severity": f.severity,
-                "code": f.code,
-                "rule": f.rule_id,
-                "risk": f.message,
-                "what_to_do": f.action,
-                "source": f.citation,
-                "resolved_in_recommendation": False,
+        documentation=Documentation(
+            found={
+                name: [Quote.model_validate(span) for span in spans]
+                for name, spans in note.documentation_found().items()
             }
+        ),
+        findings=findings,
+        payment=Payment(note="no billing recommendation"),
+        denial_risks=[
+            DenialRisk(
+                rank=i,
+                severity=f.severity,
+                code=f.code,
+                rule=f.rule_id,
+                risk=f.message,
+                what_to_do=f.action,
+                source=f.source_text(),
+            )
             for i, f in enumerate((f for f in findings if f.severity != "info"), start=1)
         ],
-        warnings=warnings,
+        warnings=_unique_warnings(warnings),
         note=_note_summary(note, []),
         undetermined=list(note.undetermined),
+        needs_review=[
+            "the note could not be read ("
+            + (", ".join(note.undetermined) or "unknown")
+            + "): a person must read it before the claim goes out"
+        ],
+        data_coverage=data_coverage(store, context.setting, pos, day),
     )
 
 
-def _request_summary(context: ClaimContext, pos: str, day: date) -> dict[str, Any]:
+def _request_summary(context: ClaimContext, pos: str, day: date) -> RequestSummary:
     """What was asked, as the report and the audit trail record it (never the note)."""
-    return {
-        "date_of_service": day.isoformat(),
-        "pos": pos,
-        "setting": context.setting,
-        "equipment": context.equipment,
-        "language": context.language,
-        "intended_codes": [
+    return RequestSummary(
+        date_of_service=day.isoformat(),
+        pos=pos,
+        setting=context.setting,
+        equipment=context.equipment,
+        language=context.language,
+        intended_codes=[
             f"{c.code}{''.join('-' + m for m in c.modifiers)}"
             + (f"x{c.units}" if c.units > 1 else "")
             for c in context.codes
         ],
-    }
+    )
 
 
-def _note_summary(note: NoteAnalysis, proposals: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "language": note.language,
-        "determinable": note.determinable,
-        "fluoroscopy": note.fluoroscopy,
-        "physician_presence": note.physician_presence,
-        "procedures": [p.model_dump(mode="json", exclude={"span"}) for p in note.procedures],
-        "proposals": proposals,
-    }
+def _note_summary(note: NoteAnalysis, proposals: list[dict[str, Any]]) -> NoteSummary:
+    return NoteSummary(
+        language=note.language,
+        determinable=note.determinable,
+        fluoroscopy=note.fluoroscopy,
+        physician_presence=note.physician_presence,
+        procedures=[p.model_dump(mode="json", exclude={"span"}) for p in note.procedures],
+        proposals=proposals,
+    )
 
 
-def _line_out(line: Line, rules: Any) -> LineOut:
-    sources: list[dict[str, Any]] = []
-    for rule_id in dict.fromkeys(line.rule_ids):
-        try:
-            rule = rules.rule(rule_id)
-        except KeyError:
-            continue
-        sources.extend(c.model_dump(mode="json", exclude_none=True) for c in rule.citations)
-    return LineOut(
+def _line_out(line: Line) -> ReportLine:
+    rules = registry()
+    sources = [
+        source
+        for rule_id in dict.fromkeys(line.rule_ids)
+        if rule_id in rules
+        for source in rules.rule(rule_id).sources
+    ]
+    return ReportLine(
         code=line.code,
         units=line.units,
         modifiers=list(line.modifiers),
         rationale="; ".join(line.rationale) or line.origin,
         origin=line.origin,
         sources=sources,
-        evidence=line.evidence,
+        evidence=[Quote.model_validate(span) for span in line.evidence],
     )
 
 
 def _payments(
     store: Store, context: ClaimContext, state: ClaimState, pos: str, day: date
-) -> dict[str, Any]:
+) -> tuple[Payment, list[DataWarning]]:
     from clearclaim.pricing import pricer_for
 
     pricer = pricer_for(store)
     priced: list[dict[str, Any]] = []
-    warnings: list[dict[str, Any]] = []
+    warnings: list[DataWarning] = []
     seen: set[str] = set()
     total = 0.0
     complete = True
@@ -622,32 +629,29 @@ def _payments(
         for warning in data.pop("warnings", []):
             if warning["message"] not in seen:
                 seen.add(warning["message"])
-                warnings.append(warning)
+                warnings.append(DataWarning.model_validate(warning))
         priced.append(data)
-    return {
-        "lines": priced,
-        "total": round(total, 2) if complete else None,
-        "note": "physician fee schedule amounts per line before claim-level reductions",
-        "warnings": warnings,
-    }
+    payment = Payment(
+        lines=priced,
+        total=round(total, 2) if complete else None,
+        note="physician fee schedule amounts per line before claim-level reductions",
+    )
+    return payment, warnings
 
 
 def _short_topic(rule_id: str, reason: str) -> str:
     """A short query for the library: the rule's title, else the reason's first words
     (a long message dilutes the relevance of any one passage)."""
-    try:
-        return default_rules().rule(rule_id).title
-    except KeyError:
-        return " ".join(reason.split()[:12])
+    rules = registry()
+    if rule_id in rules:
+        return rules.rule(rule_id).title
+    return " ".join(reason.split()[:12])
 
 
 def _library_passages(library: Any, report: Report) -> list[dict[str, Any]]:
     attached: list[dict[str, Any]] = []
     topics = [(f"{s.code} {_short_topic(s.rule, s.reason)}", s.code) for s in report.suppressed]
-    topics += [
-        (" ".join(g["message"].split()[:12]), None)
-        for g in report.documentation.get("gaps", [])[:3]
-    ]
+    topics += [(" ".join(g.message.split()[:12]), None) for g in report.documentation.gaps[:3]]
     for topic, code in topics[:6]:
         try:
             passages = library.passages_for(topic, code, limit=2)

@@ -7,15 +7,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
+from clearclaim import FieldError, InputError
 from clearclaim.cli._shell import (
     console,
     handle_errors,
     parse_date_option,
     print_json,
 )
-from clearclaim.errors import FieldError, InputError
 
 MAX_NOTE_BYTES = 2_000_000
 
@@ -77,9 +78,7 @@ def check_command(
     ] = True,
 ) -> None:
     """Check a procedure note and its codes: what to bill, what not and why, the gaps."""
-    from clearclaim import Checker
-    from clearclaim.checker import ClaimContext, parse_codes
-    from clearclaim.i18n import normalize_language
+    from clearclaim import Checker, ClaimContext, normalize_language, parse_codes
 
     if equipment not in (None, "facility", "physician"):
         raise FieldError(f"{equipment!r}: use facility or physician", field="--equipment")
@@ -113,33 +112,45 @@ def check_command(
 
 
 def render(report: dict[str, Any], language: str) -> None:
-    from clearclaim.i18n import gettext_for
+    """The report on the terminal. Every text from a note, a rule or a document is
+    escaped: a ``[`` in it is text, never Rich markup."""
+    from clearclaim import gettext_for
 
     t = gettext_for(language)
     ctx = report["context"]
     console.print(
         f"[bold]clearclaim check[/bold]  {ctx['date_of_service']}  POS {ctx['pos']}  "
-        f"{ctx['setting']}  equipment: {ctx['equipment'] or '-'}"
+        f"{ctx['setting']}  equipment: {escape(str(ctx['equipment'] or '-'))}"
     )
     bill = Table("code", "units", "modifiers", "why", title=t("Bill"))
     for line in report["lines"]:
+        why = line["rationale"]
+        if line["origin"] == "documented":
+            why = "FROM THE NOTE (not in your codes): " + why
         bill.add_row(
-            line["code"], str(line["units"]), " ".join(line["modifiers"]) or "-", line["rationale"]
+            line["code"], str(line["units"]), " ".join(line["modifiers"]) or "-", escape(why)
         )
     console.print(bill)
     if report["suppressed"]:
-        table = Table("code", "rule", "why", title=t("Do not bill"))
+        table = Table("code", "rule", "why", "do instead", title=t("Do not bill"))
         for item in report["suppressed"]:
-            table.add_row(item["code"], item["rule"], item["reason"])
+            instead = item.get("action") or ""
+            if item.get("replaced_by"):
+                instead = f"bill {item['replaced_by']}. " + instead
+            table.add_row(item["code"], item["rule"], escape(item["reason"]), escape(instead))
         console.print(table)
     docs = report["documentation"]
     console.print(
         f"[bold]{t('Documentation missing')}:[/bold] {', '.join(docs['missing']) or t('none')}"
     )
+    for gap in docs.get("gaps", []):
+        console.print(
+            f"  [bold]{gap['element']}[/bold] ({gap['gap_kind']}): {escape(gap['prompt'])}"
+        )
     pay = Table(
         "code", "modifier", "amount", "setting", "release", "facility payment",
         title=t("Medicare payment"),
-    )
+    )  # fmt: skip
     for line in report["payment"].get("lines", []):
         amount = line.get("line_amount", line.get("amount"))
         facility = line.get("facility_payment") or {}
@@ -162,27 +173,38 @@ def render(report: dict[str, Any], language: str) -> None:
         pay.add_row(
             line["code"],
             line.get("modifier") or "-",
-            f"${amount:,.2f}" if amount is not None else (line.get("reason") or "-"),
+            f"${amount:,.2f}" if amount is not None else escape(line.get("reason") or "-"),
             str(line.get("setting", "")),
             str(line.get("release", "")),
-            facility_text,
+            escape(facility_text),
         )
     console.print(pay)
     if report["denial_risks"]:
         risks = Table("#", "severity", "code", "risk", title=t("Denial risks"))
         for risk in report["denial_risks"][:10]:
             risks.add_row(
-                str(risk["rank"]), risk["severity"], str(risk["code"] or ""), risk["risk"]
+                str(risk["rank"]), risk["severity"], str(risk["code"] or ""), escape(risk["risk"])
             )
         console.print(risks)
+    for reason in report.get("needs_review", []):
+        console.print(f"[bold magenta]needs review:[/bold magenta] {escape(reason)}")
+    not_checked = [c for c in report.get("data_coverage", []) if c["state"] == "missing"]
+    if not_checked:
+        console.print(
+            "[bold red]not checked for this date:[/bold red] "
+            + escape(", ".join(c["title"] for c in not_checked))
+            + " (no release loaded: no finding here is not a pass)"
+        )
     for warning in report["warnings"]:
-        console.print(f"[yellow]warning:[/yellow] {warning['message']}", markup=True)
+        console.print(f"[yellow]warning:[/yellow] {escape(warning['message'])}")
     for item in report.get("library", []):
         passage = item["passage"]
         console.print(
-            f'[cyan]your library on {item["about"]}:[/cyan] "{passage.get("quote", "")}" '
-            f"({passage.get('document', '')}, {passage.get('location', '')})",
-            markup=True,
+            f"[cyan]your library on {escape(str(item['about']))}:[/cyan] "
+            + escape(
+                f'"{passage.get("quote", "")}" '
+                f"({passage.get('document', '')}, {passage.get('location', '')})"
+            )
         )
     if report["undetermined"]:
-        console.print(f"could not determine: {', '.join(report['undetermined'])}")
+        console.print(f"could not determine: {escape(', '.join(report['undetermined']))}")

@@ -1,25 +1,34 @@
 """Values the edit engine takes and gives: claim lines in, findings out.
 
-A finding is a value, the same in every shell (CLI, REST, FHIR, batch CSV):
-``Finding.to_dict()`` and ``Finding.from_dict()`` round-trip it exactly.
+A finding is :class:`clearclaim.models.Finding`, the same value in every shell
+(CLI, REST, FHIR, batch CSV).
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from clearclaim.models import DataWarning, Source
+# the one Finding of every shell lives in clearclaim.models; the engine makes them
+from clearclaim.models import SEVERITY_ORDER, DataWarning, Finding, RuleKind, Severity, Source
 
-Severity = Literal["deny", "warn", "info"]
-RuleKind = Literal["ptp", "mue", "add_on", "pc_tc", "status", "policy", "data"]
 Setting = Literal["professional", "facility"]
 
 SETTINGS: tuple[Setting, ...] = ("professional", "facility")
-SEVERITY_ORDER: dict[str, int] = {"deny": 0, "warn": 1, "info": 2}
+__all__ = [
+    "SEVERITY_ORDER",
+    "ClaimCheck",
+    "ClaimLine",
+    "Finding",
+    "PairLookup",
+    "PtpEdit",
+    "RuleKind",
+    "Setting",
+    "Severity",
+]
 
 #: HCPCS Level I and II codes: five letters or digits (CPT 62321, HCPCS A4206, 0001A)
 CODE_RE = re.compile(r"^[0-9A-Z]{5}$")
@@ -82,66 +91,6 @@ class ClaimLine(BaseModel):
         if not text.isdigit() or len(text) > 2:
             raise ValueError(f"not a place-of-service code (two digits): {value!r}")
         return text.zfill(2)
-
-
-class Finding(BaseModel):
-    """One thing wrong (or worth knowing) about a claim, with why and what to do."""
-
-    model_config = ConfigDict(frozen=True)
-
-    rule_id: str
-    rule_name: str
-    kind: RuleKind
-    severity: Severity
-    claim_id: str
-    date_of_service: date | None = None
-    #: every line involved; the first is the line the finding is about
-    lines: tuple[int, ...] = ()
-    code: str | None = None
-    related_code: str | None = None
-    related_line: int | None = None
-    message: str
-    action: str
-    citation: str = ""
-    sources: tuple[Source, ...] = ()
-    #: rule-specific facts (modifier indicator, MUE, MAI, status ...), as text
-    details: dict[str, str] = Field(default_factory=dict)
-
-    @property
-    def line(self) -> int | None:
-        return self.lines[0] if self.lines else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Finding:
-        return cls.model_validate(data)
-
-    def to_row(self) -> dict[str, Any]:
-        """The flat row the batch path writes (the same columns, the same text)."""
-        from clearclaim.edits.rules import source_text
-
-        return {
-            "claim_id": self.claim_id,
-            "line": self.line,
-            "lines": " ".join(str(n) for n in self.lines),
-            "date_of_service": self.date_of_service,
-            "code": self.code,
-            "rule": self.rule_id,
-            "rule_name": self.rule_name,
-            "kind": self.kind,
-            "severity": self.severity,
-            "related_code": self.related_code,
-            "related_line": self.related_line,
-            "message": self.message,
-            "action": self.action,
-            "source": (
-                source_text(self.sources[0], in_force=self.details.get("release_in_force") != "no")
-                if self.sources
-                else ""
-            ),
-        }
 
 
 class ClaimCheck(BaseModel):

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from clearclaim._yaml import load_yaml
 from clearclaim.edits.models import RuleKind, Severity
 from clearclaim.errors import DataError
-from clearclaim.models import Source
+from clearclaim.models import Effect, Source
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -34,6 +34,7 @@ class Rule(_Strict):
     name: str
     kind: RuleKind
     severity: Severity
+    effect: Effect = "none"
     title: str
     citation: str
     effective_start: date | None = None

@@ -8,6 +8,8 @@ determined. The vocabulary, ConText rules, section rules and units are data
 files in ``clearclaim/notes/data``.
 """
 
+from typing import Any
+
 from clearclaim.notes.models import (
     ELEMENT_NAMES,
     FoundElement,
@@ -17,8 +19,27 @@ from clearclaim.notes.models import (
     Procedure,
     TextSpan,
 )
-from clearclaim.notes.pipeline import get_pipeline, silence_loggers
-from clearclaim.notes.reader import analyze_note, warm_up
+
+# the reader and its medspaCy pipeline load on first use: the note's value types
+# (models) are imported by code that never reads a note
+_LAZY = {
+    "analyze_note": "clearclaim.notes.reader",
+    "warm_up": "clearclaim.notes.reader",
+    "get_pipeline": "clearclaim.notes.pipeline",
+    "silence_loggers": "clearclaim.notes.pipeline",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'clearclaim.notes' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ELEMENT_NAMES",

@@ -11,24 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from clearclaim.models import DocumentationGap
 from clearclaim.notes.models import ELEMENT_NAMES, NoteAnalysis, TextSpan
 from clearclaim.rules.loader import Requirement, Rule, RuleSet, default_rules
-
-
-class DocumentationGap(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    element: str
-    rule: str
-    codes: list[str]
-    gap_kind: Literal["payment", "quality"]
-    severity: Literal["deny", "warn", "info"]
-    message: str
-    action: str
 
 
 class DocumentationReport(BaseModel):
@@ -89,8 +77,9 @@ def documentation_gaps(
                     codes=hit,
                     gap_kind=req.gap_kind,
                     severity=rule.severity if req.gap_kind == "payment" else "info",
-                    message=rule.message,
-                    action=rule.action,
+                    message=" ".join(rule.message.split()),
+                    action=" ".join(rule.action.split()),
+                    prompt=" ".join((rule.prompt or "").split()),
                 )
             )
     missing = [name for name in ELEMENT_NAMES if any(g.element == name for g in gaps)]

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from clearclaim.models import Effect, Finding
 from clearclaim.notes.models import NoteAnalysis
 from clearclaim.rules.documentation import documentation_gaps
 from clearclaim.rules.loader import Condition, Rule, RuleSet, default_rules
+from clearclaim.rules.registry import registry
 
 DISTINCT_RE = re.compile(
     r"\b(separate (session|encounter|incision|site|lesion)|distinct (site|session|lesion)|"
@@ -41,27 +43,19 @@ class Line:
 
 @dataclass
 class Suppressed:
+    """A code taken off the claim (or units over a limit), and the finding why."""
+
     code: str
-    rule: str
-    reason: str
-    action: str
-    citations: list[dict[str, Any]]
+    finding: Finding
     replaced_by: str | None = None
     #: for units over a limit: how many were not billable (the line keeps the rest)
     units: int | None = None
+    #: the reason when it is more specific than the finding's message
+    reason: str | None = None
 
-
-@dataclass
-class PolicyFinding:
-    rule: str
-    name: str
-    severity: str
-    codes: list[str]
-    message: str
-    action: str
-    citations: list[dict[str, Any]]
-    uncertainty: str | None = None
-    kind: str = "policy"
+    @property
+    def rule(self) -> str:
+        return self.finding.rule_id
 
 
 @dataclass
@@ -74,14 +68,33 @@ class ClaimState:
     note: NoteAnalysis | None
     note_text: str = ""
     suppressed: list[Suppressed] = field(default_factory=list)
-    findings: list[PolicyFinding] = field(default_factory=list)
+    #: the policy, bilateral and documentation findings
+    findings: list[Finding] = field(default_factory=list)
+    #: CMS edit findings the check acted on (with the effect it applied)
+    applied: list[Finding] = field(default_factory=list)
 
     def codes(self) -> set[str]:
         return {line.code for line in self.lines}
 
 
-def _citations(rule: Rule) -> list[dict[str, Any]]:
-    return [c.model_dump(mode="json", exclude_none=True) for c in rule.citations]
+def policy_finding(
+    rule: Rule, codes: list[str], day: date, *, effect: Effect = "none", severity: str | None = None
+) -> Finding:
+    """The finding a policy rule gives, with its sources from the registry."""
+    return Finding(
+        rule_id=rule.id,
+        rule_name=rule.name,
+        kind="documentation" if rule.id.startswith("DOC") else "policy",
+        severity=severity or rule.severity,  # type: ignore[arg-type]
+        date_of_service=day,
+        codes=tuple(codes),
+        code=codes[0] if codes else None,
+        message=" ".join(rule.message.split()),
+        action=" ".join(rule.action.split()),
+        effect=effect,
+        sources=tuple(registry().rule(rule.id).sources),
+        uncertainty=" ".join(rule.uncertainty.split()) if rule.uncertainty else None,
+    )
 
 
 def _fluoro_codes(rules: RuleSet, day: date) -> set[str]:
@@ -215,15 +228,9 @@ class RuleEngine:
             for line in subjects:
                 if line.code in targets and line in state.lines:
                     state.lines.remove(line)
-                    state.suppressed.append(
-                        Suppressed(
-                            line.code,
-                            rule.id,
-                            rule.message.strip(),
-                            rule.action.strip(),
-                            _citations(rule),
-                        )
-                    )
+                    finding = policy_finding(rule, [line.code], state.day, effect="suppress")
+                    state.findings.append(finding)
+                    state.suppressed.append(Suppressed(line.code, finding))
                     acted.append(line.code)
             return
         if outcome.action == "replace":
@@ -232,16 +239,9 @@ class RuleEngine:
                 if new is None or line not in state.lines:
                     continue
                 old = line.code
-                state.suppressed.append(
-                    Suppressed(
-                        old,
-                        rule.id,
-                        rule.message.strip(),
-                        rule.action.strip(),
-                        _citations(rule),
-                        replaced_by=new,
-                    )
-                )
+                finding = policy_finding(rule, [old, new], state.day, effect="replace")
+                state.findings.append(finding)
+                state.suppressed.append(Suppressed(old, finding, replaced_by=new))
                 existing = next(
                     (ln for ln in state.lines if ln.code == new and ln is not line), None
                 )
@@ -272,7 +272,7 @@ class RuleEngine:
                 line.rationale.append(f"{rule.id}: {rule.title}")
                 acted.append(line.code)
             if acted:
-                self._finding(rule, state, acted)
+                self._finding(rule, state, acted, effect=outcome.action)
             return
         if outcome.action == "set_units":
             for line in subjects:
@@ -280,15 +280,14 @@ class RuleEngine:
                     excess = line.units - outcome.units
                     if excess > 0:
                         # the line keeps what may be billed; the excess is named
+                        finding = policy_finding(rule, [line.code], state.day, effect="set_units")
                         state.suppressed.append(
                             Suppressed(
                                 line.code,
-                                rule.id,
-                                f"{excess} unit(s) over the {outcome.units} allowed: "
-                                + rule.message.strip(),
-                                rule.action.strip(),
-                                _citations(rule),
+                                finding,
                                 units=excess,
+                                reason=f"{excess} unit(s) over the {outcome.units} allowed: "
+                                + finding.message,
                             )
                         )
                     line.units = outcome.units
@@ -296,7 +295,7 @@ class RuleEngine:
                     line.rationale.append(f"{rule.id}: {rule.title}")
                     acted.append(line.code)
             if acted:
-                self._finding(rule, state, acted)
+                self._finding(rule, state, acted, effect="set_units")
             return
         # flag and allow: a finding, the claim unchanged
         codes = [line.code for line in subjects if not targets or line.code in targets]
@@ -307,17 +306,14 @@ class RuleEngine:
                     line.rationale.append(f"{rule.id}: {rule.title}")
 
     @staticmethod
-    def _finding(rule: Rule, state: ClaimState, codes: list[str]) -> None:
+    def _finding(rule: Rule, state: ClaimState, codes: list[str], effect: str = "none") -> None:
         severity = rule.severity if rule.outcome.action != "allow" else "info"
         state.findings.append(
-            PolicyFinding(
-                rule=rule.id,
-                name=rule.name,
+            policy_finding(
+                rule,
+                sorted(set(codes)),
+                state.day,
+                effect=effect,  # type: ignore[arg-type]
                 severity=severity,
-                codes=sorted(set(codes)),
-                message=rule.message.strip(),
-                action=rule.action.strip(),
-                citations=_citations(rule),
-                uncertainty=rule.uncertainty,
             )
         )

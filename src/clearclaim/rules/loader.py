@@ -231,6 +231,8 @@ class Rule(_Strict):
     effective: Effective
     uncertainty: str | None = None
     element: str | None = None
+    #: DOC rules: the query or addendum text the physician completes
+    prompt: str | None = None
     requirements: list[Requirement] = Field(default_factory=list)
     aliases: list[str] = Field(default_factory=list)
 
@@ -255,8 +257,10 @@ class Rule(_Strict):
                 raise ValueError(f"DOC rule needs element, one of {', '.join(ELEMENTS)}")
             if not self.requirements:
                 raise ValueError("DOC rule needs requirements (codes and gap_kind)")
-        elif self.element or self.requirements:
-            raise ValueError("only DOC rules have element / requirements")
+            if not self.prompt:
+                raise ValueError("DOC rule needs a prompt (the text the physician completes)")
+        elif self.element or self.requirements or self.prompt:
+            raise ValueError("only DOC rules have element / requirements / prompt")
         return self
 
     @property

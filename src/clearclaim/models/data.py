@@ -1,4 +1,4 @@
-"""Values that cross boundaries: what every shell shows and every test reads."""
+"""Where an answer comes from: sources, data releases and their coverage of a date."""
 
 from __future__ import annotations
 
@@ -9,18 +9,34 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Source(BaseModel):
-    """Where a number or a statement comes from."""
+    """Where a number or a statement comes from: a CMS file row, a policy text, a
+    curated page. The one citation shape of every finding, rule and page."""
 
     model_config = ConfigDict(frozen=True)
 
     kind: str  # "cms_file", "policy", "curated"
     title: str
+    section: str | None = None
+    publisher: str | None = None
     release: str | None = None
     file: str | None = None
     row: str | None = None
     effective_start: date | None = None
     effective_end: date | None = None
     url: str | None = None
+    #: the date the statement was last checked against the source
+    verified: date | None = None
+
+    def text(self) -> str:
+        """One line: title, section, release and row."""
+        parts = [self.title]
+        if self.section:
+            parts.append(self.section)
+        if self.release:
+            parts.append(self.release)
+        if self.row:
+            parts.append(f"row {self.row}")
+        return " — ".join(parts)
 
 
 class DataWarning(BaseModel):

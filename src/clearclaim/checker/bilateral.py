@@ -1,0 +1,67 @@
+"""Modifier 50: allowed by the code's PFS bilateral indicator, and documented?
+
+The rules (BIL01, BIL02) are data in ``rules/data/bilateral.yaml``; their IDs,
+sources and effect are in the registry.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from clearclaim._yaml import load_yaml
+from clearclaim.models import Finding
+from clearclaim.rules.engine import ClaimState
+from clearclaim.rules.registry import registry
+from clearclaim.store import Store
+from clearclaim.store.queries import checker as queries
+
+
+@lru_cache(maxsize=1)
+def _bilateral_rules() -> dict[str, Any]:
+    path = resources.files("clearclaim.rules") / "data" / "bilateral.yaml"
+    return dict(load_yaml(path.read_text("utf-8")))
+
+
+def bilateral_modifiers(store: Store, state: ClaimState) -> None:
+    """Modifier 50: allowed by the code's PFS bilateral indicator, and documented?"""
+    lines = [line for line in state.lines if "50" in line.modifiers]
+    if not lines:
+        return
+    spec = _bilateral_rules()
+    sides = {p.laterality for p in state.note.procedures if p.laterality} if state.note else set()
+    one_side = bool(sides) and sides <= {"left", "right"} and len(sides) == 1
+    for line in lines:
+        indicator, release = queries.bilateral_indicator(store, line.code, state.day)
+        rule_id, why = None, None
+        if indicator is not None and str(indicator) in spec["rules"]["BIL01"]["indicators"]:
+            rule_id = "BIL01"
+            why = spec["rules"]["BIL01"]["indicators"][str(indicator)]
+        elif one_side:
+            rule_id = "BIL02"
+            why = f"the note documents the {next(iter(sides))} side only"
+        if rule_id is None:
+            continue
+        rule = registry().rule(rule_id)
+        line.modifiers = [m for m in line.modifiers if m != "50"]
+        line.rule_ids.append(rule_id)
+        line.rationale.append(f"{rule_id}: {rule.title}")
+        state.findings.append(
+            Finding(
+                rule_id=rule_id,
+                rule_name=rule.name,
+                kind="bilateral",
+                severity=rule.severity,
+                date_of_service=state.day,
+                codes=(line.code,),
+                code=line.code,
+                message=f"{line.code} with modifier 50: {why} (PFS bilateral indicator "
+                f"{indicator}, {release}).",
+                action=" ".join(str(spec["rules"][rule_id]["action"]).split()),
+                effect=rule.effect,
+                sources=tuple(rule.sources),
+                uncertainty=rule.uncertainty,
+                details={"bilateral_indicator": str(indicator), "release": release},
+            )
+        )

@@ -1,0 +1,176 @@
+"""The one rule registry: every rule a finding can carry, in one schema.
+
+Rules are data in three kinds of file, each read by the engine that applies
+them: the policy rules (``rules/data/fluoro.yaml``, ``modifiers.yaml``,
+``documentation.yaml``: conditions and outcomes), the bilateral rules
+(``rules/data/bilateral.yaml``) and the CMS edit rules
+(``edits/data/rules.yaml``: message templates the single-claim and the batch
+path share). The registry reads them all into :class:`RuleSpec`: a stable ID,
+a name, its kind, severity, effective dates, sources, and its effect on the
+claim, so that ``clearclaim rules``, ``docs/rules.md``, the report and the
+tests all see one list. Reading YAML only, it loads no engine (no Polars).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from clearclaim._yaml import load_yaml
+from clearclaim.models import Effect, RuleKind, Severity, Source
+from clearclaim.rules.loader import Rule, default_rules
+
+#: a policy rule's outcome -> its effect on the claim
+_OUTCOME_EFFECT: dict[str, Effect] = {
+    "suppress": "suppress",
+    "replace": "replace",
+    "add_modifier": "add_modifier",
+    "remove_modifier": "remove_modifier",
+    "set_units": "set_units",
+    "flag": "none",
+    "allow": "none",
+}
+
+
+class RuleSpec(BaseModel):
+    """One rule as the registry lists it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    kind: RuleKind
+    severity: Severity
+    title: str
+    effect: Effect
+    effective_start: date
+    effective_end: date | None = None
+    sources: list[Source] = Field(min_length=1)
+    uncertainty: str | None = None
+    #: the data file that defines the rule
+    home: str
+
+    def in_force(self, day: date) -> bool:
+        return self.effective_start <= day and (
+            self.effective_end is None or day <= self.effective_end
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class Registry:
+    """Every rule, by ID, in a stable order (policy, bilateral, then CMS edits)."""
+
+    def __init__(self, specs: list[RuleSpec]) -> None:
+        seen: dict[str, RuleSpec] = {}
+        for spec in specs:
+            if spec.id in seen:
+                raise ValueError(
+                    f"rule {spec.id} is defined in {seen[spec.id].home} and {spec.home}"
+                )
+            seen[spec.id] = spec
+        self._rules = seen
+
+    def rules(self) -> list[RuleSpec]:
+        return list(self._rules.values())
+
+    def ids(self) -> set[str]:
+        return set(self._rules)
+
+    def rule(self, rule_id: str) -> RuleSpec:
+        return self._rules[rule_id]
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._rules
+
+
+def _policy_spec(rule: Rule, home: str) -> RuleSpec:
+    kind: RuleKind = "documentation" if rule.id.startswith("DOC") else "policy"
+    return RuleSpec(
+        id=rule.id,
+        name=rule.name,
+        kind=kind,
+        severity=rule.severity,
+        title=rule.title,
+        effect=_OUTCOME_EFFECT[rule.outcome.action],
+        effective_start=rule.effective.from_,
+        effective_end=rule.effective.to,
+        sources=[
+            Source(kind="policy", title=c.source, section=c.section, url=c.url, verified=c.checked)
+            for c in rule.citations
+        ],
+        uncertainty=rule.uncertainty,
+        home=f"rules/data/{home}",
+    )
+
+
+def _data(package: str, name: str) -> Any:
+    # read beside the package without importing it (clearclaim.edits loads Polars)
+    folder = resources.files("clearclaim").joinpath(package, "data", name)
+    return load_yaml(folder.read_text("utf-8"))
+
+
+def _bilateral_specs() -> list[RuleSpec]:
+    spec = _data("rules", "bilateral.yaml")
+    source = Source(
+        kind="cms_file",
+        title=spec["source"]["title"],
+        publisher=spec["source"].get("publisher"),
+        file=spec["source"].get("file"),
+    )
+    return [
+        RuleSpec(
+            id=rule_id,
+            name=body["name"],
+            kind="bilateral",
+            severity=body["severity"],
+            title=body["title"],
+            effect=body["effect"],
+            effective_start=body["effective"]["from"],
+            effective_end=body["effective"].get("to"),
+            sources=[source],
+            uncertainty=body.get("uncertainty"),
+            home="rules/data/bilateral.yaml",
+        )
+        for rule_id, body in spec["rules"].items()
+    ]
+
+
+def _edit_specs() -> list[RuleSpec]:
+    spec = _data("edits", "rules.yaml")
+    return [
+        RuleSpec(
+            id=body["id"],
+            name=body["name"],
+            kind=body["kind"],
+            severity=body["severity"],
+            title=body["title"],
+            effect=body.get("effect", "none"),
+            effective_start=body["effective_start"],
+            effective_end=body.get("effective_end"),
+            sources=[Source(kind="cms_file", title=" ".join(str(body["citation"]).split()))],
+            uncertainty=body.get("uncertainty"),
+            home="edits/data/rules.yaml",
+        )
+        for body in spec["rules"]
+    ]
+
+
+#: rule files of other packages that register rules (package, loader), so a new
+#: family (diagnosis codes, ...) is one entry here
+EXTRA_HOMES: tuple[str, ...] = ()
+
+
+@cache
+def registry() -> Registry:
+    """The shipped rules, read and validated once."""
+    ruleset = default_rules()
+    specs = [_policy_spec(r, ruleset.files.get(r.id, "")) for r in ruleset.rules]
+    specs += _bilateral_specs()
+    specs += _edit_specs()
+    return Registry(specs)
