@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     import numpy as np
 
-    from clearclaim.library.index import LibraryIndex
+    from clearclaim.store.queries.library import LibraryIndex
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from clearclaim.library.embeddings import Embedder, dense_scores
-from clearclaim.library.index import Hit, LibraryIndex
 from clearclaim.library.synonyms import Synonyms
 from clearclaim.library.text import codes_in, unique
+from clearclaim.store.queries.library import Hit, LibraryIndex
 
 # Measured on tests/fixtures/library/questions.yaml (tests/library/test_quality.py):
 # for 33 of 34 answerable questions the expected passage covers 0.54 or more of
