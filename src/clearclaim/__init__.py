@@ -20,7 +20,13 @@ from clearclaim.errors import (
 __version__ = "0.1.0"
 
 _LAZY: dict[str, str] = {
+    "AddResult": "clearclaim.library",
+    "Answer": "clearclaim.library",
+    "ArchiveLimits": "clearclaim.library.limits",
     "Checker": "clearclaim.session",
+    "CodeStatus": "clearclaim.store.queries.catalog",
+    "Document": "clearclaim.library",
+    "SearchHit": "clearclaim.reference.search",
     "ClaimContext": "clearclaim.checker",
     "Library": "clearclaim.library",
     "Report": "clearclaim.checker",
@@ -31,18 +37,26 @@ _LAZY: dict[str, str] = {
     "import_paths": "clearclaim.importers",
     "passages_for": "clearclaim.library",
     "price": "clearclaim.pricing",
+    "render_html": "clearclaim.reference.render",
+    "render_markdown": "clearclaim.reference.render",
     "search": "clearclaim.reference.search",
 }
 
 __all__ = [
+    "AddResult",
+    "Answer",
+    "ArchiveLimits",
     "Checker",
     "ClaimContext",
     "ClearclaimError",
+    "CodeStatus",
     "DataError",
+    "Document",
     "InputError",
     "Library",
     "ReleaseError",
     "Report",
+    "SearchHit",
     "Store",
     "StoreError",
     "__version__",
@@ -52,6 +66,8 @@ __all__ = [
     "import_paths",
     "passages_for",
     "price",
+    "render_html",
+    "render_markdown",
     "search",
 ]
 

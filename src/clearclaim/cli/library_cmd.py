@@ -19,12 +19,10 @@ from typing import Annotated, NoReturn
 import typer
 from rich import box
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
-from clearclaim.errors import ClearclaimError
-from clearclaim.library import Library
-from clearclaim.library.models import AddResult, Answer
+from clearclaim import AddResult, Answer, ClearclaimError, Library
+from clearclaim.cli._text import escape
 
 library_app = typer.Typer(
     name="library",
@@ -62,12 +60,21 @@ def add_command(
     except ClearclaimError as exc:
         _fail(exc)
     for result in results:
+        # one line per file that was not added: its path and why (never its text)
         if result.status == "failed":
             typer.echo(f"error: {result.message}", err=True)
+        elif result.status == "skipped":
+            typer.echo(f"skipped: {result.message}", err=True)
     if json_output:
         typer.echo(json.dumps([r.model_dump() for r in results], indent=2))
     else:
         _print_results(results)
+    failed = [r for r in results if r.status == "failed"]
+    if failed and len(failed) < len(results):
+        added = sum(1 for r in results if r.status in {"added", "updated", "unchanged"})
+        typer.echo(
+            f"{len(failed)} of {len(results)} files failed; {added} in the library", err=True
+        )
     code = max((r.exit_code for r in results), default=0)
     if code:
         raise typer.Exit(code)
@@ -79,7 +86,7 @@ def _id_column(table: Table, ids: list[str]) -> None:
 
 
 def _print_results(results: list[AddResult]) -> None:
-    shown = [r for r in results if r.status != "failed"]  # failures went to stderr
+    shown = [r for r in results if r.status not in {"failed", "skipped"}]  # went to stderr
     if not shown:
         return
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
@@ -88,7 +95,7 @@ def _print_results(results: list[AddResult]) -> None:
     table.add_column("passages", no_wrap=True, justify="right")
     table.add_column("note", overflow="fold")
     for r in shown:
-        table.add_row(escape(r.document_id or ""), r.status, str(r.passages), escape(r.message))
+        table.add_row(escape(r.document_id), r.status, str(r.passages), escape(r.message))
     _console().print(table)
 
 

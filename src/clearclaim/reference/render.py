@@ -35,6 +35,8 @@ from clearclaim.i18n import N_, get_language, gettext_for
 from clearclaim.knowledge import FamilyName, indicator_label
 
 NOT_TRANSLATED = N_("Not translated yet: shown in English")
+#: the CMS NA indicator on the facility practice expense: no facility amount exists
+FACILITY_NA = N_("not payable in a facility setting (NA)")
 NOT_REVERIFIED = N_("not re-verified")
 
 SECTION_TITLES: dict[str, str] = {
@@ -311,13 +313,22 @@ class _Builder:
         if not isinstance(rvu, Mapping) or all(_empty(v) for v in rvu.values()):
             return []
         rows: list[list[Inline]] = []
+        facility_na = bool(rvu.get("facility_na"))
         for label, fac_key, nonfac_key in RVU_ROWS:
             fac, nonfac = rvu.get(fac_key), rvu.get(nonfac_key)
             if _empty(fac) and _empty(nonfac):
                 continue
-            rows.append([self.t(label), self.number(fac), self.number(nonfac)])
+            rows.append([self.t(label), self.facility_cell(fac_key, fac, facility_na),
+                         self.number(nonfac)])
         header = ["", self.t("Facility"), self.t("Non-facility")]
         return [Block("table", rows, header=header)] if rows else []
+
+    def facility_cell(self, key: str, value: Any, facility_na: bool) -> str:
+        """A facility RVU, or the NA text where CMS marks the facility amount not applicable
+        (the file still carries a number there; it pays nothing in a facility)."""
+        if facility_na and key in ("pe_facility", "total_facility"):
+            return self.t(FACILITY_NA)
+        return self.number(value)
 
     def site_label(self, key: str) -> str:
         label = SITE_LABELS.get(key.lower()) or COMPONENT_LABELS.get(key.lower())

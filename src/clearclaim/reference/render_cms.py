@@ -282,7 +282,11 @@ def component_rvu_blocks(b: _Builder, page: Mapping[str, Any]) -> list[Block]:
         values = [components[k].get(field) for k in keys]
         if all(_empty(v) for v in values):
             continue
-        rows.append([b.t(label), *(b.number(v) for v in values)])
+        cells = [
+            b.facility_cell(field, v, bool(components[k].get("facility_na")))
+            for k, v in zip(keys, values, strict=True)
+        ]
+        rows.append([b.t(label), *cells])
     if not rows:
         return []
     return [Block("h3", [b.t(COMPONENT_TITLE)]), Block("table", rows, header=header)]
