@@ -69,12 +69,6 @@ def add_command(
         typer.echo(json.dumps([r.model_dump() for r in results], indent=2))
     else:
         _print_results(results)
-    failed = [r for r in results if r.status == "failed"]
-    if failed and len(failed) < len(results):
-        added = sum(1 for r in results if r.status in {"added", "updated", "unchanged"})
-        typer.echo(
-            f"{len(failed)} of {len(results)} files failed; {added} in the library", err=True
-        )
     code = max((r.exit_code for r in results), default=0)
     if code:
         raise typer.Exit(code)

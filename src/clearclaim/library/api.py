@@ -140,7 +140,13 @@ class Library:
         if index is None or index.passage_count() == 0:
             return []
         query = build_query(index, self.synonyms, question, code)
-        ranked = rank(index, query, limit=max(limit * 4, 12), embedder=self.embedder)
+        ranked = rank(
+            index,
+            query,
+            limit=max(limit * 4, 12),
+            embedder=self.embedder,
+            synonyms=self.synonyms,
+        )
         return gather_evidence(ranked, query, self.synonyms, self.folder, limit=limit)
 
     def ask(self, question: str, *, code: str | None = None, limit: int = 3) -> Answer:
@@ -151,7 +157,13 @@ class Library:
         if index is None or index.passage_count() == 0:
             return Answer(question=question, grounded=False, answer=EMPTY_LIBRARY)
         query = build_query(index, self.synonyms, question, code)
-        ranked = rank(index, query, limit=max(limit * 4, 12), embedder=self.embedder)
+        ranked = rank(
+            index,
+            query,
+            limit=max(limit * 4, 12),
+            embedder=self.embedder,
+            synonyms=self.synonyms,
+        )
         evidence = gather_evidence(ranked, query, self.synonyms, self.folder, limit=limit)
         return self.backend.compose(question, evidence, query.codes)
 

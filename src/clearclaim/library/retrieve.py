@@ -29,8 +29,12 @@ from clearclaim.store.queries.library import Hit, LibraryIndex
 # The gate sits between. It is a small set: re-measure when the ranking changes.
 MIN_COVERAGE = 0.5
 CANDIDATES = 60
-# A question term found only in a passage's heading or document title counts this much.
+# A question term found only in the document title counts this much.
 CONTEXT_CREDIT = 0.6
+# A question term in the heading the passage sits under counts as much as one in its
+# text: a section headed "Fluoroscopic guidance with epidural injections" that says
+# "do not report it separately" answers a question about that guidance.
+HEADING_CREDIT = 1.0
 # A code named in the question weighs this many times its IDF.
 CODE_WEIGHT = 1.0
 # A passage that names a code through one of its phrases gets this share of the code's weight.
@@ -98,12 +102,19 @@ def _idf(df: int, total: int) -> float:
     return max(math.log(1 + (total - df + 0.5) / (df + 0.5)), 0.05) ** IDF_POWER
 
 
+def _heading_terms(synonyms: Synonyms | None, heading: str | None) -> set[str]:
+    if not heading or synonyms is None:
+        return set()
+    return set(synonyms.terms(heading))
+
+
 def rank(
     index: LibraryIndex,
     query: Query,
     *,
     limit: int,
     embedder: Embedder | None = None,
+    synonyms: Synonyms | None = None,
 ) -> list[Ranked]:
     """Candidates best first; ``Ranked.relevant`` says which clear the gate."""
     search_terms = list(query.terms)
@@ -122,7 +133,7 @@ def rank(
     best_bm25 = max(hit.bm25 for hit in hits) or 1.0
     ranked = []
     for hit in hits:
-        coverage, names_code = _coverage(query, hit)
+        coverage, names_code = _coverage(query, hit, _heading_terms(synonyms, hit.heading))
         lexical = coverage * (0.8 + 0.2 * max(hit.bm25, 0.0) / best_bm25)
         similarity = dense.get(hit.passage_id)
         if similarity is not None and embedder is not None:
@@ -136,16 +147,19 @@ def rank(
     return ranked[:limit]
 
 
-def _coverage(query: Query, hit: Hit) -> tuple[float, bool]:
+def _coverage(query: Query, hit: Hit, heading: set[str] | None = None) -> tuple[float, bool]:
     total = query.total_weight
     if total <= 0:
         return 0.0, False
     body = set(hit.terms.split())
     context = set(hit.context.split())
+    heading = heading or set()
     covered = 0.0
     for term, weight in query.weights.items():
         if term in body:
             covered += weight
+        elif term in heading:
+            covered += HEADING_CREDIT * weight
         elif term in context:
             covered += CONTEXT_CREDIT * weight
     names_code = False
