@@ -199,10 +199,10 @@ def test_every_payment_rules_multiple_procedure_value_has_words() -> None:
     assert set(render_cms.INDICATORS) <= set(families)
     words = {key: families[key].values for key in render_cms.INDICATORS}
     assert set(payment_rules().mult_proc) <= set(words["mult_proc"])
-    # imaging families 01-11 fall back to the English words of payment_rules.yaml
-    assert "88" in words["imaging_family"] and "99" in words["imaging_family"]
+    # every imaging family of payment_rules.yaml has its label in knowledge/, translated
+    assert set(payment_rules().imaging_family) <= set(words["imaging_family"])
     page = {"language": "fr", "indicators": {"imaging_family": "05"}}
-    assert "MRI and MRA (head/brain/neck)" in render_markdown(page)
+    assert "IRM et ARM (tête/cerveau/cou)" in render_markdown(page)
 
 
 def test_header_and_data_notes(page_77002) -> None:

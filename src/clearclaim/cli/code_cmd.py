@@ -13,20 +13,34 @@ from clearclaim.cli._shell import handle_errors, parse_date_option
 
 @handle_errors
 def code_command(
-    code: Annotated[str, typer.Argument(help="A CPT or HCPCS code, e.g. 76000 or G0260.")],
+    code: Annotated[
+        str, typer.Argument(metavar="CODE", help="A CPT or HCPCS code, e.g. 76000 or G0260.")
+    ],
     date_of_service: Annotated[
-        str | None, typer.Option("--date", help="Date of service, YYYY-MM-DD (default today).")
+        str | None,
+        typer.Option(
+            "--date", metavar="YYYY-MM-DD", help="Date of service, YYYY-MM-DD (default today)."
+        ),
     ] = None,
-    lang: Annotated[str, typer.Option(help="Language: en es zh ru ar vi fr de ko tl.")] = "en",
+    lang: Annotated[
+        str, typer.Option(metavar="LANG", help="Language: en es zh ru ar vi fr de ko tl.")
+    ] = "en",
     zip_code: Annotated[
-        str | None, typer.Option("--zip", help="ZIP code for payment, e.g. 10001.")
+        str | None, typer.Option("--zip", metavar="ZIP", help="ZIP code for payment, e.g. 10001.")
     ] = None,
     locality: Annotated[
-        str | None, typer.Option(help="Payment locality as MAC-LL, e.g. 01112-05.")
+        str | None,
+        typer.Option(metavar="MAC-LL", help="Payment locality as MAC-LL, e.g. 01112-05."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the page as JSON.")] = False,
-    as_md: Annotated[bool, typer.Option("--md", help="Print the page as Markdown.")] = False,
-    as_html: Annotated[bool, typer.Option("--html", help="Print the page as HTML.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", metavar="", help="Print the page as JSON.")
+    ] = False,
+    as_md: Annotated[
+        bool, typer.Option("--md", metavar="", help="Print the page as Markdown.")
+    ] = False,
+    as_html: Annotated[
+        bool, typer.Option("--html", metavar="", help="Print the page as HTML.")
+    ] = False,
 ) -> None:
     """One page about a code: descriptor, RVUs, payment by site, rank, rules, history.
 
@@ -57,10 +71,17 @@ def code_command(
 @handle_errors
 def search_command(
     query: Annotated[
-        str, typer.Argument(help='Words, a code, or a code range, e.g. "c-arm guidance" or 7700*.')
+        str,
+        typer.Argument(
+            metavar="QUERY", help='Words, a code, or a code range, e.g. "c-arm guidance" or 7700*.'
+        ),
     ],
-    limit: Annotated[int, typer.Option(min=1, max=500, help="How many results (1-500).")] = 10,
-    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+    limit: Annotated[
+        int, typer.Option(min=1, max=500, metavar="N", help="How many results (1-500).")
+    ] = 10,
+    as_json: Annotated[
+        bool, typer.Option("--json", metavar="", help="Print results as JSON.")
+    ] = False,
 ) -> None:
     """Find codes by words (typos forgiven), code or code range.
 

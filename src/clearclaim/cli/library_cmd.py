@@ -30,7 +30,9 @@ library_app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", metavar="", help="Print JSON instead of a table.")
+]
 
 
 def _console() -> Console:
@@ -46,14 +48,20 @@ def _fail(exc: ClearclaimError) -> NoReturn:
 def add_command(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="PDF, HTML, DOCX, Markdown or text files, or folders of them."),
+        typer.Argument(
+            metavar="PATH...", help="PDF, HTML, DOCX, Markdown or text files, or folders of them."
+        ),
     ],
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", "-t", help="Tag the documents (repeatable).")
+        list[str] | None,
+        typer.Option("--tag", "-t", metavar="TAG", help="Tag the documents (repeatable)."),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Add documents; a changed file replaces its earlier version, the same file is kept once."""
+    """Add documents; a changed file replaces its earlier version, the same file is kept once.
+
+    Example: clearclaim library add ncci-chapter-9.pdf ~/policies --tag medicare
+    """
     try:
         with Library() as library:
             results = library.add(paths, tags=tag or [])
@@ -125,9 +133,15 @@ def list_command(json_output: JsonOption = False) -> None:
 
 @library_app.command("remove")
 def remove_command(
-    document_ids: Annotated[list[str], typer.Argument(help="Document ids (see `library list`).")],
+    document_ids: Annotated[
+        list[str],
+        typer.Argument(metavar="DOCUMENT_ID...", help="Document ids (see `library list`)."),
+    ],
 ) -> None:
-    """Remove documents and their stored copies."""
+    """Remove documents and their stored copies.
+
+    Example: clearclaim library remove lcd-epidural
+    """
     try:
         with Library() as library:
             for document_id in document_ids:
@@ -138,14 +152,22 @@ def remove_command(
 
 
 def ask_command(
-    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    question: Annotated[str, typer.Argument(metavar="QUESTION", help="The question, in quotes.")],
     code: Annotated[
-        str | None, typer.Option("--code", help="Rank passages about this code higher.")
+        str | None,
+        typer.Option(
+            "--code", metavar="CODE", help="Rank passages about this code higher, e.g. 77003."
+        ),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=10, help="Most quotes.")] = 3,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=10, metavar="N", help="Most quotes (1-10).")
+    ] = 3,
     json_output: JsonOption = False,
 ) -> None:
-    """Answer a question from your library only, quoting it; says so when it cannot."""
+    """Answer a question from your library only, quoting it; says so when it cannot.
+
+    Example: clearclaim ask "Can I bill 77003 with a lumbar epidural injection?" --code 77003
+    """
     try:
         with Library() as library:
             answer = library.ask(question, code=code, limit=limit)

@@ -122,7 +122,7 @@ def _key(family: FamilyName, code: str | int) -> str:
     # ("09", "000"); a caller that parsed them as numbers must still match.
     if family == "global_days" and text.isdigit():
         return text.zfill(3)
-    if family == "supervision" and text.isdigit():
+    if family in ("supervision", "imaging_family") and text.isdigit():
         return text.zfill(2)
     return text
 

@@ -381,7 +381,7 @@ def _read_docx(reader: Reader) -> Iterator[Block]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.oxml.ns import qn
-    from lxml.etree import LxmlError
+    from lxml.etree import LxmlError  # type: ignore[import-untyped]
 
     name = reader.name or str(reader.path)
     check_archive(reader.path, reader.limits, name)

@@ -34,7 +34,7 @@ def _payment(
     from clearclaim.pricing import pricer_for
 
     pricer = pricer_for(store)
-    components = [None]
+    components: list[str | None] = [None]
     if "26" in facts["component_rvus"]:
         components.append("26")
     if "TC" in facts["component_rvus"]:
@@ -58,7 +58,7 @@ def _payment(
                 cells[modifier or "global"] = {"amount": None, "reason": exc.message}
                 continue
             locality_info = result.locality.model_dump(mode="json")
-            cell = {
+            cell: dict[str, Any] = {
                 "amount": float(result.amount) if result.amount is not None else None,
                 "reason": result.reason,
                 "setting": result.setting,

@@ -20,7 +20,6 @@ from typing import Any
 
 from babel.numbers import format_currency
 
-from clearclaim.errors import DataError
 from clearclaim.i18n import N_
 from clearclaim.knowledge import FamilyName, indicator_label, load_indicators
 from clearclaim.reference.render_blocks import (
@@ -166,16 +165,6 @@ def notes_blocks(b: _Builder, warnings: Any) -> list[Block]:
 # --- payment indicators -----------------------------------------------------------------
 
 
-def _imaging_family_english(value: str) -> str | None:
-    """The English words of payment_rules.yaml for a family we have no translation of."""
-    from clearclaim.pricing.rules import payment_rules
-
-    try:
-        return payment_rules().imaging_family.get(value)
-    except DataError:  # an unreadable rules file must not break a page
-        return None
-
-
 def indicator_blocks(b: _Builder, page: Mapping[str, Any]) -> list[Block]:
     """Multiple procedure, imaging family, bilateral, assistant, co- and team surgery."""
     nested = page.get("indicators")
@@ -191,9 +180,6 @@ def indicator_blocks(b: _Builder, page: Mapping[str, Any]) -> list[Block]:
         value = _text(raw)
         found = indicator_label(key, value, b.language.tag)
         meaning: Inline | None = found.label if found else None
-        if meaning is None and key == "imaging_family":
-            english = _imaging_family_english(value)
-            meaning = b.english(english) if english else None
         title = found.family_title if found else b.t(load_indicators().families[key].title)
         rows.append([title, (f"{value} — ", meaning) if meaning else value])
     return _table(rows)

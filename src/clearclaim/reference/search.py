@@ -208,8 +208,8 @@ def search(store: Store, query: str, *, limit: int = 20) -> list[SearchHit]:
     deleted = _deleted(store)
     upper = text.upper()
     if RANGE_RE.match(upper):
-        rows = queries.search_code_range(store, upper[:-1], limit)
-        return [_hit(code, descriptor, 1.0, 1, 1, deleted) for code, descriptor in rows]
+        in_range = queries.search_code_range(store, upper[:-1], limit)
+        return [_hit(code, descriptor, 1.0, 1, 1, deleted) for code, descriptor in in_range]
     hits: dict[str, SearchHit] = {}
     if CODE_RE.match(upper):
         row = queries.search_code(store, upper)
