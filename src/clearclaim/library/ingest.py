@@ -366,10 +366,10 @@ def recover_stored_copies(index: LibraryIndex, folder: Path, legacy: Path) -> in
         return 0
     recovered = 0
     for document in index.documents():
+        if (folder / document.stored_name).exists():  # the usual case: nothing to do
+            continue
         try:
             target = inside(folder, document.stored_name)
-            if target.exists():
-                continue
             old = inside(legacy, document.stored_name)
         except InputError:
             continue

@@ -102,10 +102,20 @@ def _idf(df: int, total: int) -> float:
     return max(math.log(1 + (total - df + 0.5) / (df + 0.5)), 0.05) ** IDF_POWER
 
 
-def _heading_terms(synonyms: Synonyms | None, heading: str | None) -> set[str]:
+_HEADINGS: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def _heading_terms(synonyms: Synonyms | None, heading: str | None) -> frozenset[str]:
+    """The terms of a heading (cached: a library repeats a few hundred headings)."""
     if not heading or synonyms is None:
-        return set()
-    return set(synonyms.terms(heading))
+        return frozenset()
+    key = (synonyms.fingerprint, heading)
+    found = _HEADINGS.get(key)
+    if found is None:
+        if len(_HEADINGS) > 20_000:
+            _HEADINGS.clear()
+        found = _HEADINGS[key] = frozenset(synonyms.terms(heading))
+    return found
 
 
 def rank(
@@ -147,13 +157,12 @@ def rank(
     return ranked[:limit]
 
 
-def _coverage(query: Query, hit: Hit, heading: set[str] | None = None) -> tuple[float, bool]:
+def _coverage(query: Query, hit: Hit, heading: frozenset[str] = frozenset()) -> tuple[float, bool]:
     total = query.total_weight
     if total <= 0:
         return 0.0, False
     body = set(hit.terms.split())
     context = set(hit.context.split())
-    heading = heading or set()
     covered = 0.0
     for term, weight in query.weights.items():
         if term in body:
