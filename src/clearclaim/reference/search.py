@@ -141,7 +141,7 @@ def _query_words(query: str) -> tuple[list[list[str]], list[str]]:
     """Word groups of the query (a group lists a word and what may stand for it) and the
     phrases found, as text for a phrase search."""
     phrases, terms = vocabulary()
-    words = [w for w in WORD_RE.findall(query.lower())]
+    words = WORD_RE.findall(query.lower())
     groups: list[list[str]] = []
     found_phrases: list[str] = []
     i = 0
