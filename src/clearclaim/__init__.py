@@ -21,7 +21,13 @@ from clearclaim.errors import (
 __version__ = "0.1.0"
 
 _LAZY: dict[str, str] = {
+    "AddResult": "clearclaim.library",
+    "Answer": "clearclaim.library",
+    "ArchiveLimits": "clearclaim.library.limits",
     "Checker": "clearclaim.session",
+    "CodeStatus": "clearclaim.store.queries.catalog",
+    "Document": "clearclaim.library",
+    "SearchHit": "clearclaim.reference.search",
     "ClaimContext": "clearclaim.checker",
     "Library": "clearclaim.library",
     "Report": "clearclaim.checker",
@@ -35,19 +41,27 @@ _LAZY: dict[str, str] = {
     "parse_codes": "clearclaim.checker",
     "passages_for": "clearclaim.library",
     "price": "clearclaim.pricing",
+    "render_html": "clearclaim.reference.render",
+    "render_markdown": "clearclaim.reference.render",
     "search": "clearclaim.reference.search",
 }
 
 __all__ = [
+    "AddResult",
+    "Answer",
+    "ArchiveLimits",
     "Checker",
     "ClaimContext",
     "ClearclaimError",
+    "CodeStatus",
     "DataError",
+    "Document",
     "FieldError",
     "InputError",
     "Library",
     "ReleaseError",
     "Report",
+    "SearchHit",
     "Store",
     "StoreError",
     "__version__",
@@ -60,6 +74,8 @@ __all__ = [
     "parse_codes",
     "passages_for",
     "price",
+    "render_html",
+    "render_markdown",
     "search",
 ]
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from clearclaim.pricing.models import PriceResult
     from clearclaim.reference.search import SearchHit
     from clearclaim.store import Store
+    from clearclaim.store.queries.catalog import CodeStatus
 
 
 class Checker:
@@ -119,9 +120,16 @@ class Checker:
         return code_page(self.store, code, **options)
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        """Codes matching words, a code or a range (``7700*``), best first."""
         from clearclaim.reference.search import search
 
         return search(self.store, query, limit=limit)
+
+    def code_status(self, code: str, day: date | None = None) -> CodeStatus:
+        """The code catalog's answer: known, deleted (last valid day, successor), closest."""
+        from clearclaim.store.queries.catalog import code_status
+
+        return code_status(self.store, code, day)
 
     def edits(
         self, code_1: str, code_2: str, *, day: date, setting: str = "professional"

@@ -98,7 +98,7 @@ def test_multi_file_add_goes_on_past_bad_files(
     assert "notes.rtf" in results[2].message and results[2].exit_code == 2
     assert "scanned-letter.pdf" in results[3].message
     assert {d.id for d in library.documents()} == {"mue-overview", "facet-joint-billing-article"}
-    stored = sorted(p.name for p in files_dir(library.path).iterdir())
+    stored = sorted(p.name for p in files_dir(library.path).iterdir() if p.name[0] != ".")
     assert stored == ["facet-joint-billing-article.docx", "mue-overview.pdf"]
 
 
@@ -203,6 +203,6 @@ def test_environment_variable_chooses_the_library(
     assert default_library_location() == path
     with Library(embedder=None) as library:
         library.add([fixture_files["lcd-epidural-steroid-injections"]])
-    assert (tmp_path / "env" / "library_files").is_dir()
+    assert (tmp_path / "env" / "lib_files").is_dir()  # named after the library file
     found = passages_for("imaging guidance bundled with epidural injection", "77003")
     assert found and found[0].document_id == "lcd-epidural-steroid-injections"

@@ -11,7 +11,6 @@ from clearclaim.errors import InputError, UnsupportedLanguageError
 from clearclaim.i18n import (
     LANGUAGES,
     SUPPORTED_LANGUAGES,
-    extract_messages,
     get_language,
     gettext_for,
     is_rtl,
@@ -19,6 +18,7 @@ from clearclaim.i18n import (
     read_catalog,
 )
 from clearclaim.knowledge import indicator_label, indicator_messages, load_indicators
+from clearclaim.knowledge.catalogs import extract_messages
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OTHER_LANGUAGES = [tag for tag in SUPPORTED_LANGUAGES if tag != "en"]
@@ -82,7 +82,7 @@ def test_rtl_only_for_arabic():
 def test_english_catalog_has_every_message_the_code_uses():
     english = {m.id for m in read_catalog("en") if m.id}
     missing = [m for m in extract_messages() if m not in english]
-    assert missing == [], f"run `python -m clearclaim.i18n sync`; missing: {missing}"
+    assert missing == [], f"run `python -m clearclaim.knowledge.catalogs sync`; missing: {missing}"
 
 
 @pytest.mark.parametrize("tag", OTHER_LANGUAGES)

@@ -16,6 +16,7 @@ import pytest
 from babel.messages.extract import extract_from_file
 
 from clearclaim.i18n import SUPPORTED_LANGUAGES, gettext_for, has_translation
+from clearclaim.knowledge import indicator_messages, load_indicators
 from clearclaim.pricing.rules import payment_rules
 from clearclaim.reference import render_cms
 from clearclaim.reference.page import code_page
@@ -194,12 +195,14 @@ def test_payment_indicators_in_words(full_store) -> None:
 
 
 def test_every_payment_rules_multiple_procedure_value_has_words() -> None:
-    words = {key: meanings for key, _label, meanings in render_cms.INDICATORS}
+    families = load_indicators().families
+    assert set(render_cms.INDICATORS) <= set(families)
+    words = {key: families[key].values for key in render_cms.INDICATORS}
     assert set(payment_rules().mult_proc) <= set(words["mult_proc"])
-    # imaging families 01-11 fall back to the English words of payment_rules.yaml
-    assert "88" in words["imaging_family"] and "99" in words["imaging_family"]
+    # every imaging family of payment_rules.yaml has its label in knowledge/, translated
+    assert set(payment_rules().imaging_family) <= set(words["imaging_family"])
     page = {"language": "fr", "indicators": {"imaging_family": "05"}}
-    assert "MRI and MRA (head/brain/neck)" in render_markdown(page)
+    assert "IRM et ARM (tête/cerveau/cou)" in render_markdown(page)
 
 
 def test_header_and_data_notes(page_77002) -> None:
@@ -240,7 +243,11 @@ def _render_cms_msgids() -> list[str]:
 
 
 def test_every_new_label_is_translated() -> None:
-    labels = [*_render_cms_msgids(), *(SECTION_TITLES[k] for k in NEW_SECTIONS)]
+    labels = [
+        *_render_cms_msgids(),
+        *(SECTION_TITLES[k] for k in NEW_SECTIONS),
+        *indicator_messages(),  # the indicator labels live in knowledge/indicators.yaml
+    ]
     assert len(labels) > 60
     for tag in OTHER_LANGUAGES:
         missing = [label for label in labels if not has_translation(label, tag)]

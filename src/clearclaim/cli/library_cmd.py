@@ -19,12 +19,10 @@ from typing import Annotated, NoReturn
 import typer
 from rich import box
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
-from clearclaim.errors import ClearclaimError
-from clearclaim.library import Library
-from clearclaim.library.models import AddResult, Answer
+from clearclaim import AddResult, Answer, ClearclaimError, Library
+from clearclaim.cli._text import escape
 
 library_app = typer.Typer(
     name="library",
@@ -32,7 +30,9 @@ library_app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", metavar="", help="Print JSON instead of a table.")
+]
 
 
 def _console() -> Console:
@@ -48,22 +48,31 @@ def _fail(exc: ClearclaimError) -> NoReturn:
 def add_command(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="PDF, HTML, DOCX, Markdown or text files, or folders of them."),
+        typer.Argument(
+            metavar="PATH...", help="PDF, HTML, DOCX, Markdown or text files, or folders of them."
+        ),
     ],
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", "-t", help="Tag the documents (repeatable).")
+        list[str] | None,
+        typer.Option("--tag", "-t", metavar="TAG", help="Tag the documents (repeatable)."),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Add documents; a changed file replaces its earlier version, the same file is kept once."""
+    """Add documents; a changed file replaces its earlier version, the same file is kept once.
+
+    Example: clearclaim library add ncci-chapter-9.pdf ~/policies --tag medicare
+    """
     try:
         with Library() as library:
             results = library.add(paths, tags=tag or [])
     except ClearclaimError as exc:
         _fail(exc)
     for result in results:
+        # one line per file that was not added: its path and why (never its text)
         if result.status == "failed":
             typer.echo(f"error: {result.message}", err=True)
+        elif result.status == "skipped":
+            typer.echo(f"skipped: {result.message}", err=True)
     if json_output:
         typer.echo(json.dumps([r.model_dump() for r in results], indent=2))
     else:
@@ -79,7 +88,7 @@ def _id_column(table: Table, ids: list[str]) -> None:
 
 
 def _print_results(results: list[AddResult]) -> None:
-    shown = [r for r in results if r.status != "failed"]  # failures went to stderr
+    shown = [r for r in results if r.status not in {"failed", "skipped"}]  # went to stderr
     if not shown:
         return
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
@@ -88,7 +97,7 @@ def _print_results(results: list[AddResult]) -> None:
     table.add_column("passages", no_wrap=True, justify="right")
     table.add_column("note", overflow="fold")
     for r in shown:
-        table.add_row(escape(r.document_id or ""), r.status, str(r.passages), escape(r.message))
+        table.add_row(escape(r.document_id), r.status, str(r.passages), escape(r.message))
     _console().print(table)
 
 
@@ -124,9 +133,15 @@ def list_command(json_output: JsonOption = False) -> None:
 
 @library_app.command("remove")
 def remove_command(
-    document_ids: Annotated[list[str], typer.Argument(help="Document ids (see `library list`).")],
+    document_ids: Annotated[
+        list[str],
+        typer.Argument(metavar="DOCUMENT_ID...", help="Document ids (see `library list`)."),
+    ],
 ) -> None:
-    """Remove documents and their stored copies."""
+    """Remove documents and their stored copies.
+
+    Example: clearclaim library remove lcd-epidural
+    """
     try:
         with Library() as library:
             for document_id in document_ids:
@@ -137,14 +152,22 @@ def remove_command(
 
 
 def ask_command(
-    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    question: Annotated[str, typer.Argument(metavar="QUESTION", help="The question, in quotes.")],
     code: Annotated[
-        str | None, typer.Option("--code", help="Rank passages about this code higher.")
+        str | None,
+        typer.Option(
+            "--code", metavar="CODE", help="Rank passages about this code higher, e.g. 77003."
+        ),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=10, help="Most quotes.")] = 3,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=10, metavar="N", help="Most quotes (1-10).")
+    ] = 3,
     json_output: JsonOption = False,
 ) -> None:
-    """Answer a question from your library only, quoting it; says so when it cannot."""
+    """Answer a question from your library only, quoting it; says so when it cannot.
+
+    Example: clearclaim ask "Can I bill 77003 with a lumbar epidural injection?" --code 77003
+    """
     try:
         with Library() as library:
             answer = library.ask(question, code=code, limit=limit)

@@ -1,5 +1,11 @@
 """Curated knowledge that is not in a CMS data file: indicator labels.
 
+Every indicator label a code page shows lives in ``indicators.yaml``: the
+status, PC/TC, global days, supervision and MUE indicators with their
+meanings, the payment indicators of the RVU file (multiple procedure,
+imaging family, bilateral, assistant, co- and team surgery) and the NCCI
+modifier indicator and add-on edit type.
+
 ``indicators.yaml`` beside this file holds the plain-language label and meaning
 of every CMS indicator value a code page shows (status code, PC/TC indicator,
 global days, physician supervision, MUE adjudication indicator), each family
@@ -19,11 +25,40 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from clearclaim._yaml import load_yaml
 from clearclaim.errors import DataError
+from clearclaim.i18n import gettext_for, has_translation, normalize_language
 
 INDICATORS_PATH = Path(__file__).resolve().parent / "indicators.yaml"
 
-FamilyName = Literal["status", "pctc", "global_days", "supervision", "mue_mai"]
-FAMILIES: tuple[FamilyName, ...] = ("status", "pctc", "global_days", "supervision", "mue_mai")
+FamilyName = Literal[
+    "status",
+    "pctc",
+    "global_days",
+    "supervision",
+    "mue_mai",
+    "mult_proc",
+    "imaging_family",
+    "bilat_surg",
+    "asst_surg",
+    "co_surg",
+    "team_surg",
+    "ptp_modifier",
+    "aoc_edit_type",
+]
+FAMILIES: tuple[FamilyName, ...] = (
+    "status",
+    "pctc",
+    "global_days",
+    "supervision",
+    "mue_mai",
+    "mult_proc",
+    "imaging_family",
+    "bilat_surg",
+    "asst_surg",
+    "co_surg",
+    "team_surg",
+    "ptp_modifier",
+    "aoc_edit_type",
+)
 
 
 class _Strict(BaseModel):
@@ -42,7 +77,8 @@ class Citation(_Strict):
 
 class IndicatorValue(_Strict):
     label: str
-    meaning: str
+    meaning: str = ""
+    """Empty where the label says it all (the payment indicators of the RVU file)."""
 
 
 class IndicatorFamily(_Strict):
@@ -86,7 +122,7 @@ def _key(family: FamilyName, code: str | int) -> str:
     # ("09", "000"); a caller that parsed them as numbers must still match.
     if family == "global_days" and text.isdigit():
         return text.zfill(3)
-    if family == "supervision" and text.isdigit():
+    if family in ("supervision", "imaging_family") and text.isdigit():
         return text.zfill(2)
     return text
 
@@ -95,8 +131,6 @@ def indicator_label(
     family: FamilyName, code: str | int | None, lang: str | None = None
 ) -> IndicatorLabel | None:
     """The label and meaning of one indicator value, or ``None`` for an unknown value."""
-    from clearclaim.i18n import gettext_for, has_translation, normalize_language
-
     if code is None:
         return None
     tag = normalize_language(lang)
@@ -111,9 +145,10 @@ def indicator_label(
         family_title=t(fam.title),
         code=key,
         label=t(value.label),
-        meaning=t(value.meaning),
+        meaning=t(value.meaning) if value.meaning else "",
         language=tag,
-        translated=has_translation(value.label, tag) and has_translation(value.meaning, tag),
+        translated=has_translation(value.label, tag)
+        and (not value.meaning or has_translation(value.meaning, tag)),
         source=fam.source,
     )
 
@@ -124,7 +159,7 @@ def indicator_messages() -> list[str]:
     for fam in load_indicators().families.values():
         messages.append(fam.title)
         for value in fam.values.values():
-            messages.extend((value.label, value.meaning))
+            messages.extend(m for m in (value.label, value.meaning) if m)
     return messages
 
 

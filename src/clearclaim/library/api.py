@@ -15,12 +15,25 @@ from clearclaim.library.answer import (
     gather_evidence,
 )
 from clearclaim.library.embeddings import Embedder, load_embedder
-from clearclaim.library.index import LibraryIndex
-from clearclaim.library.ingest import add_files, reindex, remove_document
+from clearclaim.library.ingest import (
+    add_files,
+    clean_stale_temporaries,
+    recover_stored_copies,
+    reindex,
+    remove_document,
+)
+from clearclaim.library.limits import ArchiveLimits
 from clearclaim.library.models import AddResult, Answer, Citation, Document
-from clearclaim.library.paths import default_library_location, files_dir
+from clearclaim.library.paths import (
+    claim_files_dir,
+    default_library_location,
+    files_dir,
+    legacy_files_dir,
+)
 from clearclaim.library.retrieve import build_query, rank
 from clearclaim.library.synonyms import Synonyms, load
+from clearclaim.library.text import check_code
+from clearclaim.store.queries.library import LibraryIndex
 
 MAX_QUESTION_CHARS = 2000
 
@@ -46,9 +59,11 @@ class Library:
         synonyms: Synonyms | None = None,
         embedder: Embedder | _Auto | None = _AUTO,
         backend: AnswerBackend | None = None,
+        limits: ArchiveLimits | None = None,
     ) -> None:
         self.path = Path(path) if path is not None else default_library_location()
         self.folder = files_dir(self.path)
+        self.limits = limits or ArchiveLimits.from_environment()
         self.synonyms = synonyms or load()
         self.embedder: Embedder | None = (
             load_embedder() if isinstance(embedder, _Auto) else embedder
@@ -63,6 +78,9 @@ class Library:
             if not create and not self.path.exists():
                 return None
             self._index = LibraryIndex(self.path)
+            self.folder = claim_files_dir(self.path)
+            clean_stale_temporaries(self.folder)
+            recover_stored_copies(self._index, self.folder, legacy_files_dir(self.path))
             if self._index.passage_count() == 0:
                 self._index.set_meta("analyzer", self.synonyms.fingerprint)
             else:
@@ -99,6 +117,7 @@ class Library:
             synonyms=self.synonyms,
             tags=clean_tags,
             embedder=self.embedder,
+            limits=self.limits,
         )
 
     def documents(self) -> list[Document]:
@@ -116,21 +135,35 @@ class Library:
     def evidence(self, question: str, *, code: str | None = None, limit: int = 3) -> list[Evidence]:
         """Relevant passages with their best quotes; empty when nothing clears the gate."""
         question = _check_question(question)
+        code = check_code(code, option="--code")
         index = self._open(create=False)
         if index is None or index.passage_count() == 0:
             return []
         query = build_query(index, self.synonyms, question, code)
-        ranked = rank(index, query, limit=max(limit * 4, 12), embedder=self.embedder)
+        ranked = rank(
+            index,
+            query,
+            limit=max(limit * 4, 12),
+            embedder=self.embedder,
+            synonyms=self.synonyms,
+        )
         return gather_evidence(ranked, query, self.synonyms, self.folder, limit=limit)
 
     def ask(self, question: str, *, code: str | None = None, limit: int = 3) -> Answer:
         """Answer from the library only, quoting it; ``grounded`` is false when it cannot."""
         question = _check_question(question)
+        code = check_code(code, option="--code")
         index = self._open(create=False)
         if index is None or index.passage_count() == 0:
             return Answer(question=question, grounded=False, answer=EMPTY_LIBRARY)
         query = build_query(index, self.synonyms, question, code)
-        ranked = rank(index, query, limit=max(limit * 4, 12), embedder=self.embedder)
+        ranked = rank(
+            index,
+            query,
+            limit=max(limit * 4, 12),
+            embedder=self.embedder,
+            synonyms=self.synonyms,
+        )
         evidence = gather_evidence(ranked, query, self.synonyms, self.folder, limit=limit)
         return self.backend.compose(question, evidence, query.codes)
 

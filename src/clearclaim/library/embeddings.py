@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     import numpy as np
 
-    from clearclaim.library.index import LibraryIndex
+    from clearclaim.store.queries.library import LibraryIndex
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class SentenceTransformerEmbedder:
     threshold = 0.55
 
     def __init__(self, model_name: str) -> None:
-        from sentence_transformers import SentenceTransformer
+        from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
 
         self.name = model_name
         self._model = SentenceTransformer(model_name, local_files_only=True)

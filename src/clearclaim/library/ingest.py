@@ -15,23 +15,30 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from clearclaim.errors import ClearclaimError, InputError
 from clearclaim.library.embeddings import Embedder, embed_missing
-from clearclaim.library.index import LibraryIndex, PassageRow
+from clearclaim.library.limits import ArchiveLimits
 from clearclaim.library.models import AddResult, Document, Passage
 from clearclaim.library.passages import build_passages, content_hash
 from clearclaim.library.paths import check_document_id, inside, slug
 from clearclaim.library.readers import Block, Reader, open_reader
 from clearclaim.library.synonyms import Synonyms
 from clearclaim.library.text import codes_in
+from clearclaim.store.queries.library import LibraryIndex, PassageRow
 
 BATCH = 200
 COPY_CHUNK = 1024 * 1024
+TEMP_PREFIX = ".adding-"
+# A temporary copy whose process is gone is left over from a killed `library add`.
+# One without a process id (older versions) counts as stale after this long.
+STALE_TEMP_SECONDS = 3600
 
 
 def add_files(
@@ -42,16 +49,39 @@ def add_files(
     synonyms: Synonyms,
     tags: Sequence[str] = (),
     embedder: Embedder | None = None,
+    limits: ArchiveLimits | None = None,
 ) -> list[AddResult]:
-    """Add each path (folders are walked); one result per file, failures included."""
+    """Add each path (folders are walked); one result per file, failures included.
+
+    A file that cannot be read, for whatever reason, is reported on its own line
+    (its path and why, never its text) and the batch goes on.
+    """
     results: list[AddResult] = []
-    for path in _expand(paths):
+    clean_stale_temporaries(folder)
+    for path, skipped in _expand(paths):
+        if skipped:
+            results.append(AddResult(path=str(path), status="skipped", message=skipped))
+            continue
         try:
-            results.append(add_file(index, folder, path, synonyms=synonyms, tags=tags))
+            results.append(
+                add_file(index, folder, path, synonyms=synonyms, tags=tags, limits=limits)
+            )
         except ClearclaimError as exc:
             results.append(
                 AddResult(
                     path=str(path), status="failed", message=str(exc), exit_code=exc.exit_code
+                )
+            )
+        except (MemoryError, RecursionError, OSError, ValueError, LookupError, TypeError) as exc:
+            # A reader library choking on a malformed file (truncated XML, a
+            # broken stream) fails that file alone; the message names the file
+            # and the kind of error, never the file's text.
+            results.append(
+                AddResult(
+                    path=str(path),
+                    status="failed",
+                    message=f"{path}: could not be read ({type(exc).__name__})",
+                    exit_code=2,
                 )
             )
     if embedder is not None and any(r.status in {"added", "updated"} for r in results):
@@ -60,14 +90,46 @@ def add_files(
     return results
 
 
-def _expand(paths: Sequence[Path]) -> Iterator[Path]:
+def _expand(paths: Sequence[Path]) -> Iterator[tuple[Path, str]]:
+    """Each file to add, with "" or why it is skipped.
+
+    A path the user names is taken as given. Inside a folder, links are not
+    followed out of it: a link to a file or folder outside the folder given is
+    skipped and named, so adding ``~/policies`` never reads ``/etc``.
+    """
     for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
-            )
-        else:
-            yield path
+        if not path.is_dir():
+            yield path, ""
+            continue
+        root = path.resolve()
+        for current, dirs, files in os.walk(path, followlinks=False):
+            here = Path(current)
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in list(dirs):
+                link = here / name
+                if link.is_symlink():
+                    dirs.remove(name)
+                    yield link, _link_reason(link, root, folder=True)
+            for name in sorted(files):
+                if name.startswith("."):
+                    continue
+                file = here / name
+                if file.is_symlink():
+                    reason = _link_reason(file, root, folder=False)
+                    if reason:
+                        yield file, reason
+                        continue
+                yield file, ""
+
+
+def _link_reason(link: Path, root: Path, *, folder: bool) -> str:
+    target = link.resolve()
+    if not target.is_relative_to(root):
+        return f"{link}: a link out of the folder given ({target}), not followed"
+    if folder:
+        # a link to a folder inside the folder: its files are reached directly
+        return f"{link}: a link to a folder inside the folder given, not followed twice"
+    return ""
 
 
 def add_file(
@@ -77,10 +139,11 @@ def add_file(
     *,
     synonyms: Synonyms,
     tags: Sequence[str] = (),
+    limits: ArchiveLimits | None = None,
 ) -> AddResult:
     source = path.expanduser().resolve()
     reader = open_reader(source)  # refuses unsupported types before anything is copied
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     # Copy first and read the copy, so the stored file is exactly what was indexed.
     temp, sha256, size = _copy_with_hash(source, folder)
     try:
@@ -109,7 +172,12 @@ def add_file(
         document_id = existing.id if existing else _new_id(index, source.name)
         stored_name = document_id + source.suffix.lower()
         target = inside(folder, stored_name)
-        reader = Reader(path=temp, media_type=reader.media_type, name=str(path))
+        reader = Reader(
+            path=temp,
+            media_type=reader.media_type,
+            name=str(path),
+            limits=limits or ArchiveLimits(),
+        )
         with index.transaction():
             document = Document(
                 id=document_id,
@@ -152,10 +220,49 @@ def add_file(
         temp.unlink(missing_ok=True)
 
 
+def clean_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove the temporary copies that a killed `library add` left behind.
+
+    Copies are written as ``.adding-<pid>-*`` in the library folder and renamed
+    into place; one whose process no longer runs is garbage.
+    """
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    now = time.time()
+    for temp in folder.glob(TEMP_PREFIX + "*"):
+        pid_text = temp.name[len(TEMP_PREFIX) :].split("-", 1)[0]
+        try:
+            if pid_text.isdigit():
+                if _running(int(pid_text)):
+                    continue
+            elif now - temp.stat().st_mtime < STALE_TEMP_SECONDS:
+                continue
+            temp.unlink()
+            removed.append(temp)
+        except OSError:
+            continue
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _copy_with_hash(source: Path, folder: Path) -> tuple[Path, str, int]:
     digest = hashlib.sha256()
     size = 0
-    handle, name = tempfile.mkstemp(dir=folder, prefix=".adding-", suffix=source.suffix.lower())
+    handle, name = tempfile.mkstemp(
+        dir=folder, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=source.suffix.lower()
+    )
     with os.fdopen(handle, "wb") as out, source.open("rb") as src:
         while chunk := src.read(COPY_CHUNK):
             digest.update(chunk)
@@ -247,6 +354,45 @@ def reindex(index: LibraryIndex, synonyms: Synonyms) -> None:
         ]
         index.replace_terms(rows)
         index.set_meta("analyzer", synonyms.fingerprint)
+
+
+def recover_stored_copies(index: LibraryIndex, folder: Path, legacy: Path) -> int:
+    """Copy a document's stored file from the folder libraries once shared, when its
+    own folder lacks it and the shared copy is still the same bytes (same SHA-256).
+
+    The shared folder is left as it is: another library may still use it.
+    """
+    if legacy == folder or not legacy.is_dir():
+        return 0
+    recovered = 0
+    for document in index.documents():
+        if (folder / document.stored_name).exists():  # the usual case: nothing to do
+            continue
+        try:
+            target = inside(folder, document.stored_name)
+            old = inside(legacy, document.stored_name)
+        except InputError:
+            continue
+        if not old.is_file() or _sha256(old) != document.sha256:
+            continue
+        handle, name = tempfile.mkstemp(dir=folder, prefix=f"{TEMP_PREFIX}{os.getpid()}-")
+        os.close(handle)
+        try:
+            shutil.copyfile(old, name)
+            os.chmod(name, 0o600)
+            os.replace(name, target)
+            recovered += 1
+        finally:
+            Path(name).unlink(missing_ok=True)
+    return recovered
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(COPY_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def remove_document(index: LibraryIndex, folder: Path, document_id: str) -> Document:

@@ -7,30 +7,15 @@ Fields may be added; those four (and the four of a citation) may not be removed 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from clearclaim.store.queries.library import Document
+
 MediaType = Literal["pdf", "html", "docx", "markdown", "text"]
 
-
-class Document(BaseModel):
-    """One file in the library, as listed by ``clearclaim library list``."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: str = Field(description="Stable, path-safe id used by `library remove`.")
-    title: str
-    media_type: MediaType
-    source_path: str = Field(description="Where the file was added from.")
-    stored_name: str = Field(description="File name of the copy inside library_files/.")
-    sha256: str
-    size: int
-    pages: int | None = Field(default=None, description="PDF pages; None for formats without.")
-    passages: int
-    tags: list[str] = Field(default_factory=list)
-    added_at: datetime
+__all__ = ["AddResult", "Answer", "Citation", "Document", "MediaType", "Passage"]
 
 
 class Passage(BaseModel):
@@ -71,7 +56,7 @@ class Answer(BaseModel):
     backend: str = "extractive"
 
 
-AddStatus = Literal["added", "updated", "unchanged", "duplicate", "failed"]
+AddStatus = Literal["added", "updated", "unchanged", "duplicate", "skipped", "failed"]
 
 
 class AddResult(BaseModel):

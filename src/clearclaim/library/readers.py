@@ -19,9 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from clearclaim.errors import InputError, UnreadableFileError
+from clearclaim.library.limits import MB, ArchiveLimits
 from clearclaim.library.models import MediaType
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ class Reader:
     title: str | None = None
     pages: int | None = None
     empty_pages: list[int] = field(default_factory=list)
+    limits: ArchiveLimits = field(default_factory=ArchiveLimits)
 
     def blocks(self) -> Iterator[Block]:
         yield from _READERS[self.media_type](self)
@@ -379,11 +381,14 @@ def _read_docx(reader: Reader) -> Iterator[Block]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.oxml.ns import qn
+    from lxml.etree import LxmlError  # type: ignore[import-untyped]
 
     name = reader.name or str(reader.path)
+    check_archive(reader.path, reader.limits, name)
     try:
         document = docx.Document(str(reader.path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, LxmlError) as exc:
+        # LxmlError covers truncated or malformed XML inside the package
         raise UnreadableFileError(
             f"not a readable DOCX ({type(exc).__name__})", path=name
         ) from None
@@ -429,6 +434,85 @@ def _read_docx(reader: Reader) -> Iterator[Block]:
                 if text:
                     yield Block(text, page=page if has_pages else None)
     reader.pages = page if has_pages else None
+
+
+_XML_SUFFIXES = (".xml", ".rels")
+_PROLOG_CHUNK = 64 * 1024
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
+def check_archive(path: Path, limits: ArchiveLimits, name: str) -> None:
+    """Refuse a DOCX that would unpack past ``limits`` or whose XML declares entities.
+
+    Only the zip's table of contents and the prolog of each XML part are read;
+    zipfile never inflates a part past the size its header declares.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > limits.max_parts:
+                raise UnreadableFileError(
+                    f"refused: {len(members)} parts in the DOCX (limit {limits.max_parts}, "
+                    "CLEARCLAIM_LIBRARY_MAX_PARTS)",
+                    path=name,
+                )
+            total = 0
+            for member in members:
+                total += member.file_size
+                if member.file_size > limits.max_part_bytes:
+                    raise UnreadableFileError(
+                        f"refused: part {member.filename!r} unpacks to "
+                        f"{member.file_size / MB:.0f} MB (limit {limits.max_part_bytes / MB:.0f}"
+                        " MB, CLEARCLAIM_LIBRARY_MAX_PART_MB)",
+                        path=name,
+                    )
+                if (
+                    member.file_size > limits.ratio_applies_over
+                    and member.file_size > limits.max_ratio * max(member.compress_size, 1)
+                ):
+                    raise UnreadableFileError(
+                        f"refused: part {member.filename!r} expands "
+                        f"{member.file_size / max(member.compress_size, 1):.0f} times "
+                        f"(limit {limits.max_ratio}, CLEARCLAIM_LIBRARY_MAX_RATIO): "
+                        "a compression bomb",
+                        path=name,
+                    )
+                if total > limits.max_unpacked_bytes:
+                    raise UnreadableFileError(
+                        f"refused: the DOCX unpacks to more than "
+                        f"{limits.max_unpacked_bytes / MB:.0f} MB "
+                        "(CLEARCLAIM_LIBRARY_MAX_UNPACKED_MB)",
+                        path=name,
+                    )
+            for member in members:
+                if member.filename.lower().endswith(_XML_SUFFIXES) and _declares_doctype(
+                    archive, member
+                ):
+                    raise UnreadableFileError(
+                        f"refused: part {member.filename!r} declares a DOCTYPE (XML entities);"
+                        " Word never writes one",
+                        path=name,
+                    )
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise UnreadableFileError(
+            f"not a readable DOCX ({type(exc).__name__})", path=name
+        ) from None
+
+
+def _declares_doctype(archive: Any, member: Any) -> bool:
+    """True when the XML prolog (before the root element) holds a DOCTYPE."""
+    prolog = b""
+    with archive.open(member) as handle:
+        while chunk := handle.read(_PROLOG_CHUNK):
+            prolog += chunk
+            # a root element that is not <!...> or <?...> ends the prolog
+            match = _ROOT_START.search(prolog)
+            if match:
+                prolog = prolog[: match.start()]
+                break
+    return b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper()
 
 
 def _docx_level(style: str) -> int:

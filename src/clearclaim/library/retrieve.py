@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from clearclaim.library.embeddings import Embedder, dense_scores
-from clearclaim.library.index import Hit, LibraryIndex
 from clearclaim.library.synonyms import Synonyms
 from clearclaim.library.text import codes_in, unique
+from clearclaim.store.queries.library import Hit, LibraryIndex
 
 # Measured on tests/fixtures/library/questions.yaml (tests/library/test_quality.py):
 # for 33 of 34 answerable questions the expected passage covers 0.54 or more of
@@ -29,8 +29,12 @@ from clearclaim.library.text import codes_in, unique
 # The gate sits between. It is a small set: re-measure when the ranking changes.
 MIN_COVERAGE = 0.5
 CANDIDATES = 60
-# A question term found only in a passage's heading or document title counts this much.
+# A question term found only in the document title counts this much.
 CONTEXT_CREDIT = 0.6
+# A question term in the heading the passage sits under counts as much as one in its
+# text: a section headed "Fluoroscopic guidance with epidural injections" that says
+# "do not report it separately" answers a question about that guidance.
+HEADING_CREDIT = 1.0
 # A code named in the question weighs this many times its IDF.
 CODE_WEIGHT = 1.0
 # A passage that names a code through one of its phrases gets this share of the code's weight.
@@ -98,12 +102,29 @@ def _idf(df: int, total: int) -> float:
     return max(math.log(1 + (total - df + 0.5) / (df + 0.5)), 0.05) ** IDF_POWER
 
 
+_HEADINGS: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def _heading_terms(synonyms: Synonyms | None, heading: str | None) -> frozenset[str]:
+    """The terms of a heading (cached: a library repeats a few hundred headings)."""
+    if not heading or synonyms is None:
+        return frozenset()
+    key = (synonyms.fingerprint, heading)
+    found = _HEADINGS.get(key)
+    if found is None:
+        if len(_HEADINGS) > 20_000:
+            _HEADINGS.clear()
+        found = _HEADINGS[key] = frozenset(synonyms.terms(heading))
+    return found
+
+
 def rank(
     index: LibraryIndex,
     query: Query,
     *,
     limit: int,
     embedder: Embedder | None = None,
+    synonyms: Synonyms | None = None,
 ) -> list[Ranked]:
     """Candidates best first; ``Ranked.relevant`` says which clear the gate."""
     search_terms = list(query.terms)
@@ -122,7 +143,7 @@ def rank(
     best_bm25 = max(hit.bm25 for hit in hits) or 1.0
     ranked = []
     for hit in hits:
-        coverage, names_code = _coverage(query, hit)
+        coverage, names_code = _coverage(query, hit, _heading_terms(synonyms, hit.heading))
         lexical = coverage * (0.8 + 0.2 * max(hit.bm25, 0.0) / best_bm25)
         similarity = dense.get(hit.passage_id)
         if similarity is not None and embedder is not None:
@@ -136,7 +157,7 @@ def rank(
     return ranked[:limit]
 
 
-def _coverage(query: Query, hit: Hit) -> tuple[float, bool]:
+def _coverage(query: Query, hit: Hit, heading: frozenset[str] = frozenset()) -> tuple[float, bool]:
     total = query.total_weight
     if total <= 0:
         return 0.0, False
@@ -146,6 +167,8 @@ def _coverage(query: Query, hit: Hit) -> tuple[float, bool]:
     for term, weight in query.weights.items():
         if term in body:
             covered += weight
+        elif term in heading:
+            covered += HEADING_CREDIT * weight
         elif term in context:
             covered += CONTEXT_CREDIT * weight
     names_code = False

@@ -115,6 +115,34 @@ def codes_in(text: str) -> list[str]:
     return list(seen)
 
 
+# A HCPCS code: five letters or digits (CPT 77003, Category III 0275T, Level II G0260).
+_CODE_SHAPE = re.compile(r"[0-9A-Z]{4}[0-9A-Z]")
+MAX_CODE_INPUT = 16
+
+
+def check_code(code: str | None, *, option: str = "code") -> str | None:
+    """A code given by the user, upper-cased, or an ``InputError`` naming the option.
+
+    Checked at the boundary, before the code reaches a file name, a query or a
+    closest-match search: a quote, a path or a 5,000-digit number is refused
+    at once with one line.
+    """
+    from clearclaim.errors import FieldError
+
+    if code is None:
+        return None
+    cleaned = code.strip().upper()
+    if not cleaned:
+        return None
+    if len(cleaned) > MAX_CODE_INPUT or not _CODE_SHAPE.fullmatch(cleaned):
+        shown = cleaned if len(cleaned) <= MAX_CODE_INPUT else cleaned[:MAX_CODE_INPUT] + "..."
+        raise FieldError(
+            f"{shown!r} is not a CPT or HCPCS code (five letters or digits, e.g. 77003)",
+            field=option,
+        )
+    return cleaned
+
+
 def unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 

@@ -7,27 +7,19 @@ words from ``knowledge/indicators.yaml``.
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from clearclaim.errors import ReleaseError, UnknownCodeError
 from clearclaim.knowledge import indicator_label
 from clearclaim.models import DataWarning
 from clearclaim.store import ReleaseChoice, Store
+from clearclaim.store.queries import catalog
+from clearclaim.store.queries import reference as queries
 
 CODE_RE = re.compile(r"^[0-9A-Z]{4}[0-9A-Z]$")
 PARTNERS_SHOWN = 12
-
-RVU_COLUMNS = (
-    "hcpcs, modifier, description, status_code, work_rvu, pe_rvu_non_facility, na_non_facility,"
-    " pe_rvu_facility, na_facility, mp_rvu, total_non_facility, total_facility, pctc_indicator,"
-    " global_days, mult_proc, bilat_surg, asst_surg, co_surg, team_surg, conversion_factor,"
-    " supervision, imaging_family"
-)
-
 
 def normalise_code(code: str) -> str:
     return code.strip().upper()
@@ -59,50 +51,15 @@ def _label(family: str, value: Any, lang: str) -> dict[str, Any] | None:
     }
 
 
-def _rvu_row(row: tuple[Any, ...]) -> dict[str, Any]:
-    names = [c.strip() for c in RVU_COLUMNS.split(",")]
-    return dict(zip(names, row, strict=True))
-
-
-@lru_cache(maxsize=4)
-def _known_codes(store_id: int, store: Store) -> tuple[str, ...]:
-    rows = store.fetchall(
-        "SELECT DISTINCT hcpcs FROM pfs_rvu UNION SELECT DISTINCT hcpcs FROM hcpcs_record"
-        " UNION SELECT DISTINCT hcpcs FROM mue"
-    )
-    return tuple(sorted(r[0] for r in rows))
-
-
 def closest_codes(store: Store, code: str, limit: int = 5) -> list[str]:
-    """Codes that look like ``code``: same prefix first, then by edit distance."""
-    known = _known_codes(id(store), store)
-    prefix = [c for c in known if c.startswith(code[:4])] if len(code) >= 4 else []
-    close = difflib.get_close_matches(code, known, n=limit, cutoff=0.6)
-    return list(dict.fromkeys([*prefix[:limit], *close]))[:limit]
+    """Codes that look like ``code`` (the code catalog's answer)."""
+    return catalog.closest_codes(store, code, limit)
 
 
 def code_is_known(store: Store, code: str) -> bool:
-    """In any loaded release of the PFS, HCPCS, NCCI or MUE files (deleted codes included)."""
-    if store.fetchone("SELECT 1 FROM pfs_rvu WHERE hcpcs = ? LIMIT 1", (code,)):
-        return True
-    # the other tables are indexed by release first: ask release by release
-    checks = (
-        ("hcpcs_record", "hcpcs"),
-        ("mue", "hcpcs"),
-        ("ptp", "column_1"),
-        ("ptp", "column_2"),
-    )
-    for table, column in checks:
-        for release in store.releases():
-            if release.table != table:
-                continue
-            row = store.fetchone(
-                f"SELECT 1 FROM {table} WHERE release_id = ? AND {column} = ? LIMIT 1",
-                (release.release_id, code),
-            )
-            if row:
-                return True
-    return False
+    """In any loaded release of the PFS, HCPCS, NCCI, MUE or RBCS files (deleted codes
+    included): the code catalog's answer."""
+    return catalog.is_known(store, code)
 
 
 def code_facts(
@@ -116,11 +73,7 @@ def code_facts(
     rvu_choice = _choice(store, "pfs_rvu", day, warnings)
     rows: dict[str, dict[str, Any]] = {}
     if rvu_choice:
-        for row in store.fetchall(
-            f"SELECT {RVU_COLUMNS} FROM pfs_rvu WHERE {rvu_choice.sql_in()} AND hcpcs = ?",
-            (*rvu_choice.ids, code),
-        ):
-            rows[row[1]] = _rvu_row(row)
+        rows = queries.rvu_rows(store, rvu_choice, code)
     level2 = _hcpcs_level2(store, code, day, warnings)
     if not rows and not level2 and not curated and not code_is_known(store, code):
         raise UnknownCodeError(code, closest=closest_codes(store, code))
@@ -193,13 +146,7 @@ def _hcpcs_level2(
     choice = _choice(store, "hcpcs_description", day, warnings)
     if choice is None:
         return None
-    found = dict(
-        store.fetchall(
-            f"SELECT kind, description FROM hcpcs_description WHERE {choice.sql_in()}"
-            " AND hcpcs = ?",
-            (*choice.ids, code),
-        )
-    )
+    found = queries.hcpcs_descriptions(store, choice, code)
     if not found:
         return None
     return {"short": found.get("Short"), "long": found.get("Long"), "release": choice.release.label}
@@ -213,10 +160,7 @@ def _mue(
         choice = _choice(store, f"mue_{service}", day, warnings)
         if choice is None:
             continue
-        row = store.fetchone(
-            f"SELECT mue_units, mai, rationale FROM mue WHERE {choice.sql_in()} AND hcpcs = ?",
-            (*choice.ids, code),
-        )
+        row = queries.mue_row(store, choice, code)
         if row:
             result[service] = {
                 "units": row[0],
@@ -235,25 +179,15 @@ def _add_on(store: Store, code: str, day: date, warnings: list[DataWarning]) -> 
     choice = _choice(store, "aoc", day, warnings)
     if choice is None:
         return {"is_add_on": None}
-    columns = (
-        "edit_type, add_on_code, primary_code, add_on_deletion_date, primary_deletion_date,"
-        " effective_date, deletion_date"
-    )
     as_add_on = [
         r
-        for r in store.fetchall(
-            f"SELECT {columns} FROM aoc WHERE {choice.sql_in()} AND add_on_code = ?",
-            (*choice.ids, code),
-        )
+        for r in queries.aoc_rows(store, choice, code, as_add_on=True)
         if all(_active(d, day) for d in (r[3], r[4], r[6]))
         and (not r[5] or date.fromisoformat(r[5]) <= day)
     ]
     supports = [
         r[1]
-        for r in store.fetchall(
-            f"SELECT {columns} FROM aoc WHERE {choice.sql_in()} AND primary_code = ?",
-            (*choice.ids, code),
-        )
+        for r in queries.aoc_rows(store, choice, code, as_add_on=False)
         if all(_active(d, day) for d in (r[3], r[4], r[6]))
     ]
     primaries = sorted({r[2] for r in as_add_on})
@@ -278,25 +212,17 @@ def _ncci(store: Store, code: str, day: date, warnings: list[DataWarning]) -> di
         if choice is None:
             continue
         summary: dict[str, Any] = {"release": choice.release.label, "deleted_before_date": 0}
-        for column, other, key, listed in (
-            ("column_1", "column_2", "active_as_column_1", "bundles"),
-            ("column_2", "column_1", "active_as_column_2", "column_2_codes"),
+        for column, key, listed in (
+            ("column_1", "active_as_column_1", "bundles"),
+            ("column_2", "active_as_column_2", "column_2_codes"),
         ):
-            where = f"{choice.sql_in()} AND {column} = ?"
-            total, active = store.fetchone(
-                "SELECT COUNT(*), SUM(CASE WHEN deletion_date >= ? THEN 1 ELSE 0 END)"
-                f" FROM ptp WHERE {where}",
-                (on, *choice.ids, code),
-            ) or (0, 0)
-            summary[key] = int(active or 0)
-            summary["deleted_before_date"] += int(total or 0) - int(active or 0)
+            total, active = queries.ptp_counts(store, choice, code, column=column, on=on)
+            summary[key] = active
+            summary["deleted_before_date"] += total - active
             summary[listed] = [
                 {"code": row[0], "modifier_indicator": row[1], "rationale": row[2]}
-                for row in store.fetchall(
-                    f"SELECT {other}, modifier_indicator, rationale FROM ptp WHERE {where}"
-                    " AND deletion_date >= ? ORDER BY CASE WHEN modifier_indicator = '0'"
-                    f" THEN 0 ELSE 1 END, {other} LIMIT ?",
-                    (*choice.ids, code, on, PARTNERS_SHOWN),
+                for row in queries.ptp_partners(
+                    store, choice, code, column=column, on=on, limit=PARTNERS_SHOWN
                 )
             ]
         summary["partners_definition"] = (

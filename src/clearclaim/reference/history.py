@@ -5,18 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from clearclaim.store import Store
+from clearclaim.store.queries.reference import rvu_history_rows
 
 
 def rvu_history(store: Store, code: str) -> dict[str, Any]:
     releases = store.releases("pfs_rvu")
-    rows = {
-        r[0]: r[1:]
-        for r in store.fetchall(
-            "SELECT release_id, status_code, work_rvu, pe_rvu_non_facility, pe_rvu_facility,"
-            " mp_rvu FROM pfs_rvu WHERE hcpcs = ? AND modifier = ''",
-            (code,),
-        )
-    }
+    rows = rvu_history_rows(store, code)
     by_release: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     previous: tuple[Any, ...] | None = None

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from clearclaim.errors import ClearclaimError
+from clearclaim.errors import ClearclaimError, UnknownCodeError
 from clearclaim.i18n import normalize_language
 from clearclaim.reference.content import SECTIONS, load_curated
-from clearclaim.reference.facts import code_facts, normalise_code
+from clearclaim.reference.facts import CODE_RE, code_facts, normalise_code
 from clearclaim.reference.history import rvu_history
 from clearclaim.reference.rank import wrvu_rank
 from clearclaim.store import Store
+from clearclaim.store.queries import catalog
 
 SITES = (("office", "11"), ("hospital_outpatient", "22"), ("ambulatory_surgical_center", "24"))
 SITE_KEYS = {
@@ -33,7 +34,7 @@ def _payment(
     from clearclaim.pricing import pricer_for
 
     pricer = pricer_for(store)
-    components = [None]
+    components: list[str | None] = [None]
     if "26" in facts["component_rvus"]:
         components.append("26")
     if "TC" in facts["component_rvus"]:
@@ -57,7 +58,7 @@ def _payment(
                 cells[modifier or "global"] = {"amount": None, "reason": exc.message}
                 continue
             locality_info = result.locality.model_dump(mode="json")
-            cell = {
+            cell: dict[str, Any] = {
                 "amount": float(result.amount) if result.amount is not None else None,
                 "reason": result.reason,
                 "setting": result.setting,
@@ -93,6 +94,13 @@ def code_page(
     language = normalize_language(lang)
     day = day or date.today()
     code = normalise_code(code)
+    if not CODE_RE.match(code):
+        # checked before the code names a file or reaches a query: a quote, a path or
+        # a 5,000-digit number is one line of error, at once
+        shown = code if len(code) <= 16 else code[:16] + "..."
+        raise UnknownCodeError(
+            shown, closest=catalog.closest_codes(store, code), where="(not a HCPCS code)"
+        )
     curated = load_curated(code, language)
     facts = code_facts(store, code, day, language, curated=curated is not None)
     page: dict[str, Any] = {
@@ -148,6 +156,11 @@ def code_page(
         page["history"] = events or None
         page["sources"] = cms_entries
         page["untranslated_sections"] = []
+    status = catalog.code_status(store, code, day)
+    # ``code_status``: what the code catalog says (deleted, last valid day, successor)
+    page["code_status"] = status.model_dump(mode="json", exclude={"closest"})
+    if status.deleted and status.last_valid and "deleted" not in page:
+        page["deleted"] = status.last_valid.isoformat()
     page["warnings"] = [w.model_dump(mode="json") for w in facts["warnings"]]
     return page
 

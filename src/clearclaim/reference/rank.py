@@ -11,6 +11,7 @@ from typing import Any
 
 from clearclaim._yaml import load_yaml
 from clearclaim.store import ReleaseChoice, Store
+from clearclaim.store.queries.reference import ranked_work_rvus
 
 CATEGORIES_PATH = Path(__file__).resolve().parent / "categories.yaml"
 RANKED_STATUSES = ("A", "R", "T")
@@ -46,21 +47,10 @@ def _category_values(
 ) -> list[float]:
     """Sorted work RVUs of one category's codes (by code range in the database when
     the category is a CPT section, else by pattern over the release)."""
-    placeholders = ", ".join("?" for _ in release_ids)
-    statuses = ", ".join("?" for _ in RANKED_STATUSES)
     entry = _category_entry(category)
-    query = (
-        f"SELECT hcpcs, work_rvu FROM pfs_rvu WHERE release_id IN ({placeholders})"
-        f" AND modifier = '' AND status_code IN ({statuses}) AND work_rvu > 0"
-    )
-    params: tuple[Any, ...] = (*release_ids, *RANKED_STATUSES)
-    if "low" in entry:
-        query += " AND hcpcs BETWEEN ? AND ?"
-        params += (entry["low"], entry["high"])
-    values = sorted(
-        float(work) for code, work in store.fetchall(query, params) if category_of(code) == category
-    )
-    return values
+    code_range = (str(entry["low"]), str(entry["high"])) if "low" in entry else None
+    rows = ranked_work_rvus(store, release_ids, RANKED_STATUSES, code_range)
+    return sorted(work for code, work in rows if category_of(code) == category)
 
 
 def wrvu_rank(

@@ -16,22 +16,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from babel.numbers import format_currency
 
-from clearclaim.errors import DataError
 from clearclaim.i18n import N_
-from clearclaim.reference.render import (
+from clearclaim.knowledge import FamilyName, indicator_label, load_indicators
+from clearclaim.reference.render_blocks import (
     MUE_SERVICE_LABELS,
     Block,
     Inline,
+    _Builder,
     _empty,
     _text,
 )
-
-if TYPE_CHECKING:
-    from clearclaim.reference.render import _Builder
 
 NONE = N_("None")
 YES = N_("Yes")
@@ -51,11 +49,7 @@ MUE_ROWS = (
 
 # --- add-on codes -----------------------------------------------------------------------
 
-AOC_EDIT_TYPES: dict[str, str] = {
-    "1": N_("Type 1: paid only with one of the primary codes CMS lists"),
-    "2": N_("Type 2: CMS lists no primary codes; the MAC decides which primaries qualify"),
-    "3": N_("Type 3: CMS lists some primary codes; the MAC may accept others too"),
-}
+# add-on edit types: knowledge/indicators.yaml, family aoc_edit_type
 CONTRACTOR_PRIMARIES = N_("CCCCC in the table: the MAC defines the eligible primary codes")
 
 # --- NCCI procedure-to-procedure edits ------------------------------------------------
@@ -64,11 +58,7 @@ NCCI_TABLES: dict[str, str] = {
     "practitioner": N_("Practitioner"),
     "outpatient_hospital": N_("Outpatient hospital"),
 }
-MODIFIER_INDICATORS: dict[str, str] = {
-    "0": N_("modifier not allowed"),
-    "1": N_("modifier allowed when a distinct service is documented"),
-    "9": N_("not applicable"),
-}
+# modifier indicators: knowledge/indicators.yaml, family ptp_modifier
 NCCI_COUNTS = (
     ("active_as_column_1", N_("Edits with this code in column 1 (it includes the other code)")),
     ("active_as_column_2", N_("Edits with this code in column 2 (included in the other code)")),
@@ -106,77 +96,16 @@ OPPS_CAP = N_("Capped at the OPPS payment amount")
 
 # --- payment indicators (RVU file readme, in our own words) -----------------------------
 
-NOT_APPLICABLE = N_("Concept does not apply")
-INDICATORS: tuple[tuple[str, str, dict[str, str]], ...] = (
-    (
-        "mult_proc",
-        N_("Multiple procedure"),
-        {
-            "0": N_("No multiple procedure reduction"),
-            "1": N_("Pre-1995 multiple procedure rules"),
-            "2": N_(
-                "Standard reduction: 100% for the highest-paid procedure, 50% for the next ones"
-            ),
-            "3": N_("Multiple endoscopy rules within the endoscopic family"),
-            "4": N_(
-                "Diagnostic imaging reduction for the second and later procedures in a session"
-            ),
-            "5": N_("Practice expense reduction for therapy services"),
-            "6": N_("Technical component reduced for later diagnostic cardiovascular services"),
-            "7": N_("Technical component reduced for later diagnostic ophthalmology services"),
-            "9": NOT_APPLICABLE,
-        },
-    ),
-    (
-        "imaging_family",
-        N_("Diagnostic imaging family"),
-        {
-            "88": N_("Subject to the diagnostic imaging multiple procedure reduction"),
-            "99": NOT_APPLICABLE,
-        },
-    ),
-    (
-        "bilat_surg",
-        N_("Bilateral surgery (modifier 50)"),
-        {
-            "0": N_("No 150% bilateral adjustment: both sides together are paid at most 100%"),
-            "1": N_("150% bilateral adjustment applies"),
-            "2": N_("Already valued as bilateral: no 150% adjustment"),
-            "3": N_("Each side is paid up to 100% of the fee schedule amount"),
-            "9": NOT_APPLICABLE,
-        },
-    ),
-    (
-        "asst_surg",
-        N_("Assistant at surgery"),
-        {
-            "0": N_("Assistant paid only with documentation of medical necessity"),
-            "1": N_("Assistant at surgery is not paid"),
-            "2": N_("Assistant at surgery may be paid"),
-            "9": NOT_APPLICABLE,
-        },
-    ),
-    (
-        "co_surg",
-        N_("Co-surgeons (modifier 62)"),
-        {
-            "0": N_("Co-surgeons not permitted"),
-            "1": N_("Co-surgeons paid with documentation of medical necessity"),
-            "2": N_("Co-surgeons permitted"),
-            "9": NOT_APPLICABLE,
-        },
-    ),
-    (
-        "team_surg",
-        N_("Team surgery (modifier 66)"),
-        {
-            "0": N_("Team surgery not permitted"),
-            "1": N_("Team surgery paid by report with documentation of medical necessity"),
-            "2": N_("Team surgery permitted, paid by report"),
-            "9": NOT_APPLICABLE,
-        },
-    ),
+# The payment indicators shown, in page order; their labels are in knowledge/indicators.yaml.
+INDICATORS: tuple[FamilyName, ...] = (
+    "mult_proc",
+    "imaging_family",
+    "bilat_surg",
+    "asst_surg",
+    "co_surg",
+    "team_surg",
 )
+
 
 # --- RVUs by component ------------------------------------------------------------------
 
@@ -236,21 +165,11 @@ def notes_blocks(b: _Builder, warnings: Any) -> list[Block]:
 # --- payment indicators -----------------------------------------------------------------
 
 
-def _imaging_family_english(value: str) -> str | None:
-    """The English words of payment_rules.yaml for a family we have no translation of."""
-    from clearclaim.pricing.rules import payment_rules
-
-    try:
-        return payment_rules().imaging_family.get(value)
-    except DataError:  # an unreadable rules file must not break a page
-        return None
-
-
 def indicator_blocks(b: _Builder, page: Mapping[str, Any]) -> list[Block]:
     """Multiple procedure, imaging family, bilateral, assistant, co- and team surgery."""
     nested = page.get("indicators")
     rows: list[list[Inline]] = []
-    for key, label, meanings in INDICATORS:
+    for key in INDICATORS:
         raw = page.get(key)
         if raw is None and isinstance(nested, Mapping):
             raw = nested.get(key)
@@ -259,11 +178,10 @@ def indicator_blocks(b: _Builder, page: Mapping[str, Any]) -> list[Block]:
         if _empty(raw):
             continue
         value = _text(raw)
-        meaning: Inline | None = b.t(meanings[value]) if value in meanings else None
-        if meaning is None and key == "imaging_family":
-            english = _imaging_family_english(value)
-            meaning = b.english(english) if english else None
-        rows.append([b.t(label), (f"{value} — ", meaning) if meaning else value])
+        found = indicator_label(key, value, b.language.tag)
+        meaning: Inline | None = found.label if found else None
+        title = found.family_title if found else b.t(load_indicators().families[key].title)
+        rows.append([title, (f"{value} — ", meaning) if meaning else value])
     return _table(rows)
 
 
@@ -282,7 +200,11 @@ def component_rvu_blocks(b: _Builder, page: Mapping[str, Any]) -> list[Block]:
         values = [components[k].get(field) for k in keys]
         if all(_empty(v) for v in values):
             continue
-        rows.append([b.t(label), *(b.number(v) for v in values)])
+        cells = [
+            b.facility_cell(field, v, bool(components[k].get("facility_na")))
+            for k, v in zip(keys, values, strict=True)
+        ]
+        rows.append([b.t(label), *cells])
     if not rows:
         return []
     return [Block("h3", [b.t(COMPONENT_TITLE)]), Block("table", rows, header=header)]
@@ -394,8 +316,6 @@ def _mue_table(b: _Builder, entry: Mapping[str, Any]) -> list[list[Inline]]:
     mai = entry.get("mai")
     code = mai.get("code") if isinstance(mai, Mapping) else mai
     if not _empty(code):
-        from clearclaim.knowledge import indicator_label
-
         found = indicator_label("mue_mai", _text(code), b.language.tag)
         rows.append([b.t(mai_label), f"{found.code} — {found.label}" if found else _text(code)])
         if found:
@@ -440,7 +360,8 @@ def add_on_blocks(b: _Builder, add_on: Any) -> list[Block]:
     rows: list[list[Inline]] = [[b.t(N_("Add-on code")), b.t(answer)]]
     types = [str(t) for t in add_on.get("edit_types") or []]
     if types:
-        words = [b.t(AOC_EDIT_TYPES[t]) if t in AOC_EDIT_TYPES else t for t in types]
+        labels = [indicator_label("aoc_edit_type", t, b.language.tag) for t in types]
+        words = [found.label if found else t for t, found in zip(types, labels, strict=True)]
         rows.append([b.t(N_("Edit type")), "; ".join(words)])
     contractor = bool(add_on.get("contractor_defined_primaries"))
     # "CCCCC" stands for "primaries defined by the contractor", not for a code
@@ -478,8 +399,8 @@ def add_on_blocks(b: _Builder, add_on: Any) -> list[Block]:
 
 def _modifier_text(b: _Builder, value: Any) -> str:
     code = _text(value)
-    words = MODIFIER_INDICATORS.get(code)
-    return f"{code} — {b.t(words)}" if words else code or "—"
+    found = indicator_label("ptp_modifier", code, b.language.tag) if code else None
+    return f"{code} — {found.label}" if found else code or "—"
 
 
 def _definition(b: _Builder, text: str) -> Inline:

@@ -124,3 +124,17 @@ def search_text_index(
         f" WHERE {name} MATCH ? ORDER BY score DESC LIMIT ?",
         (" OR ".join(groups), limit),
     ).fetchall()
+
+
+def search_text_phrase(
+    conn: Connection, name: str, phrase: str, limit: int
+) -> list[tuple[Any, ...]]:
+    """Rows holding the words of ``phrase`` next to each other, best first: (rowid, score)."""
+    words = [w for w in phrase.replace('"', " ").split() if w]
+    if not words:
+        return []
+    return conn.execute(
+        f"SELECT rowid, -bm25({name}) AS score FROM {name} WHERE {name} MATCH ?"
+        " ORDER BY score DESC LIMIT ?",
+        ('"' + " ".join(words) + '"', limit),
+    ).fetchall()

@@ -1,4 +1,9 @@
-"""The library's SQLite file: documents, passages, the FTS5 index. The only SQL of the library.
+"""The library's own SQLite file: documents, passages, the FTS5 index. All of the library's SQL.
+
+The coding library is a separate file from the CMS store (it holds the user's
+documents, their full text and the index over it), so it has its own
+connection, wrapped by :class:`LibraryIndex`. ``clearclaim.library`` calls the
+methods here and never writes SQL itself.
 
 Schema::
 
@@ -18,6 +23,8 @@ spaces, so the ranking code sees the same terms SQLite matched.
 from __future__ import annotations
 
 import json
+import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,10 +33,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from clearclaim.errors import StoreError
-from clearclaim.library.models import Document
 
 SCHEMA_VERSION = 1
+_TERM = re.compile(r"[a-z0-9]+")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -70,6 +79,48 @@ CREATE TABLE IF NOT EXISTS embeddings (
     vector BLOB NOT NULL
 );
 """
+
+
+class Document(BaseModel):
+    """One file in the library, as listed by ``clearclaim library list``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(description="Stable, path-safe id used by `library remove`.")
+    title: str
+    media_type: str
+    source_path: str = Field(description="Where the file was added from.")
+    stored_name: str = Field(description="File name of the copy in the library's files folder.")
+    sha256: str
+    size: int
+    pages: int | None = Field(default=None, description="PDF pages; None for formats without.")
+    passages: int
+    tags: list[str] = Field(default_factory=list)
+    added_at: datetime
+
+
+# The library holds the full text of the user's documents: only its owner reads it.
+PRIVATE_FILE = 0o600
+
+
+def _create_private(path: Path) -> None:
+    """Create the library file readable by its owner only, and tighten an older one.
+
+    SQLite gives the -wal and -shm files the mode of the database file, so
+    they are private too.
+    """
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+    except FileExistsError:  # pragma: no cover - O_EXCL is not used
+        return
+    os.close(fd)
+    if path.stat().st_mode & 0o077:
+        path.chmod(PRIVATE_FILE)
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists() and extra.stat().st_mode & 0o077:
+            extra.chmod(PRIVATE_FILE)
+
 
 _DOCUMENT_COLUMNS = (
     "id, title, media_type, source_path, stored_name, sha256, size, pages, passages, tags, added_at"
@@ -120,6 +171,7 @@ class LibraryIndex:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(path)
             self.db = sqlite3.connect(path, isolation_level=None, timeout=10)
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
@@ -281,9 +333,13 @@ class LibraryIndex:
         """Passages holding any of ``terms``, best BM25 first."""
         if not terms:
             return []
-        # Terms come from text.terms(): only [a-z0-9]. Quoting keeps FTS5 from
-        # reading a term such as "or" or "near" as an operator.
-        match = " OR ".join(f'"{term}"' for term in dict.fromkeys(terms))
+        # Terms come from text.terms(): only [a-z0-9]; anything else (a stray quote
+        # from a caller) is dropped here so it can never reach FTS5's query syntax.
+        # Quoting keeps FTS5 from reading a term such as "or" or "near" as an operator.
+        safe = [term for term in dict.fromkeys(terms) if _TERM.fullmatch(term)]
+        if not safe:
+            return []
+        match = " OR ".join(f'"{term}"' for term in safe)
         rows = self.db.execute(
             "SELECT p.id, p.document_id, d.title, d.media_type, d.stored_name, p.ordinal, "
             "p.page, p.heading, p.line, p.anchor, p.text, p.codes, f.terms, f.context, "
