@@ -316,7 +316,7 @@ class Checker:
         include_voided: bool = False,
     ) -> list[dict[str, Any]]:
         frame = self.procedure_log().frame(
-            provider=provider, start=start, end=end, include_voided=include_voided
+            provider=provider, start=start, end=end, include_voided=include_voided, full=True
         )
         return frame.to_dicts()
 

@@ -14,6 +14,7 @@ from clearclaim.wrvu.models import BenchmarkPlacement
 from clearclaim.wrvu.report import group_expr
 
 TOP_CODES = 20
+TOP_PROVIDERS = 8
 
 
 def write_charts(
@@ -49,24 +50,32 @@ def write_charts(
     written: list[Path] = []
     figures: list[go.Figure] = []
 
-    # wRVU over time, one line per provider
+    # wRVU over time, one line per provider (the eight with most wRVU; the rest as one)
+    periods = sorted(over_time["period"].unique().to_list())
+    ranking = over_time.group_by("provider").agg(pl.col("wrvu").sum()).sort("wrvu", descending=True)
+    shown = ranking["provider"].head(TOP_PROVIDERS).to_list()
+    series: dict[str, dict[str, float]] = {}
+    for period, provider, value in over_time.iter_rows():
+        name = (provider or "(no provider)") if provider in shown else "other providers"
+        line = series.setdefault(name, {})
+        line[period] = line.get(period, 0.0) + value
     fig, ax = plt.subplots(figsize=(10, 5), dpi=100)
     plotly_time = go.Figure()
-    for provider in sorted(over_time["provider"].unique().to_list()):
-        part = over_time.filter(pl.col("provider") == provider)
-        name = provider or "(no provider)"
-        ax.plot(part["period"].to_list(), part["wrvu"].to_list(), marker="o", label=name)
-        plotly_time.add_trace(go.Scatter(x=part["period"].to_list(), y=part["wrvu"].to_list(),
-                                         mode="lines+markers", name=name))  # fmt: skip
-    ax.set_title(f"{title} by {by if by in ('day', 'week', 'month', 'quarter') else 'month'}")
+    positions = list(range(len(periods)))
+    for name, values in series.items():
+        ys = [values.get(p, 0.0) for p in periods]  # a period with nothing logged is 0
+        ax.plot(positions, ys, marker="o", markersize=3, label=name)
+        plotly_time.add_trace(go.Scatter(x=periods, y=ys, mode="lines+markers", name=name))
+    step = max(1, len(periods) // 24)
+    ax.set_xticks(positions[::step], periods[::step], rotation=45, ha="right")
+    unit = by if by in ("day", "week", "month", "quarter") else "month"
+    ax.set_title(f"{title} by {unit}")
     ax.set_ylabel("wRVU")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
-    _thin_labels(ax)
-    fig.autofmt_xdate()
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     written.append(_save(fig, folder / "wrvu_over_time.png", plt))
-    plotly_time.update_layout(title=f"{title} over time", yaxis_title="wRVU")
+    plotly_time.update_layout(title=f"{title} by {unit}", yaxis_title="wRVU")
     figures.append(plotly_time)
 
     # wRVU by code
@@ -134,14 +143,6 @@ def write_charts(
     )
     written.append(html)
     return written
-
-
-def _thin_labels(ax: object) -> None:
-    """At most about 24 x labels, so that a daily or weekly chart stays readable."""
-    labels = ax.get_xticklabels()  # type: ignore[attr-defined]
-    step = max(1, len(labels) // 24)
-    for i, label in enumerate(labels):
-        label.set_visible(i % step == 0)
 
 
 def _save(fig: object, path: Path, plt: object) -> Path:

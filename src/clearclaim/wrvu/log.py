@@ -28,7 +28,7 @@ from clearclaim.store.queries.wrvu import NewEntry
 from clearclaim.wrvu.contract import Contract, load_contract
 from clearclaim.wrvu.models import ImportResult, LogEntry, RowProblem
 from clearclaim.wrvu.reading import map_columns, parse_date, read_rows
-from clearclaim.wrvu.value import LOG_SCHEMA, ReleaseMap
+from clearclaim.wrvu.value import LOG_SCHEMA, release_map_for
 
 EDITABLE = ("date_of_service", "code", "modifiers", "units", "provider", "pos")
 DEFAULT_POS = "11"
@@ -75,7 +75,7 @@ class ProcedureLog:
     def __init__(self, store: Store, contract: Contract | None = None) -> None:
         self.store = store
         self.contract = contract or load_contract()
-        self.releases = ReleaseMap(store)
+        self.releases = release_map_for(store)
 
     # -- validation ------------------------------------------------------------
 
@@ -249,40 +249,44 @@ class ProcedureLog:
         start: date | None = None,
         end: date | None = None,
         include_voided: bool = False,
+        full: bool = False,
     ) -> pl.DataFrame:
-        """The log with its edits applied (``LOG_SCHEMA`` plus ``voided``, ``source``,
-        ``source_line``, ``created_at``, ``created_by``), oldest entry first."""
-        rows = queries.log_rows(self.store)
+        """The log with its edits applied (``LOG_SCHEMA`` plus ``voided``; with ``full``
+        also ``source``, ``source_line``, ``created_at``, ``created_by``), oldest first."""
         history = queries.history_rows(self.store)
+        columns = queries.LOG_COLUMNS if full else queries.LOG_VALUE_COLUMNS
+        # filters go to the store unless an edit moved an entry in or out of them
+        moved = any(h.field in ("provider", "date_of_service") for h in history)
+        pushed = {} if moved else {
+            "provider": provider,
+            "start": start.isoformat() if start else None,
+            "end": end.isoformat() if end else None,
+        }  # fmt: skip
+        rows = queries.log_rows(self.store, columns=columns, **pushed)  # type: ignore[arg-type]
         if history:
-            rows = _apply_history(rows, history)
-        columns = queries.LOG_COLUMNS
+            rows = _apply_history(rows, history, columns)
         data: dict[str, Any] = (
             dict(zip(columns, (list(c) for c in zip(*rows, strict=True)), strict=True))
             if rows
             else {c: [] for c in columns}
         )
-        voided = {h.entry_id for h in history if h.action == "void"} - {
-            h.entry_id for h in history if h.action == "restore"
+        voided = {h.entry_id for h in history if h.action == "void"}
+        schema: dict[str, pl.DataType] = {
+            **{k: v for k, v in LOG_SCHEMA.items() if k != "date_of_service"},
+            "date_of_service": pl.String(),
+            "source": pl.String(),
+            "source_line": pl.Int64(),
+            "created_at": pl.String(),
+            "created_by": pl.String(),
         }
-        frame = pl.DataFrame(
-            data,
-            schema={
-                **{k: v for k, v in LOG_SCHEMA.items() if k != "date_of_service"},
-                "date_of_service": pl.String(),
-                "source": pl.String(),
-                "source_line": pl.Int64(),
-                "created_at": pl.String(),
-                "created_by": pl.String(),
-            },
-        ).with_columns(
+        frame = pl.DataFrame(data, schema={c: schema[c] for c in columns}).with_columns(
             pl.col("date_of_service").str.to_date(),
             pl.col("modifiers").fill_null(""),
             pl.col("provider").fill_null(""),
             pl.col("entry_id").is_in(list(voided)).alias("voided"),
         )
-        frame = frame.select(*LOG_SCHEMA, "voided", "source", "source_line", "created_at",
-                             "created_by")  # fmt: skip
+        extra = [c for c in queries.LOG_COLUMNS if c in columns and c not in LOG_SCHEMA]
+        frame = frame.select(*LOG_SCHEMA, "voided", *extra)
         if not include_voided:
             frame = frame.filter(~pl.col("voided"))
         if provider is not None:
@@ -294,7 +298,7 @@ class ProcedureLog:
         return frame
 
     def entry(self, entry_id: int) -> LogEntry:
-        frame = self.frame(include_voided=True).filter(pl.col("entry_id") == entry_id)
+        frame = self.frame(include_voided=True, full=True).filter(pl.col("entry_id") == entry_id)
         if frame.is_empty():
             raise FieldError(f"no log entry {entry_id}", field="ID")
         row = frame.row(0, named=True)
@@ -399,7 +403,7 @@ class ProcedureLog:
                 f"cannot write {target.name}: the export is .csv, .parquet or .xlsx",
                 field="FILE",
             )
-        frame = self.frame(include_voided=include_voided)
+        frame = self.frame(include_voided=include_voided, full=True)
         target.parent.mkdir(parents=True, exist_ok=True)
         if suffix == ".csv":
             frame.write_csv(target)
@@ -433,10 +437,10 @@ def _new_entry(line: Line, key: str, source: str, number: int | None) -> NewEntr
 
 
 def _apply_history(
-    rows: list[tuple[Any, ...]], history: Iterable[queries.HistoryRow]
+    rows: list[tuple[Any, ...]], history: Iterable[queries.HistoryRow], columns: Sequence[str]
 ) -> list[tuple[Any, ...]]:
     position = {row[0]: i for i, row in enumerate(rows)}
-    index = {name: i for i, name in enumerate(queries.LOG_COLUMNS)}
+    index = {name: i for i, name in enumerate(columns)}
     patched = dict[int, list[Any]]()
     for change in history:
         if change.action != "edit" or change.field not in index:

@@ -22,6 +22,7 @@ left unvalued, and an import rejects it.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -65,6 +66,7 @@ class ReleaseMap:
     choices: dict[date, ReleaseChoice | None] = field(default_factory=dict)
     frames: dict[str, pl.DataFrame] = field(default_factory=dict)
     codes: dict[str, frozenset[str]] = field(default_factory=dict)
+    modifiers: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
     def choice(self, day: date) -> ReleaseChoice | None:
         """The release for ``day``, or None when no release of the date's year answers."""
@@ -98,8 +100,28 @@ class ReleaseMap:
         return code in self.codes[choice.release.label]
 
     def row_modifiers(self, choice: ReleaseChoice, code: str) -> set[str]:
-        frame = self.rows(choice)
-        return set(frame.filter(pl.col("hcpcs") == code)["modifier"].to_list())
+        """The modifier rows (``''`` global, ``26``, ``TC`` ...) the release has for ``code``."""
+        label = choice.release.label
+        if label not in self.modifiers:
+            table: dict[str, set[str]] = {}
+            for hcpcs, modifier in self.rows(choice).select("hcpcs", "modifier").iter_rows():
+                table.setdefault(hcpcs, set()).add(modifier)
+            self.modifiers[label] = table
+        return self.modifiers[label].get(code, set())
+
+
+_MAPS: weakref.WeakKeyDictionary[Store, tuple[int, ReleaseMap]] = weakref.WeakKeyDictionary()
+
+
+def release_map_for(store: Store) -> ReleaseMap:
+    """A shared :class:`ReleaseMap` for ``store``, renewed when its releases change
+    (reading a release's RVU rows costs about 0.1 s: once per process, not per report)."""
+    token = hash(tuple((r.release_key, r.imported_at) for r in store.releases("pfs_rvu")))
+    cached = _MAPS.get(store)
+    if cached is None or cached[0] != token:
+        cached = (token, ReleaseMap(store))
+        _MAPS[store] = cached
+    return cached[1]
 
 
 def _same_year(choice: ReleaseChoice, day: date) -> bool:
@@ -116,8 +138,14 @@ def shift_year(day: date, year: int) -> date:
         return day.replace(year=year, day=28)
 
 
-def component_expr() -> pl.Expr:
+def component_of(modifiers: str) -> str:
     """The RVU row a line takes: -26 for modifier 26, -TC for TC, else the global row."""
+    mods = _split(modifiers)
+    return "26" if "26" in mods else "TC" if "TC" in mods else ""
+
+
+def component_expr() -> pl.Expr:
+    """:func:`component_of` as an expression over the ``modifiers`` column."""
     mods = pl.col("modifiers").fill_null("").str.split(",")
     return (
         pl.when(mods.list.contains("26"))
@@ -128,6 +156,24 @@ def component_expr() -> pl.Expr:
     )
 
 
+def _lookup(rvu: pl.DataFrame) -> pl.DataFrame:
+    """(release, code, component) -> the values a line takes: the component's own row,
+    else for 26 the global row (its work RVU is the physician's) and for TC no work."""
+    keep = ["release", "hcpcs", "modifier", "work_rvu", "mult_proc", "description", "status_code"]
+    rows = rvu.select(keep).filter(pl.col("modifier").is_in(["", "26", "TC"]))
+    globals_ = rows.filter(pl.col("modifier") == "")
+    parts = [rows]
+    for component in ("26", "TC"):
+        own = rows.filter(pl.col("modifier") == component).select("release", "hcpcs")
+        missing = globals_.join(own, on=["release", "hcpcs"], how="anti").with_columns(
+            pl.lit(component).alias("modifier")
+        )
+        if component == "TC":
+            missing = missing.with_columns(pl.lit(0.0).alias("work_rvu"))
+        parts.append(missing)
+    return pl.concat(parts).rename({"hcpcs": "code", "modifier": "component"})
+
+
 def value_log(
     log: pl.DataFrame,
     releases: ReleaseMap,
@@ -135,134 +181,103 @@ def value_log(
     *,
     year: int | None = None,
 ) -> tuple[pl.DataFrame, list[DataWarning]]:
-    """The log with ``release``, ``work_rvu`` (of one unit), ``mp_factor``,
-    ``modifier_credit`` and ``wrvu`` (credited). ``year`` values every date under the
-    release of the same day in that year instead (``--compare-year``).
+    """The log with ``release``, ``component``, ``work_rvu`` (of one unit),
+    ``modifier_credit``, ``mp_factor`` and ``wrvu`` (credited), in entry order.
+    ``year`` values every date under the release of the same day in that year instead
+    (``--compare-year``).
 
     Lines with no release of their year or an unknown code keep ``wrvu`` null.
     """
     warnings: dict[str, DataWarning] = {}
-    days = log["date_of_service"].unique().to_list()
-    day_release: list[tuple[date, str | None]] = []
+    release_of: dict[date, str | None] = {}
     used: dict[str, ReleaseChoice] = {}
-    for day in days:
+    for day in log["date_of_service"].unique().to_list():
         target = shift_year(day, year) if year is not None else day
         choice = releases.choice(target)
         if choice is None:
-            day_release.append((day, None))
+            release_of[day] = None
             continue
         if choice.warning is not None:
             warnings.setdefault(choice.release.label, choice.warning)
         used[choice.release.label] = choice
-        day_release.append((day, choice.release.label))
-    dates = pl.DataFrame(
-        day_release,
-        schema={"date_of_service": pl.Date(), "release": pl.String()},
-        orient="row",
-    )
+        release_of[day] = choice.release.label
     if used:
-        rvu = pl.concat([releases.rows(c) for c in used.values()])
+        lookup = _lookup(pl.concat([releases.rows(c) for c in used.values()]))
     else:
-        rvu = pl.DataFrame(schema={**_RVU_SCHEMA, "release": pl.String()})
-    keyed = rvu.select(
-        "release", "hcpcs", "modifier", "work_rvu", "mult_proc", "description", "status_code"
+        lookup = _lookup(pl.DataFrame(schema={**_RVU_SCHEMA, "release": pl.String()}))
+
+    # what depends on the modifiers is computed once per distinct combination
+    combos = log["modifiers"].fill_null("").unique().to_list()
+    rule = contract.multiple_procedure
+    component = {m: component_of(m) for m in combos}
+    credit = {m: _credit(m, contract) for m in combos}
+    exempt = {m: any(x in _split(m) for x in rule.exempt_modifiers) for m in combos}
+    dates = pl.DataFrame(
+        {"date_of_service": list(release_of), "release": list(release_of.values())},
+        schema={"date_of_service": pl.Date(), "release": pl.String()},
     )
-    globals_ = keyed.filter(pl.col("modifier") == "").select(
-        "release",
-        "hcpcs",
-        pl.col("work_rvu").alias("global_work"),
-        pl.col("mult_proc").alias("global_mult_proc"),
-        pl.col("description").alias("global_description"),
-        pl.col("status_code").alias("global_status"),
-    )
+    mods = pl.col("modifiers").fill_null("")
     frame = (
-        log.join(dates, on="date_of_service", how="left")
-        .with_columns(component_expr().alias("component"))
-        .join(
-            keyed,
-            left_on=["release", "code", "component"],
-            right_on=["release", "hcpcs", "modifier"],
-            how="left",
-        )
-        .join(globals_, left_on=["release", "code"], right_on=["release", "hcpcs"], how="left")
+        log.lazy()
+        .join(dates.lazy(), on="date_of_service", how="left")
         .with_columns(
-            # a component row the file lacks: the global row (its work RVU is the physician's)
-            pl.when(pl.col("component") == "TC")
-            .then(pl.col("work_rvu").fill_null(0.0))
-            .otherwise(pl.coalesce("work_rvu", "global_work"))
-            .alias("work_rvu"),
-            pl.coalesce("mult_proc", "global_mult_proc").alias("mult_proc"),
-            pl.coalesce("description", "global_description").alias("description"),
-            pl.coalesce("status_code", "global_status").alias("status_code"),
-            (pl.col("global_work").is_not_null() | pl.col("work_rvu").is_not_null()).alias("known"),
+            mods.replace_strict(component, default="", return_dtype=pl.String).alias("component"),
+            mods.replace_strict(credit, default=1.0, return_dtype=pl.Float64).alias(
+                "modifier_credit"
+            ),
+            mods.replace_strict(exempt, default=False, return_dtype=pl.Boolean).alias("_exempt"),
         )
-        .drop("global_work", "global_mult_proc", "global_description", "global_status")
+        .join(lookup.lazy(), on=["release", "code", "component"], how="left")
     )
-    frame = frame.with_columns(
-        pl.when(pl.col("known")).then(pl.col("work_rvu")).otherwise(None).alias("work_rvu")
-    )
-    frame = _modifier_credit(frame, contract)
-    frame = _multiple_procedure(frame, contract)
-    frame = frame.with_columns(
+    if rule.enabled and rule.indicators:
+        eligible = (
+            pl.col("mult_proc").is_in(list(rule.indicators))
+            & pl.col("work_rvu").is_not_null()
+            & ~pl.col("_exempt")
+        )
+        frame = frame.with_columns(
+            eligible.alias("_eligible"),
+            (pl.col("work_rvu") * pl.col("modifier_credit")).alias("_rank"),
+        )
+        # in each provider's day, the highest listed procedure (ties: the one logged first)
+        primaries = (
+            frame.filter(pl.col("_eligible"))
+            .group_by("provider", "date_of_service")
+            .agg(
+                pl.col("entry_id")
+                .sort_by(["_rank", "entry_id"], descending=[True, False])
+                .first()
+                .alias("entry_id")
+            )
+            .select("entry_id", pl.lit(True).alias("_primary"))
+        )
+        frame = (
+            frame.join(primaries, on="entry_id", how="left")
+            .with_columns(
+                pl.when(~pl.col("_eligible"))
+                .then(pl.lit(1.0))
+                .when(pl.col("_primary").fill_null(False))
+                .then((rule.primary + (pl.col("units") - 1) * rule.secondary) / pl.col("units"))
+                .otherwise(pl.lit(rule.secondary))
+                .alias("mp_factor")
+            )
+            .drop("_eligible", "_rank", "_primary")
+        )
+    else:
+        frame = frame.with_columns(pl.lit(1.0).alias("mp_factor"))
+    frame = frame.drop("_exempt").with_columns(
         (
             pl.col("work_rvu") * pl.col("units") * pl.col("modifier_credit") * pl.col("mp_factor")
         ).alias("wrvu")
     )
-    return frame, list(warnings.values())
+    return frame.sort("entry_id").collect(), list(warnings.values())
 
 
-def _modifier_credit(frame: pl.DataFrame, contract: Contract) -> pl.DataFrame:
-    combos = frame["modifiers"].fill_null("").unique().to_list()
-    credit: dict[str, float] = {}
-    for combo in combos:
-        factor = 1.0
-        for modifier in _split(combo):
-            factor *= contract.credit(modifier)
-        credit[combo] = factor
-    return frame.with_columns(
-        pl.col("modifiers")
-        .fill_null("")
-        .replace_strict(credit, return_dtype=pl.Float64)
-        .alias("modifier_credit")
-    )
-
-
-def _multiple_procedure(frame: pl.DataFrame, contract: Contract) -> pl.DataFrame:
-    rule = contract.multiple_procedure
-    if not rule.enabled or not rule.indicators:
-        return frame.with_columns(pl.lit(1.0).alias("mp_factor"))
-    eligible = pl.col("mult_proc").is_in(list(rule.indicators)) & pl.col("work_rvu").is_not_null()
-    mods = pl.col("modifiers").fill_null("").str.split(",")
-    for modifier in rule.exempt_modifiers:
-        eligible = eligible & ~mods.list.contains(modifier)
-    frame = frame.with_columns(
-        eligible.alias("_eligible"),
-        (pl.col("work_rvu") * pl.col("modifier_credit")).alias("_rank_value"),
-    )
-    ranked = (
-        frame.filter(pl.col("_eligible"))
-        .sort(
-            ["provider", "date_of_service", "_rank_value", "entry_id"],
-            descending=[False, False, True, False],
-        )
-        .with_columns(
-            (pl.int_range(pl.len()).over(["provider", "date_of_service"]) == 0).alias("_primary")
-        )
-        .select("entry_id", "_primary")
-    )
-    primary, secondary = rule.primary, rule.secondary
-    return (
-        frame.join(ranked, on="entry_id", how="left")
-        .with_columns(
-            pl.when(~pl.col("_eligible"))
-            .then(pl.lit(1.0))
-            .when(pl.col("_primary"))
-            .then((primary + (pl.col("units") - 1) * secondary) / pl.col("units"))
-            .otherwise(pl.lit(secondary))
-            .alias("mp_factor")
-        )
-        .drop("_eligible", "_primary", "_rank_value")
-    )
+def _credit(modifiers: str, contract: Contract) -> float:
+    factor = 1.0
+    for modifier in _split(modifiers):
+        factor *= contract.credit(modifier)
+    return factor
 
 
 def _split(modifiers: str) -> list[str]:

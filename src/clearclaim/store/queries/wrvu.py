@@ -26,6 +26,9 @@ LOG_COLUMNS = (
     "source", "source_line", "created_at", "created_by",
 )  # fmt: skip
 
+#: the columns a valuation needs (the first of ``LOG_COLUMNS``)
+LOG_VALUE_COLUMNS = LOG_COLUMNS[:7]
+
 _INSERT_COLUMNS = (
     "entry_id", "date_of_service", "code", "modifiers", "units", "provider", "pos", "row_key",
     "source", "source_line", "import_id", "created_at", "created_by",
@@ -157,13 +160,15 @@ def log_rows(
     start: str | None = None,
     end: str | None = None,
     entry_ids: Sequence[int] | None = None,
+    columns: Sequence[str] = LOG_COLUMNS,
 ) -> list[tuple[Any, ...]]:
-    """Log entries as first logged (``LOG_COLUMNS``), oldest first; edits are applied by
-    the caller from :func:`history_rows`. Filters are on the logged values."""
+    """Log entries as first logged (``columns`` of ``LOG_COLUMNS``), oldest first; edits
+    are applied by the caller from :func:`history_rows`. Filters are on the logged values
+    (the provider's name without regard to case)."""
     where: list[str] = []
     params: list[Any] = []
     if provider is not None:
-        where.append("provider = ?")
+        where.append("lower(provider) = lower(?)")
         params.append(provider)
     if start is not None:
         where.append("date_of_service >= ?")
@@ -176,7 +181,9 @@ def log_rows(
         params.extend(entry_ids)
     clause = f" WHERE {' AND '.join(where)}" if where else ""
     return store.fetchall(
-        f"SELECT {', '.join(LOG_COLUMNS)} FROM wrvu_log{clause} ORDER BY entry_id", params
+        f"SELECT {', '.join(c for c in LOG_COLUMNS if c in columns)} FROM wrvu_log{clause}"
+        " ORDER BY entry_id",
+        params,
     )
 
 
