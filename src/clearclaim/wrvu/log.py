@@ -439,7 +439,9 @@ def _new_entry(line: Line, key: str, source: str, number: int | None) -> NewEntr
 def _apply_history(
     rows: list[tuple[Any, ...]], history: Iterable[queries.HistoryRow], columns: Sequence[str]
 ) -> list[tuple[Any, ...]]:
-    position = {row[0]: i for i, row in enumerate(rows)}
+    history = list(history)
+    touched = {h.entry_id for h in history if h.action == "edit"}
+    position = {row[0]: i for i, row in enumerate(rows) if row[0] in touched}
     index = {name: i for i, name in enumerate(columns)}
     patched = dict[int, list[Any]]()
     for change in history:
