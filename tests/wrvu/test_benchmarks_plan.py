@@ -6,10 +6,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from rvu_files import work
 
 from clearclaim import Checker, InputError, load_contract
-
-from rvu_files import work
 
 DAY = date(2023, 8, 1)
 

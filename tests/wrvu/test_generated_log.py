@@ -18,17 +18,22 @@ from typing import Any
 
 import polars as pl
 import pytest
+from rvu_files import file_for, mult_proc, rows, work
 
 from clearclaim import Checker
 from clearclaim.wrvu import ReleaseMap
-
-from rvu_files import file_for, mult_proc, rows, work
 
 START, END = date(2022, 1, 1), date(2023, 12, 31)
 QUARTERS = [date(y, m, 1) for y in (2022, 2023) for m in (1, 4, 7, 10)]
 PROVIDERS = ("GEN Alvarez", "GEN Brooks", "GEN Chen", "GEN Dube")
 GOOD_ROWS = 12_000
-CREDIT = {"": Decimal(1), "26": Decimal(1), "TC": Decimal(0), "59": Decimal(1), "50": Decimal("1.5")}
+CREDIT = {
+    "": Decimal(1),
+    "26": Decimal(1),
+    "TC": Decimal(0),
+    "59": Decimal(1),
+    "50": Decimal("1.5"),
+}
 
 CONTRACT = """
 name: test-flat

@@ -9,12 +9,11 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
+from rvu_files import work
 
 from clearclaim import Checker, InputError
 from clearclaim.store import sql
 from clearclaim.store.queries import wrvu as queries
-
-from rvu_files import work
 
 DAY = date(2023, 5, 10)
 
@@ -175,7 +174,7 @@ def test_export_csv_parquet_xlsx(checker: Checker, provider: str, tmp_path: Path
     assert mine.sort("entry_id")["voided"].to_list() == [True, False]
     sheet = openpyxl.load_workbook(tmp_path / "log.xlsx", read_only=True).worksheets[0]
     assert sum(1 for _ in sheet.iter_rows()) == total + 1
-    with pytest.raises(InputError, match="csv, .parquet or .xlsx"):
+    with pytest.raises(InputError, match=r"csv, \.parquet or \.xlsx"):
         checker.log_export(tmp_path / "log.json")
 
 

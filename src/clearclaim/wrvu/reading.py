@@ -51,12 +51,12 @@ def parse_date(text: str) -> date:
     value = text.strip()
     if not value:
         raise ValueError("no date")
-    if m := _US_DATE.match(value):
-        return date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
-    if m := _COMPACT_DATE.match(value):
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     try:
-        return date.fromisoformat(value[:10])
+        if m := _US_DATE.match(value):
+            return date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+        if m := _COMPACT_DATE.match(value):
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD)") from None
 
