@@ -17,7 +17,6 @@ import pytest
 from clearclaim import Checker
 from clearclaim.store import Store
 
-pytest_plugins: list[str] = []
 
 
 @pytest.fixture(scope="session")

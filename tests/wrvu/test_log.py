@@ -190,3 +190,54 @@ def test_a_note_column_is_never_stored(checker: Checker, provider: str, tmp_path
     assert secret not in result.model_dump_json()
     checker.log_export(tmp_path / "out.csv")
     assert "Jane Roe" not in (tmp_path / "out.csv").read_text()
+
+
+_CHILD = """
+import sys, time
+from clearclaim import Checker
+from clearclaim.store import sql
+
+real = sql.insert_many
+
+def slow(conn, table, columns, rows):
+    def announce():
+        for i, row in enumerate(rows):
+            if i == 500:
+                print("midway", flush=True)
+                time.sleep(60)  # killed here, inside the import's transaction
+            yield row
+    real(conn, table, columns, announce())
+
+sql.insert_many = slow
+with Checker.open(sys.argv[1], build=False) as checker:
+    checker.log_import(sys.argv[2])
+"""
+
+
+def test_an_import_killed_by_a_signal_loses_nothing(
+    checker: Checker, provider: str, tmp_path: Path, log_store_path: str
+) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    checker.log_add(day=DAY, code="99213", provider=provider)
+    path = _write_csv(
+        tmp_path / "killed.csv",
+        ["DOS", "CPT", "Provider", "Units"],
+        [[f"2023-07-{d:02d}", "99214", provider, u] for d in range(1, 31) for u in range(1, 30)],
+    )
+    before = queries.entry_count(checker.store)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, log_store_path, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "midway"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    with Checker.open(log_store_path, build=False) as reopened:
+        assert queries.entry_count(reopened.store) == before
+        assert reopened.log_report(provider=provider, payments=False).procedures == 1
+        assert reopened.log_import(path).added == 30 * 29

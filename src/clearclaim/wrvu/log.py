@@ -107,7 +107,11 @@ class ProcedureLog:
             )
         label = choice.release.label
         if not self.releases.known(choice, code):
-            raise Problem("code", f"unknown code {code!r} in {label} (for {day.isoformat()})")
+            from clearclaim.pricing.pfs import closest_codes
+
+            close = closest_codes(code, sorted(self.releases.codes[label]))
+            hint = f"; closest codes: {', '.join(close)}" if close else ""
+            raise Problem("code", f"unknown code {code!r} in {label} (for {day.isoformat()}){hint}")
         mods = tuple(m.strip().upper().lstrip("-") for m in modifiers if m and m.strip())
         for modifier in mods:
             if len(modifier) != 2 or not modifier.isalnum():
@@ -162,7 +166,7 @@ class ProcedureLog:
         path = Path(path)
         source = path.name
         rows = read_rows(path)
-        header_line, header = next(rows, (1, []))
+        _, header = next(rows, (1, []))
         columns = map_columns(header, mapping or {}, source)
         result = ImportResult(source=source, columns={f: header[i] for f, i in columns.items()})
         keys = queries.row_keys(self.store)
@@ -237,7 +241,6 @@ class ProcedureLog:
         result.import_id = import_id
         result.entry_ids = ids
         result.added = len(ids)
-        del header_line
         return result
 
     # -- the log as it stands ----------------------------------------------------

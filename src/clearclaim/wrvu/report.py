@@ -96,7 +96,16 @@ def build_report(
             pl.len().alias("procedures"),
             pl.col("units").sum().alias("units"),
             pl.col("wrvu").fill_null(0).sum().alias("wrvu"),
-            *([pl.col("payment").sum().alias("medicare_payment")] if payments else []),
+            *(
+                # no amount at all (NA in the setting, unpaid status) is no amount, not $0
+                [
+                    pl.when(pl.col("payment").is_not_null().any())
+                    .then(pl.col("payment").sum())
+                    .alias("medicare_payment")
+                ]
+                if payments
+                else []
+            ),
             *(
                 [pl.col("compare_wrvu").fill_null(0).sum().alias("compare_wrvu")]
                 if compare_year is not None
@@ -136,7 +145,7 @@ def build_report(
         total_wrvu=round(total, 4),
         total_compensation=round(total * rate, 2) if rate is not None else None,
         total_medicare_payment=round(float(valued["payment"].sum()), 2)
-        if payments and valued.height
+        if payments and valued.height and valued["payment"].null_count() < valued.height
         else None,
         compare_year=compare_year,
         compare_total_wrvu=round(float(valued["compare_wrvu"].fill_null(0).sum()), 4)
