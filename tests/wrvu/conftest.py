@@ -18,7 +18,6 @@ from clearclaim import Checker
 from clearclaim.store import Store
 
 
-
 @pytest.fixture(scope="session")
 def log_store_path(full_store: Store, tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("wrvu-store")

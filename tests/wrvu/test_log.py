@@ -241,3 +241,35 @@ def test_an_import_killed_by_a_signal_loses_nothing(
         assert queries.entry_count(reopened.store) == before
         assert reopened.log_report(provider=provider, payments=False).procedures == 1
         assert reopened.log_import(path).added == 30 * 29
+
+
+def test_the_parquet_snapshot_reads_the_same_log(
+    checker: Checker, provider: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clearclaim.wrvu import snapshot
+
+    def both() -> tuple[pl.DataFrame, pl.DataFrame]:
+        log = checker.procedure_log()
+        monkeypatch.setattr(snapshot, "SNAPSHOT_FROM", 10**12)
+        direct = log.frame(include_voided=True)
+        monkeypatch.setattr(snapshot, "SNAPSHOT_FROM", 1)
+        return direct, log.frame(include_voided=True)
+
+    monkeypatch.setenv("CLEARCLAIM_CACHE_DIR", str(tmp_path / "cache"))
+    first = checker.log_add(day=DAY, code="99214", provider=provider)
+    direct, cached = both()
+    assert cached.equals(direct)
+    assert (tmp_path / "cache" / "wrvu" / "log.parquet").exists()
+    # entries logged, edited and voided after the snapshot was written
+    second = checker.log_add(day=DAY, code="99213", provider=provider)
+    checker.log_edit(first, units=4, provider=f"{provider} B")
+    checker.log_void(second, reason="test")
+    direct, cached = both()
+    assert cached.equals(direct)
+    mine = cached.filter(pl.col("entry_id").is_in([first, second])).sort("entry_id")
+    assert mine["units"].to_list() == [4, 1] and mine["voided"].to_list() == [False, True]
+    # a snapshot that does not match the store is not used
+    meta = tmp_path / "cache" / "wrvu" / "log.json"
+    meta.write_text(meta.read_text().replace('"count": ', '"count": 1'))
+    direct, cached = both()
+    assert cached.equals(direct)

@@ -28,6 +28,7 @@ from clearclaim.store.queries.wrvu import NewEntry
 from clearclaim.wrvu.contract import Contract, load_contract
 from clearclaim.wrvu.models import ImportResult, LogEntry, RowProblem
 from clearclaim.wrvu.reading import map_columns, parse_date, read_rows
+from clearclaim.wrvu.snapshot import raw_log
 from clearclaim.wrvu.value import LOG_SCHEMA, release_map_for
 
 EDITABLE = ("date_of_service", "code", "modifiers", "units", "provider", "pos")
@@ -265,15 +266,6 @@ class ProcedureLog:
             "start": start.isoformat() if start else None,
             "end": end.isoformat() if end else None,
         }  # fmt: skip
-        rows = queries.log_rows(self.store, columns=columns, **pushed)  # type: ignore[arg-type]
-        if history:
-            rows = _apply_history(rows, history, columns)
-        data: dict[str, Any] = (
-            dict(zip(columns, (list(c) for c in zip(*rows, strict=True)), strict=True))
-            if rows
-            else {c: [] for c in columns}
-        )
-        voided = {h.entry_id for h in history if h.action == "void"}
         schema: dict[str, pl.DataType] = {
             **{k: v for k, v in LOG_SCHEMA.items() if k != "date_of_service"},
             "date_of_service": pl.String(),
@@ -282,7 +274,21 @@ class ProcedureLog:
             "created_at": pl.String(),
             "created_by": pl.String(),
         }
-        frame = pl.DataFrame(data, schema={c: schema[c] for c in columns}).with_columns(
+        raw = None if full else raw_log(self.store, schema)
+        if raw is not None:  # a large log: its snapshot, edits applied as frames
+            raw = _apply_history_frame(raw, history)
+        else:
+            rows = queries.log_rows(self.store, columns=columns, **pushed)  # type: ignore[arg-type]
+            if history:
+                rows = _apply_history(rows, history, columns)
+            data: dict[str, Any] = (
+                dict(zip(columns, (list(c) for c in zip(*rows, strict=True)), strict=True))
+                if rows
+                else {c: [] for c in columns}
+            )
+            raw = pl.DataFrame(data, schema={c: schema[c] for c in columns})
+        voided = {h.entry_id for h in history if h.action == "void"}
+        frame = raw.with_columns(
             pl.col("date_of_service").str.to_date(),
             pl.col("modifiers").fill_null(""),
             pl.col("provider").fill_null(""),
@@ -464,6 +470,33 @@ def _apply_history(
     for at, row in patched.items():
         rows[at] = tuple(row)
     return rows
+
+
+def _apply_history_frame(
+    frame: pl.DataFrame, history: Iterable[queries.HistoryRow]
+) -> pl.DataFrame:
+    """The edits of ``history`` applied to a frame of entries (the last edit of a field wins)."""
+    latest: dict[str, dict[int, str | None]] = {}
+    for change in history:
+        if change.action == "edit" and change.field in frame.columns:
+            latest.setdefault(change.field, {})[change.entry_id] = change.new_value
+    for field, values in latest.items():
+        dtype = frame.schema[field]
+        edits = pl.DataFrame(
+            {"entry_id": list(values), "_new": list(values.values())},
+            schema={"entry_id": pl.Int64(), "_new": pl.String()},
+        ).with_columns(pl.col("_new").cast(dtype))
+        frame = (
+            frame.join(edits, on="entry_id", how="left", maintain_order="left")
+            .with_columns(
+                pl.when(pl.col("entry_id").is_in(list(values)))
+                .then(pl.col("_new"))
+                .otherwise(pl.col(field))
+                .alias(field)
+            )
+            .drop("_new")
+        )
+    return frame
 
 
 def _write_xlsx(frame: pl.DataFrame, target: Path) -> None:

@@ -160,6 +160,7 @@ def log_rows(
     start: str | None = None,
     end: str | None = None,
     entry_ids: Sequence[int] | None = None,
+    after_id: int | None = None,
     columns: Sequence[str] = LOG_COLUMNS,
 ) -> list[tuple[Any, ...]]:
     """Log entries as first logged (``columns`` of ``LOG_COLUMNS``), oldest first; edits
@@ -179,6 +180,9 @@ def log_rows(
     if entry_ids is not None:
         where.append(f"entry_id IN ({', '.join('?' for _ in entry_ids)})")
         params.extend(entry_ids)
+    if after_id is not None:
+        where.append("entry_id > ?")
+        params.append(after_id)
     clause = f" WHERE {' AND '.join(where)}" if where else ""
     return store.fetchall(
         f"SELECT {', '.join(c for c in LOG_COLUMNS if c in columns)} FROM wrvu_log{clause}"
@@ -189,6 +193,19 @@ def log_rows(
 
 def entry_count(store: Store) -> int:
     return int(store.scalar("SELECT COUNT(*) FROM wrvu_log") or 0)
+
+
+def log_extent(store: Store, up_to: int | None = None) -> tuple[int, int, str | None]:
+    """(number of entries, highest entry id, that entry's key), of the entries up to
+    ``up_to`` when given: what tells a snapshot of the log from a stale one."""
+    clause, params = ("WHERE entry_id <= ?", [up_to]) if up_to is not None else ("", [])
+    row = store.fetchone(f"SELECT COUNT(*), MAX(entry_id) FROM wrvu_log {clause}", params) or (
+        0,
+        None,
+    )
+    count, last = int(row[0] or 0), int(row[1] or 0)
+    key = store.scalar("SELECT row_key FROM wrvu_log WHERE entry_id = ?", (last,))
+    return count, last, key
 
 
 def history_rows(store: Store, entry_ids: Sequence[int] | None = None) -> list[HistoryRow]:
