@@ -273,3 +273,23 @@ def test_the_parquet_snapshot_reads_the_same_log(
     meta.write_text(meta.read_text().replace('"count": ', '"count": 1'))
     direct, cached = both()
     assert cached.equals(direct)
+
+
+def test_payment_is_the_pricing_engines_in_the_providers_locality(
+    checker: Checker, provider: str
+) -> None:
+    checker.log_add(day=DAY, code="99214", units=2, provider=provider, pos="11")
+    checker.log_add(day=DAY, code="77003", modifiers=["26"], provider=provider, pos="22")
+    national = checker.log_report(provider=provider).total_medicare_payment
+    checker.log_provider(provider, locality="13202-01")
+    local = checker.log_report(provider=provider).total_medicare_payment
+    expected = [
+        checker.price("99214", date_of_service=DAY, locality="13202-01", pos="11").amount,
+        checker.price("77003", modifier="26", date_of_service=DAY, locality="13202-01",
+                      pos="22").amount,
+    ]  # fmt: skip
+    assert all(a is not None for a in expected)
+    assert local == pytest.approx(float(expected[0]) * 2 + float(expected[1]), abs=0.01)
+    assert local != national
+    with pytest.raises(InputError):
+        checker.log_provider(provider, locality="99999-99")
