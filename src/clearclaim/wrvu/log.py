@@ -119,8 +119,15 @@ class ProcedureLog:
                 raise Problem("modifier", f"{modifier!r} is not a modifier (two characters)")
         if "26" in mods and "TC" in mods:
             raise Problem("modifier", "26 and TC on one line: log each component on its own line")
+        rows = self.releases.row_modifiers(choice, code)
+        if "" not in rows and "26" not in mods and "TC" not in mods:
+            raise Problem(
+                "modifier",
+                f"{code} has no global row in {label}: log its professional (26) or "
+                "technical (TC) component",
+            )
         for component in ("26", "TC"):
-            if component in mods and component not in self.releases.row_modifiers(choice, code):
+            if component in mods and component not in rows:
                 raise Problem(
                     "modifier",
                     f"modifier {component} is not valid with {code}: {label} has no "
