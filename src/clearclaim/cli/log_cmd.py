@@ -179,7 +179,7 @@ def _print_report(report: dict[str, Any]) -> None:
     for name in ("procedures", "units", "wRVU"):
         table.add_column(name, justify="right")
     if report["rate_per_wrvu"] is not None:
-        table.add_column("compensation", justify="right")
+        table.add_column("earned", justify="right")  # wRVU x rate
     if report["total_medicare_payment"] is not None:
         table.add_column("Medicare", justify="right")
     if report["compare_year"] is not None:
@@ -247,7 +247,9 @@ def plan_command(
         f"{result.date_from}, {result.remaining_wrvu:,.2f} to go in {result.days_left} days "
         f"({result.per_week_wrvu:,.2f} a week); valued with {result.release}"
     )
-    for line in result.lines:
+    if result.remaining_wrvu <= 0:
+        typer.echo("the goal is reached: no more procedures needed")
+    for line in result.lines if result.remaining_wrvu > 0 else []:
         typer.echo(
             f"  {line.procedures:>6} x {line.code:<8} {line.wrvu_each:>7.2f} wRVU each "
             f"= {line.wrvu:>9,.2f}  ({line.share:.0%} of the mix) {line.description or ''}"
