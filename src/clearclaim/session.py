@@ -2,7 +2,8 @@
 
 A shell (the CLI, the REST API, the web pages, FHIR) opens one ``Checker`` and
 asks it everything: ``check``, ``price``, ``code_page``, ``search``,
-``edits``, ``scrub``, ``ask``, ``rules``, ``audit_log``. The Checker owns what
+``edits``, ``scrub``, ``ask``, ``rules``, ``audit_log``, and the procedure
+log (``log_add``, ``log_import``, ``log_report`` ...). The Checker owns what
 lives as long as the store: the edit engine and its caches, the pricer, the
 user's coding library and the audit trail. The functions it calls are pure;
 the Checker is where a check meets the library passages and the audit.
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from clearclaim.reference.search import SearchHit
     from clearclaim.store import Store
     from clearclaim.store.queries.catalog import CodeStatus
+    from clearclaim.wrvu import ImportResult, ProcedureLog, WrvuPlan, WrvuReport
 
 
 class Checker:
@@ -194,3 +196,172 @@ class Checker:
         library = self.library()
         assert library is not None
         return library.ask(question, code=code, limit=limit)
+
+    # -- the procedure log (wRVU tracker) ------------------------------------------
+
+    def procedure_log(self, contract: Path | str | None = None) -> ProcedureLog:
+        """The procedure log in this store, valued under ``contract`` (a YAML file;
+        the shipped default when None). See docs/wrvu.md."""
+        from clearclaim.wrvu import ProcedureLog, load_contract
+
+        return ProcedureLog(self.store, load_contract(contract))
+
+    def log_add(
+        self,
+        *,
+        day: date | str,
+        code: str,
+        modifiers: Sequence[str] = (),
+        units: int = 1,
+        provider: str | None = None,
+        pos: str | None = None,
+        user: str | None = None,
+        again: bool = False,
+    ) -> int:
+        """Log one procedure; returns its entry id. Bad input raises a FieldError."""
+        from clearclaim.errors import FieldError
+        from clearclaim.wrvu.log import Problem
+
+        log = self.procedure_log()
+        try:
+            line = log.validate(
+                day=day, code=code, modifiers=modifiers, units=units, provider=provider, pos=pos
+            )
+        except Problem as problem:
+            raise FieldError(problem.reason, field=problem.field) from None
+        return log.add(line, user=user, again=again)
+
+    def log_import(
+        self,
+        path: Path | str,
+        *,
+        mapping: Sequence[str] | dict[str, str] | None = None,
+        user: str | None = None,
+    ) -> ImportResult:
+        """Import a CSV or xlsx procedure export (``mapping``: field -> column, or
+        ``field=Column`` strings); bad rows are reported and the rest imported."""
+        from clearclaim.wrvu.reading import parse_map
+
+        columns = mapping if isinstance(mapping, dict) else parse_map(list(mapping or []))
+        return self.procedure_log().import_file(path, mapping=columns, user=user)
+
+    def log_report(
+        self,
+        *,
+        provider: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        by: str = "month",
+        rate: float | None = None,
+        compare_year: int | None = None,
+        contract: Path | str | None = None,
+        payments: bool = True,
+        benchmark: str | None = None,
+    ) -> WrvuReport:
+        """wRVUs of the log (or a selection), valued by the release in force on each date."""
+        from clearclaim.wrvu import build_report
+
+        report, _ = build_report(
+            self.procedure_log(contract), provider=provider, start=start, end=end,
+            by=by,  # type: ignore[arg-type]
+            rate=rate, compare_year=compare_year, payments=payments, benchmark=benchmark,
+        )  # fmt: skip
+        return report
+
+    def log_chart(
+        self,
+        out: Path | str,
+        *,
+        provider: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        by: str = "month",
+        contract: Path | str | None = None,
+        benchmark: str | None = None,
+    ) -> list[Path]:
+        """PNG charts and one interactive HTML file of the log into the folder ``out``."""
+        from clearclaim.wrvu import build_report
+        from clearclaim.wrvu.charts import write_charts
+
+        report, valued = build_report(
+            self.procedure_log(contract), provider=provider, start=start, end=end,
+            by=by,  # type: ignore[arg-type]
+            payments=False, benchmark=benchmark,
+        )  # fmt: skip
+        return write_charts(valued, report.benchmarks, out, by=by)
+
+    def log_plan(
+        self,
+        *,
+        goal: float,
+        by: date,
+        provider: str | None = None,
+        start: date | None = None,
+        today: date | None = None,
+        contract: Path | str | None = None,
+    ) -> WrvuPlan:
+        """How many of which procedures reach ``goal`` wRVUs by the date ``by``."""
+        from clearclaim.wrvu import plan
+
+        return plan(
+            self.procedure_log(contract), goal=goal, by=by, provider=provider, start=start,
+            today=today,
+        )  # fmt: skip
+
+    def log_edit(
+        self, entry_id: int, *, user: str | None = None, reason: str | None = None, **changes: Any
+    ) -> list[dict[str, Any]]:
+        """Change an entry; each change is a new history row (nothing is updated in place)."""
+        rows = self.procedure_log().edit(entry_id, user=user, reason=reason, **changes)
+        return [r._asdict() for r in rows]
+
+    def log_void(self, entry_id: int, *, reason: str, user: str | None = None) -> None:
+        self.procedure_log().void(entry_id, reason=reason, user=user)
+
+    def log_history(self, entry_id: int | None = None) -> list[dict[str, Any]]:
+        return self.procedure_log().history(entry_id)
+
+    def log_entries(
+        self,
+        *,
+        provider: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        include_voided: bool = False,
+    ) -> list[dict[str, Any]]:
+        frame = self.procedure_log().frame(
+            provider=provider, start=start, end=end, include_voided=include_voided, full=True
+        )
+        return frame.to_dicts()
+
+    def log_export(self, path: Path | str) -> int:
+        """The log as it stands (void entries marked) to .csv, .parquet or .xlsx."""
+        return self.procedure_log().export(path)
+
+    def log_provider(
+        self,
+        provider: str,
+        *,
+        specialty: str | None = None,
+        locality: str | None = None,
+        zip_code: str | None = None,
+    ) -> dict[str, Any]:
+        """Set a provider's specialty (benchmarks) and payment locality (MAC-LL or ZIP)."""
+        from clearclaim.wrvu.settings import set_provider
+
+        return set_provider(
+            self.store, provider, specialty=specialty, locality=locality, zip_code=zip_code
+        )
+
+    def log_benchmarks_load(
+        self, path: Path | str, *, name: str | None = None
+    ) -> dict[str, Any]:
+        """Load the user's benchmark table (specialty, percentiles of annual wRVU)."""
+        from clearclaim.wrvu import load_benchmarks
+
+        table, rows, problems = load_benchmarks(self.store, path, name=name)
+        return {
+            "name": table,
+            "rows": rows,
+            "problems": [p.model_dump() for p in problems],
+        }

@@ -398,4 +398,89 @@ DATA_TABLES: tuple[Table, ...] = (
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (*META_TABLES, *DATA_TABLES)}
+#: the user's procedure log (clearclaim log): append-only entries, their edit history,
+#: the imports that brought them, provider settings and the user's benchmark tables.
+#: No release_id: these rows are the user's, not CMS's; the log holds no note text.
+LOG_TABLES: tuple[Table, ...] = (
+    Table(
+        "wrvu_log",
+        (
+            ("entry_id", I),
+            ("date_of_service", T),
+            ("code", T),
+            ("modifiers", T),
+            ("units", I),
+            ("provider", T),
+            ("pos", T),
+            ("row_key", T),
+            ("source", T),
+            ("source_line", I),
+            ("import_id", I),
+            ("created_at", T),
+            ("created_by", T),
+        ),
+        indexes=(("row_key",), ("provider", "date_of_service"), ("date_of_service",)),
+        primary_key=("entry_id",),
+        about="procedure log entries as first logged (never updated: see wrvu_log_history)",
+    ),
+    Table(
+        "wrvu_log_history",
+        (
+            ("change_id", I),
+            ("entry_id", I),
+            ("changed_at", T),
+            ("changed_by", T),
+            ("action", T),
+            ("field", T),
+            ("old_value", T),
+            ("new_value", T),
+            ("reason", T),
+        ),
+        indexes=(("entry_id",),),
+        primary_key=("change_id",),
+        about="every edit and void of a log entry: who changed what, when",
+    ),
+    Table(
+        "wrvu_imports",
+        (
+            ("import_id", I),
+            ("file_name", T),
+            ("sha256", T),
+            ("imported_at", T),
+            ("imported_by", T),
+            ("rows_read", I),
+            ("rows_added", I),
+            ("rows_rejected", I),
+            ("rows_duplicate", I),
+        ),
+        primary_key=("import_id",),
+        about="procedure log imports (file, counts)",
+    ),
+    Table(
+        "wrvu_providers",
+        (
+            ("provider", T),
+            ("specialty", T),
+            ("locality", T),
+            ("zip_code", T),
+            ("updated_at", T),
+        ),
+        primary_key=("provider",),
+        about="per provider: specialty (for benchmarks) and payment locality",
+    ),
+    Table(
+        "wrvu_benchmarks",
+        (
+            ("name", T),
+            ("specialty", T),
+            ("percentile", R),
+            ("annual_wrvu", R),
+            ("source_file", T),
+            ("loaded_at", T),
+        ),
+        indexes=(("specialty",),),
+        about="the user's wRVU benchmark table (specialty, percentile, annual wRVU)",
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (*META_TABLES, *DATA_TABLES, *LOG_TABLES)}
