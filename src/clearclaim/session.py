@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from clearclaim.checker.models import ClaimContext, Report
+    from clearclaim.checker.models import ClaimContext
     from clearclaim.edits.models import PairLookup
     from clearclaim.library import Library
     from clearclaim.library.models import AddResult, Answer, Document
+    from clearclaim.models import Report
     from clearclaim.pricing.models import PriceResult
     from clearclaim.reference.search import SearchHit
     from clearclaim.store import Store

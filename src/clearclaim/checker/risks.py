@@ -31,7 +31,7 @@ def denial_risks(
                 SEVERITY_RANK.get(level, 4),
                 DenialRisk(
                     rank=0,
-                    severity=level,  # type: ignore[arg-type]
+                    severity=level,
                     code=",".join(finding.codes) if finding.codes else finding.code,
                     rule=finding.rule_id,
                     risk=risk,

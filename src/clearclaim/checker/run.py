@@ -650,7 +650,9 @@ def _short_topic(rule_id: str, reason: str) -> str:
 
 def _library_passages(library: Any, report: Report) -> list[dict[str, Any]]:
     attached: list[dict[str, Any]] = []
-    topics = [(f"{s.code} {_short_topic(s.rule, s.reason)}", s.code) for s in report.suppressed]
+    topics: list[tuple[str, str | None]] = [
+        (f"{s.code} {_short_topic(s.rule, s.reason)}", s.code) for s in report.suppressed
+    ]
     topics += [(" ".join(g.message.split()[:12]), None) for g in report.documentation.gaps[:3]]
     for topic, code in topics[:6]:
         try:

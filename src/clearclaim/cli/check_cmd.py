@@ -48,36 +48,48 @@ def _decode(data: bytes, source: str) -> str:
 
 @handle_errors
 def check_command(
-    note: Annotated[str, typer.Argument(help="The procedure note: a text file, or - for stdin.")],
+    note: Annotated[
+        str, typer.Argument(metavar="NOTE", help="The procedure note: a text file, or - for stdin.")
+    ],
     codes: Annotated[
         str | None,
-        typer.Option(help="Intended codes, comma separated: 62323,77003-26,77002x2."),
+        typer.Option(
+            metavar="CODES", help="Intended codes, comma separated: 62323,77003-26,77002x2."
+        ),
     ] = None,
     pos: Annotated[
-        str | None, typer.Option(help="Place of service (11 office, 22 HOPD...).")
+        str | None, typer.Option(metavar="NN", help="Place of service (11 office, 22 HOPD...).")
     ] = None,
     equipment: Annotated[
-        str | None, typer.Option(help="Who owns the fluoroscopy unit: facility or physician.")
+        str | None,
+        typer.Option(metavar="facility|physician", help="Who owns the fluoroscopy unit."),
     ] = None,
     date_of_service: Annotated[
-        str | None, typer.Option("--date", help="Date of service, YYYY-MM-DD (default today).")
+        str | None,
+        typer.Option("--date", metavar="YYYY-MM-DD", help="Date of service (default today)."),
     ] = None,
     setting: Annotated[
-        str, typer.Option(help="Claim type: professional (CMS-1500) or facility (UB-04).")
+        str, typer.Option(metavar="professional|facility", help="Claim type: CMS-1500 or UB-04.")
     ] = "professional",
-    lang: Annotated[str, typer.Option(help="Language of the labels (en, es, zh, ...).")] = "en",
+    lang: Annotated[
+        str, typer.Option(metavar="LANG", help="Language of the labels (en, es, zh, ...).")
+    ] = "en",
     zip_code: Annotated[
-        str | None, typer.Option("--zip", help="ZIP code for the locality.")
+        str | None, typer.Option("--zip", metavar="ZIP", help="ZIP code for the locality.")
     ] = None,
     locality: Annotated[
-        str | None, typer.Option(help="Payment locality as MAC-LL, e.g. 01112-05.")
+        str | None, typer.Option(metavar="MAC-LL", help="Payment locality, e.g. 01112-05.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     audit: Annotated[
         bool, typer.Option(help="Record the decisions (never the note) in the audit trail.")
     ] = True,
 ) -> None:
-    """Check a procedure note and its codes: what to bill, what not and why, the gaps."""
+    """Check a procedure note and its codes: what to bill, what not and why, the gaps.
+
+    Example: clearclaim check note.txt --codes 62323,77003 --pos 22 --equipment facility
+    --date 2026-08-03
+    """
     from clearclaim import Checker, ClaimContext, normalize_language, parse_codes
 
     if equipment not in (None, "facility", "physician"):
@@ -100,7 +112,7 @@ def check_command(
             locality=locality,
         )
     except ValueError as exc:  # pydantic: the message names the field, never the note
-        errors = getattr(exc, "errors", lambda: [])()
+        errors: list[dict[str, Any]] = getattr(exc, "errors", lambda: [])()
         first = errors[0] if errors else {"loc": ("input",), "msg": str(exc)}
         raise FieldError(str(first["msg"]), field="--" + str(first["loc"][0])) from None
     with Checker.open() as checker:

@@ -41,7 +41,11 @@ def build_app(only: str | None = None) -> typer.Typer:
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
+        # plain help: arguments as NOTE, options with their value type (TEXT), no
+        # "{note}" or "<str>" placeholders
+        rich_markup_mode=None,
     )
+    application.callback(invoke_without_command=True)(_root)
     names = [only] if only in COMMANDS else list(COMMANDS)
     for name in names:
         module_name, attribute, kind = COMMANDS[name]
@@ -56,8 +60,29 @@ def build_app(only: str | None = None) -> typer.Typer:
     return application
 
 
+def _version(value: bool) -> None:
+    if value:
+        from clearclaim import __version__
+
+        typer.echo(f"clearclaim {__version__}")
+        raise typer.Exit()
+
+
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Coding and claim checking for US procedure billing, from CMS release files."""
+
+
 def main() -> None:
     only = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else None
+    if only is None and "--version" in sys.argv[1:2]:
+        from clearclaim import __version__
+
+        typer.echo(f"clearclaim {__version__}")
+        return
     try:
         build_app(only)()
     except ClearclaimError as exc:

@@ -27,6 +27,20 @@ class Source(BaseModel):
     #: the date the statement was last checked against the source
     verified: date | None = None
 
+    def cell_text(self, *, in_force: bool = True) -> str:
+        """The file, release, dates and row, as a findings CSV cell shows them."""
+        start = self.effective_start.isoformat() if self.effective_start else ""
+        end = self.effective_end.isoformat() if self.effective_end else ""
+        text = (
+            f"{self.file or self.title}, {self.title} {self.release or ''} "
+            f"(effective {start} to {end})"
+        )
+        if self.row:
+            text += f", row {self.row}"
+        if not in_force:
+            text += "; release not in force on the date of service"
+        return text
+
     def text(self) -> str:
         """One line: title, section, release and row."""
         parts = [self.title]

@@ -78,3 +78,26 @@ class Finding(BaseModel):
     def source_text(self) -> str:
         """The first source in one line (what a CSV cell or a risk shows)."""
         return self.sources[0].text() if self.sources else self.citation
+
+    def to_row(self) -> dict[str, Any]:
+        """The flat row the batch scrub writes (the same columns, the same text)."""
+        return {
+            "claim_id": self.claim_id,
+            "line": self.line,
+            "lines": " ".join(str(n) for n in self.lines),
+            "date_of_service": self.date_of_service,
+            "code": self.code,
+            "rule": self.rule_id,
+            "rule_name": self.rule_name,
+            "kind": self.kind,
+            "severity": self.severity,
+            "related_code": self.related_code,
+            "related_line": self.related_line,
+            "message": self.message,
+            "action": self.action,
+            "source": (
+                self.sources[0].cell_text(in_force=self.details.get("release_in_force") != "no")
+                if self.sources
+                else ""
+            ),
+        }

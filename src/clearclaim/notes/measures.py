@@ -192,7 +192,7 @@ def find_doses(note: str) -> list[Measurement]:
             continue
         out.append(
             Measurement(
-                kind=kind,  # type: ignore[arg-type]
+                kind=kind,
                 value=value,
                 unit=m.group("unit").strip(),
                 normalized_value=round(value * factor, 6),

@@ -193,7 +193,7 @@ def _speed_up_regex_matching() -> None:
 
     if not getattr(RegexMatcher.__call__, "_text_once", False):
         RegexMatcher.__call__ = _text_once(RegexMatcher.__call__)
-        RegexMatcher.__call__._text_once = True  # type: ignore[attr-defined]
+        RegexMatcher.__call__._text_once = True
 
 
 def get_pipeline() -> Any:

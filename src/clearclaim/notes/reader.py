@@ -394,7 +394,7 @@ def _procedures(note: str, targets: list[_Target], sections: list[_Section]) -> 
                 spinal=bool(spec["spinal"]),
                 region=_region(levels, sentences, spec.get("region")) if spec["spinal"] else None,
                 anatomic_site=site,
-                laterality=laterality,  # type: ignore[arg-type]
+                laterality=laterality,
                 levels=levels,
                 levels_count=len(levels),
                 action=_action(ptype, sentences),
@@ -452,7 +452,7 @@ def _fluoro_status(mentions: list[Mention], times: list[Measurement]) -> str:
 
 
 def _element(name: str, spans: list[TextSpan], **kw: Any) -> FoundElement:
-    return FoundElement(element=name, spans=spans, **kw)  # type: ignore[arg-type]
+    return FoundElement(element=name, spans=spans, **kw)
 
 
 def _elements(
@@ -704,13 +704,13 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         determinable=determinable,
         undetermined=undetermined,
         sections=[s.title for s in sections],
-        fluoroscopy=fluoroscopy,  # type: ignore[arg-type]
+        fluoroscopy=fluoroscopy,
         fluoro_mentions=mentions,
         imaging_modalities=modalities,
         measurements=sorted(times + doses, key=lambda m: m.span.start),
         elements=elements,
         procedures=procedures,
-        physician_presence=presence[0],  # type: ignore[arg-type]
+        physician_presence=presence[0],
         has_written_report=has_report,
         has_tip_position=has_tip,
         intraoperative_imaging=intraop,

@@ -85,7 +85,7 @@ def policy_finding(
         rule_id=rule.id,
         rule_name=rule.name,
         kind="documentation" if rule.id.startswith("DOC") else "policy",
-        severity=severity or rule.severity,  # type: ignore[arg-type]
+        severity=severity or rule.severity,
         date_of_service=day,
         codes=tuple(codes),
         code=codes[0] if codes else None,
