@@ -120,8 +120,6 @@ class Finding(BaseModel):
 
     def to_row(self) -> dict[str, Any]:
         """The flat row the batch path writes (the same columns, the same text)."""
-        from clearclaim.edits.rules import source_text
-
         return {
             "claim_id": self.claim_id,
             "line": self.line,
@@ -196,3 +194,20 @@ class PairLookup(BaseModel):
     @property
     def in_force(self) -> list[PtpEdit]:
         return [e for e in self.edits if e.applies]
+
+
+def source_text(source: Source, *, in_force: bool = True) -> str:
+    """One line naming the file, release, dates and row, as the findings CSV shows it."""
+    text = (
+        f"{source.file or source.title}, {source.title} {source.release or ''} "
+        f"(effective {_iso(source.effective_start)} to {_iso(source.effective_end)})"
+    )
+    if source.row:
+        text += f", row {source.row}"
+    if not in_force:
+        text += "; release not in force on the date of service"
+    return text
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
