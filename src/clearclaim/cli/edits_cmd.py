@@ -175,7 +175,9 @@ def render_summary(report: ScrubReport) -> str:
             for rule, n in report.by_rule.items()
         ]
     claims = ", ".join(
-        f"{n:,} {sev}" for sev, n in sorted(report.claims_by_severity.items(), key=_severity_order)
+        f"{n:,} {sev}"
+        for sev, n in sorted(report.claims_by_severity.items(), key=_severity_order)
+        if n
     )
     if claims:
         out.append(f"claims by most serious finding: {claims}")
@@ -184,12 +186,17 @@ def render_summary(report: ScrubReport) -> str:
     if report.blank_lines:
         out.append(f"blank lines skipped: {report.blank_lines:,}")
     if report.incomplete_claims:
-        held = ", ".join(f"{n:,} {rule}" for rule, n in report.withheld.items()) or "none"
-        out.append(
-            f"incomplete claims (a row rejected): {report.incomplete_claims:,}; their findings "
-            f"that depend on the other lines were withheld ({held}): fix the rejected rows "
-            "and scrub again"
+        line = (
+            f"incomplete claims (a row rejected): {report.incomplete_claims:,}, judged without "
+            "the rejected rows"
         )
+        if report.withheld:
+            held = ", ".join(f"{n:,} {rule}" for rule, n in report.withheld.items())
+            line += (
+                f"; findings that depend on the missing lines withheld: {held} "
+                "(fix the rejected rows and scrub again)"
+            )
+        out.append(line)
     for span in report.data_coverage:
         if span["state"] == "nearest":
             out.append(

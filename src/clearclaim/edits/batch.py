@@ -54,6 +54,16 @@ BATCH_CHECKS = (
 )
 
 
+#: what each data family's absence leaves unchecked, in the words a summary uses
+CHECKS_BY_ROLE = {
+    "ptp": "PTP edits (PTP01-03)",
+    "mue": "medically unlikely edits (MUE01-03)",
+    "aoc": "add-on code edits (AOC01-04)",
+    "pfs": "PC/TC and code status (PCTC01-02, STAT01-04)",
+    "hcpcs": "HCPCS deletion and added dates behind the status rules",
+}
+
+
 class EditSources(Protocol):
     """What the batch needs of the engine (``EditEngine`` has it): the rule data,
     the release resolver and the Parquet-backed edit tables."""
@@ -491,9 +501,12 @@ def scrub_file(
         report.warnings = [*claim_file.warnings, *warnings]
         families = [*ROLE_FAMILIES[setting].values(), "hcpcs_record"]
         report.data_coverage = coverage(engine.store, families, days)
-        report.checks_not_made = sorted(
-            {f"{c['title']} ({c['why']})" for c in report.data_coverage if c["state"] == "missing"}
-        )
+        report.checks_not_made = [
+            f"{CHECKS_BY_ROLE[role]}: {c['why']}"
+            for role, family in (*ROLE_FAMILIES[setting].items(), ("hcpcs", "hcpcs_record"))
+            for c in report.data_coverage
+            if c["family"] == family and c["state"] == "missing"
+        ]
         report.timings["prepare"] = time.perf_counter() - mark
         mark = time.perf_counter()
         # long files go in chunks of whole claims, in input order: bounded memory,

@@ -43,6 +43,8 @@ FIELDS = ("claim_id", "line", "date_of_service", "pos", "code", "modifiers", "un
 #: a cell quoted in an error or finding is cut to this many characters
 VALUE_CHARS = 40
 PARQUET_SUFFIXES = (".parquet", ".pq")
+#: how many rows of a worksheet may stand above its header (a report's title)
+HEADER_SEARCH_ROWS = 20
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
 ERROR_SCHEMA: dict[str, pl.DataType] = {
@@ -73,7 +75,10 @@ class ClaimFile:
 
 @dataclass(frozen=True)
 class ColumnSpec:
+    #: field -> its names, normalised (normal_name), in the order listed
     names: dict[str, tuple[str, ...]]
+    #: field -> its names as the YAML writes them (for messages)
+    shown: dict[str, tuple[str, ...]]
     required: tuple[str, ...]
     many: tuple[str, ...]
     date_formats: tuple[tuple[str, str], ...]
@@ -92,7 +97,11 @@ def column_spec() -> ColumnSpec:
         raw = load_yaml(path.read_text(encoding="utf-8"))
         fields = raw["fields"]
         return ColumnSpec(
-            names={f: tuple(normal_name(n) for n in fields[f]["names"]) for f in FIELDS},
+            names={
+                f: tuple(dict.fromkeys(normal_name(n) for n in fields[f]["names"]))
+                for f in FIELDS
+            },
+            shown={f: tuple(fields[f]["names"]) for f in FIELDS},
             required=tuple(f for f in FIELDS if fields[f].get("required")),
             many=tuple(f for f in FIELDS if fields[f].get("many")),
             date_formats=tuple((d["shape"], d["format"]) for d in raw["date_formats"]),
@@ -165,7 +174,7 @@ def resolve_columns(
         taken.update(match)
     missing = [name for name in spec.required if not chosen[name]]
     if missing:
-        tried = "; ".join(f"{m}: {', '.join(spec.names[m][:6])} ..." for m in missing)
+        tried = "; ".join(f"{m}: {', '.join(spec.shown[m][:6])} ..." for m in missing)
         raise InputError(
             f"{source} has no column for {', '.join(missing)}",
             hint=f"names tried ({tried}); or name it with --map {missing[0]}=COLUMN",
@@ -347,7 +356,10 @@ def _read_exact(path: Path, text: str) -> tuple[pl.DataFrame, list[str], pl.Data
                     numbers.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        problem = "a quoted field is never closed" if "end of data" in str(exc) else str(exc)
+        # an unclosed quote runs to the end of the file or past the field size limit
+        text = str(exc)
+        unclosed = "end of data" in text or "field limit" in text
+        problem = "a quoted field is never closed" if unclosed else text[:80]
         raise FieldError(
             f"{problem}: the file cannot be read past this line",
             source=str(path),
@@ -403,9 +415,8 @@ def _cell(value: Any) -> str | None:
     return str(value)
 
 
-def read_xlsx(path: Path) -> tuple[pl.DataFrame, list[str]]:
-    """The first worksheet: its first non-empty row is the header; line numbers are
-    the sheet's row numbers."""
+def read_xlsx(path: Path, overrides: dict[str, str]) -> tuple[pl.DataFrame, list[str]]:
+    """The first worksheet; line numbers are the sheet's row numbers."""
     from openpyxl import load_workbook
 
     try:
@@ -416,22 +427,32 @@ def read_xlsx(path: Path) -> tuple[pl.DataFrame, list[str]]:
         ) from None
     try:
         sheet = book.worksheets[0]
-        header: list[str] | None = None
-        rows: list[list[str | None]] = []
-        numbers: list[int] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell(v) for v in values]
-            if header is None:
-                if any(c and c.strip() for c in cells):
-                    header = [c or f"column_{i + 1}" for i, c in enumerate(cells)]
-                continue
-            cells = (cells + [None] * len(header))[: len(header)]
-            rows.append(cells)
-            numbers.append(number)
+        cells_by_row = [
+            (number, [_cell(v) for v in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
     finally:
         book.close()
-    if header is None:
+    # a report's title lines often stand above the header: the header is the first
+    # of the first rows whose names give every required field
+    filled = [(n, c) for n, c in cells_by_row if any(x and x.strip() for x in c)]
+    if not filled:
         raise InputError(f"{path} has no header row in its first sheet")
+    header_at = filled[0][0]
+    for number, cells in filled[:HEADER_SEARCH_ROWS]:
+        names = [c or f"column_{i + 1}" for i, c in enumerate(cells)]
+        try:
+            resolve_columns(names, overrides, path.name)
+        except InputError:
+            continue
+        header_at = number
+        break
+    header = [c or f"column_{i + 1}" for i, c in enumerate(cells_by_row[header_at - 1][1])]
+    rows: list[list[str | None]] = []
+    numbers: list[int] = []
+    for number, cells in cells_by_row[header_at:]:
+        rows.append((cells + [None] * len(header))[: len(header)])
+        numbers.append(number)
     names = _unique(header)
     return _text_frame(names, rows, numbers), names
 
@@ -454,7 +475,7 @@ def read_claims(path: str | Path, column_map: dict[str, str] | None = None) -> C
         header = frame.columns
         frame = frame.with_columns(line_number=pl.int_range(1, frame.height + 1, dtype=pl.Int64))
     elif suffix in EXCEL_SUFFIXES:
-        frame, header = read_xlsx(path)
+        frame, header = read_xlsx(path, column_map or {})
     else:
         frame, header, warnings, rejected = read_csv(path)
     columns = resolve_columns(
