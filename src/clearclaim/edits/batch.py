@@ -272,7 +272,8 @@ def _role_maps(
         labels: dict[str, int] = {}
         key_index[role] = {}
         chosen[role] = []
-        rel, in_force = [], []
+        rel: list[int | None] = []
+        in_force: list[bool] = []
         for day in days:
             try:
                 choice = engine.resolver.choose(family, day)

@@ -496,13 +496,9 @@ def parse_dates(column: str) -> pl.Expr:
     """The date of service in any accepted form (claim_columns.yaml), null when
     none fits or the date does not exist."""
     value = pl.col(column).str.replace(r"[ T]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?$", "")
-    expr: pl.Expr | None = None
-    for shape, fmt in column_spec().date_formats:
-        parsed = value.str.to_date(fmt, strict=False)
-        expr = (
-            pl.when(value.str.contains(shape)).then(parsed)
-            if expr is None
-            else expr.when(value.str.contains(shape)).then(parsed)  # type: ignore[attr-defined]
-        )
-    assert expr is not None
-    return expr.otherwise(None)
+    # each form parses only the values of its shape; the first shape that fits wins
+    parsed = [
+        pl.when(value.str.contains(shape)).then(value.str.to_date(fmt, strict=False))
+        for shape, fmt in column_spec().date_formats
+    ]
+    return pl.coalesce(parsed)

@@ -45,7 +45,7 @@ CHECKS = (ptp.check, mue.check, add_on.check, pc_tc.check, status.check)
 def check_setting(setting: str) -> Setting:
     if setting not in SETTINGS:
         raise InputError(f"unknown setting {setting!r}", hint=f"use one of: {', '.join(SETTINGS)}")
-    return setting  # type: ignore[return-value]
+    return setting
 
 
 class EditEngine:

@@ -66,8 +66,10 @@ class ClaimLine(BaseModel):
             return ()
         if isinstance(value, str):
             mods = split_modifiers(value)
+        elif isinstance(value, (list, tuple)):
+            mods = tuple(m for v in value for m in split_modifiers(str(v)))
         else:
-            mods = tuple(m for v in value for m in split_modifiers(str(v)))  # type: ignore[union-attr]
+            raise ValueError("modifiers must be text or a list of modifiers")
         for mod in mods:
             if not MODIFIER_RE.match(mod):
                 raise ValueError(f"not a modifier (two letters or digits): {mod!r}")

@@ -23,6 +23,7 @@ def check(ctx: Context) -> list[Finding]:
         mai = ctx.data.mai.get(row.mai)
         if mai is None:
             continue
+        groups: list[tuple[int, tuple[int, ...]]]
         if mai.scope == "line":
             groups = [(ln.units, (ln.line,)) for ln in lines if ln.units > row.units]
         else:

@@ -55,9 +55,10 @@ def check(ctx: Context) -> list[Finding]:
     findings: list[Finding] = []
     data = ctx.data
     for (col1, col2), pair_rows in by_pair.items():
-        row = applicable_row(pair_rows, ctx.day)
-        if row is None:
+        applies = applicable_row(pair_rows, ctx.day)
+        if applies is None:
             continue
+        row = applies
         for first in (ln for ln in ctx.lines if ln.code == col1):
             for second in (ln for ln in ctx.lines if ln.code == col2):
                 if first.line == second.line:
