@@ -330,3 +330,19 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_a_line_number_column_of_the_file_is_its_line(engine: EditEngine, tmp_path: Path):
+    claims = tmp_path / "claims.csv"
+    claims.write_text(
+        "Claim Number,Line Number,Service Date,CPT\n"
+        "A,7,2024-08-01,62321\nA,9,2024-08-01,77003\nA,9,2024-08-01,77002\n"
+    )
+    out, errors = tmp_path / "f.csv", tmp_path / "e.csv"
+    report = engine.scrub(claims, out=out, errors=errors)
+    assert report.columns["line"] == ["Line Number"]
+    assert pl.read_csv(errors, infer_schema=False).select("line_number", "line").rows() == [
+        ("4", "9")
+    ]
+    found = pl.read_csv(out, infer_schema=False)
+    assert ("9", "77003", "7") in set(found.select("line", "code", "related_line").iter_rows())

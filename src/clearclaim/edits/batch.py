@@ -142,11 +142,12 @@ def _dates(frame: pl.DataFrame) -> pl.DataFrame:
         .then(value.str.to_date("%Y-%m-%d", strict=False))
         .otherwise(None)
     )
-    unread = pl.col("dos").is_null() & pl.col("date_of_service").is_not_null()
-    if frame.select(unread.any()).item():
-        frame = frame.with_columns(
-            dos=pl.when(unread).then(parse_dates("date_of_service")).otherwise(pl.col("dos"))
-        )
+    unread = frame.select(
+        pl.arg_where(pl.col("dos").is_null() & pl.col("date_of_service").is_not_null())
+    ).to_series()
+    if unread.len():
+        found = parse_dates(frame.get_column("date_of_service").gather(unread))
+        frame = frame.with_columns(frame.get_column("dos").scatter(unread, found))
     return frame
 
 

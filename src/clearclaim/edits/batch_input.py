@@ -40,6 +40,9 @@ from clearclaim.models import DataWarning
 
 #: the fields scrub reads, in the order of the claim line
 FIELDS = ("claim_id", "line", "date_of_service", "pos", "code", "modifiers", "units")
+#: the column that carries each row's line in the file while it is read (a name
+#: no export uses: a file may have its own "line_number")
+PHYSICAL_LINE = "__physical_line__"
 #: a cell quoted in an error or finding is cut to this many characters
 VALUE_CHARS = 40
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -98,8 +101,7 @@ def column_spec() -> ColumnSpec:
         fields = raw["fields"]
         return ColumnSpec(
             names={
-                f: tuple(dict.fromkeys(normal_name(n) for n in fields[f]["names"]))
-                for f in FIELDS
+                f: tuple(dict.fromkeys(normal_name(n) for n in fields[f]["names"])) for f in FIELDS
             },
             shown={f: tuple(fields[f]["names"]) for f in FIELDS},
             required=tuple(f for f in FIELDS if fields[f].get("required")),
@@ -201,12 +203,27 @@ def canonical(frame: pl.DataFrame, columns: dict[str, list[str]]) -> pl.DataFram
         else:
             expr = pl.lit(None, dtype=pl.String)
         exprs.append(expr.alias(name))
-    out = frame.select(pl.col("line_number"), *exprs)
-    # a row with every field empty is a blank line, not an error
-    blank = pl.all_horizontal(
-        pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in FIELDS if columns.get(c)
-    )
-    out = out.filter(~blank)
+    out = frame.select(pl.col(PHYSICAL_LINE).alias("line_number"), *exprs)
+    # a row with every field empty is a blank line, not an error: only rows without
+    # a claim ID can be one, so only those few are looked at closely
+    given = [c for c in FIELDS if columns.get(c)]
+    maybe = out.select(
+        pl.arg_where(pl.col("claim_id").is_null() | (pl.col("claim_id").str.strip_chars() == ""))
+    ).to_series()
+    if maybe.len():
+        blank = (
+            out[maybe]
+            .select(
+                pl.all_horizontal(
+                    pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in given
+                )
+            )
+            .to_series()
+        )
+        drop = maybe.filter(blank)
+        if drop.len():
+            keep = pl.Series(values=[True] * out.height).scatter(drop, False)
+            out = out.filter(keep)
     if not columns.get("line"):
         # no line numbers in the file: each row's place within its claim
         out = out.with_columns(line=(pl.int_range(pl.len()).over("claim_id") + 1).cast(pl.String))
@@ -279,11 +296,10 @@ def read_csv(path: Path) -> tuple[pl.DataFrame, list[str], list[DataWarning], pl
     if b"\x00" in data[:65536]:
         raise InputError(f"{path} is not a text file (CSV)", hint="scrub reads CSV, .xlsx, Parquet")
     raw = np.frombuffer(data, dtype=np.uint8)
-    newlines = np.flatnonzero(raw == 10)
     utf8, bad = decode(data)
     warnings = []
     if bad:
-        lines = sorted(set(_line_of(newlines, bad).tolist()))
+        lines = sorted(set(_line_of(np.flatnonzero(raw == 10), bad).tolist()))
         shown = ", ".join(str(n) for n in lines[:10])
         more = f" and {len(lines) - 10} more" if len(lines) > 10 else ""
         warnings.append(
@@ -294,7 +310,7 @@ def read_csv(path: Path) -> tuple[pl.DataFrame, list[str], list[DataWarning], pl
                 "Windows-1252 (save the file as UTF-8 to be sure of its accents)",
             )
         )
-    if _simple_layout(data, raw, newlines):
+    if _simple_layout(data, raw):
         try:
             frame = pl.read_csv(utf8, infer_schema=False)
         except pl.exceptions.PolarsError:
@@ -302,14 +318,14 @@ def read_csv(path: Path) -> tuple[pl.DataFrame, list[str], list[DataWarning], pl
         if frame is not None:
             header = frame.columns
             frame = frame.with_columns(
-                line_number=pl.int_range(2, frame.height + 2, dtype=pl.Int64)
+                pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(PHYSICAL_LINE)
             )
             return frame, header, warnings, pl.DataFrame(schema=ERROR_SCHEMA)
     frame, header, rejected = _read_exact(path, utf8.decode("utf-8"))
     return frame, header, warnings, rejected
 
 
-def _simple_layout(data: bytes, raw: np.ndarray, newlines: np.ndarray) -> bool:
+def _simple_layout(data: bytes, raw: np.ndarray) -> bool:
     """Whether each physical line is one row as Polars reads it: the header on line 1,
     no quoted line break, every quote closed."""
     if data[:1] in (b"\n", b"\r"):
@@ -319,6 +335,7 @@ def _simple_layout(data: bytes, raw: np.ndarray, newlines: np.ndarray) -> bool:
     quotes = np.flatnonzero(raw == 34)
     if quotes.size % 2:
         return False
+    newlines = np.flatnonzero(raw == 10)
     # a newline with an odd number of quotes before it is inside a quoted field
     return not bool((np.searchsorted(quotes, newlines) % 2).any())
 
@@ -387,7 +404,7 @@ def _text_frame(names: list[str], rows: list[list[str | None]], numbers: list[in
             name: pl.Series(name, [c if c else None for c in col], dtype=pl.String)
             for name, col in zip(names, columns, strict=True)
         }
-    ).with_columns(line_number=pl.Series(numbers, dtype=pl.Int64))
+    ).with_columns(pl.Series(PHYSICAL_LINE, numbers, dtype=pl.Int64))
 
 
 def _unique(header: list[str]) -> list[str]:
@@ -473,13 +490,15 @@ def read_claims(path: str | Path, column_map: dict[str, str] | None = None) -> C
         except (pl.exceptions.PolarsError, OSError) as exc:
             raise InputError(f"cannot read {path} as Parquet ({exc.__class__.__name__})") from None
         header = frame.columns
-        frame = frame.with_columns(line_number=pl.int_range(1, frame.height + 1, dtype=pl.Int64))
+        frame = frame.with_columns(
+            pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(PHYSICAL_LINE)
+        )
     elif suffix in EXCEL_SUFFIXES:
         frame, header = read_xlsx(path, column_map or {})
     else:
         frame, header, warnings, rejected = read_csv(path)
     columns = resolve_columns(
-        [h for h in header if h != "line_number"], column_map or {}, path.name
+        [h for h in header if h != PHYSICAL_LINE], column_map or {}, path.name
     )
     before = frame.height
     out = canonical(frame, columns)
@@ -492,13 +511,20 @@ def read_claims(path: str | Path, column_map: dict[str, str] | None = None) -> C
     )
 
 
-def parse_dates(column: str) -> pl.Expr:
-    """The date of service in any accepted form (claim_columns.yaml), null when
-    none fits or the date does not exist."""
-    value = pl.col(column).str.replace(r"[ T]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?$", "")
-    # each form parses only the values of its shape; the first shape that fits wins
-    parsed = [
-        pl.when(value.str.contains(shape)).then(value.str.to_date(fmt, strict=False))
-        for shape, fmt in column_spec().date_formats
-    ]
-    return pl.coalesce(parsed)
+def parse_dates(values: pl.Series) -> pl.Series:
+    """Dates of service in any accepted form (claim_columns.yaml), null where none
+    fits or the date does not exist. Each form reads only the values still unread
+    (an export writes one form: after the first, little is left)."""
+    text = values.str.strip_chars().str.replace(r"[ T]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?$", "")
+    dates = pl.Series(values.name, [None] * len(text), dtype=pl.Date)
+    todo = pl.Series(values=range(len(text)), dtype=pl.UInt32)
+    for shape, fmt in column_spec().date_formats:
+        left = text.gather(todo)
+        fits = left.str.contains(shape).fill_null(False)
+        if not fits.any():
+            continue
+        dates = dates.scatter(todo.filter(fits), left.filter(fits).str.to_date(fmt, strict=False))
+        todo = todo.filter(~fits)
+        if todo.is_empty():
+            break
+    return dates
