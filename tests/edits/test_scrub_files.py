@@ -346,3 +346,18 @@ def test_a_line_number_column_of_the_file_is_its_line(engine: EditEngine, tmp_pa
     ]
     found = pl.read_csv(out, infer_schema=False)
     assert ("9", "77003", "7") in set(found.select("line", "code", "related_line").iter_rows())
+
+
+def test_a_header_only_file_and_an_empty_file(engine: EditEngine, tmp_path: Path):
+    claims = tmp_path / "claims.csv"
+    claims.write_text(HEADER)
+    report = engine.scrub(claims, out=tmp_path / "f.csv")
+    assert report.lines_checked == 0 and report.findings == 0
+    assert (tmp_path / "f.csv").exists()
+    claims.write_text("")
+    with pytest.raises(InputError, match="is empty"):
+        engine.scrub(claims, out=tmp_path / "f.csv")
+    folder = tmp_path / "a_folder.csv"
+    folder.mkdir()
+    with pytest.raises(InputError, match="folder"):
+        engine.scrub(folder, out=tmp_path / "f.csv")

@@ -389,11 +389,29 @@ def prepare(
     return ctx, lines, warnings
 
 
-def run_checks(ctx: BatchContext, lines: pl.DataFrame) -> pl.DataFrame:
+def run_checks(
+    ctx: BatchContext,
+    lines: pl.DataFrame,
+    *,
+    incomplete: pl.Series | None = None,
+    held: list[pl.DataFrame] | None = None,
+) -> pl.DataFrame:
     """Every rule over the lines: one findings frame (OUTPUT_SCHEMA), in input order
-    (claims in the order of their first line, then line number, then rule)."""
+    (claims in the order of their first line, then line number, then rule).
+
+    With ``incomplete`` (claim IDs that lost a row), the findings of the rules that
+    need the whole claim are withheld on those claims and counted into ``held``
+    (each rule's own frame is filtered: small, before the big concatenation)."""
     frames = [frame for check in BATCH_CHECKS for frame in check(ctx, lines)]
     frames = [f for f in frames if not f.is_empty()]
+    if incomplete is not None and incomplete.len():
+        whole_claim = set(column_spec().needs_whole_claim)
+        lost = pl.col("claim_id").is_in(incomplete.implode())
+        for i, frame in enumerate(frames):
+            if frame.item(0, "rule") in whole_claim:
+                if held is not None:
+                    held.append(frame.filter(lost).group_by("rule").len())
+                frames[i] = frame.filter(~lost)
     if not frames:
         return empty_output()
     order = {rule_id: i for i, rule_id in enumerate(ctx.data.rules)}
@@ -473,7 +491,6 @@ def scrub_file(
         errors_out=str(errors_path) if errors_named else None,
         setting=setting,
     )
-    whole_claim = list(column_spec().needs_whole_claim)
     bar = _Progress(progress)
     with bar:
         bar.stage("reading claims")
@@ -528,13 +545,9 @@ def scrub_file(
         held: list[pl.DataFrame] = []
         with replacing(out_path) as tmp, tmp.open("wb") as handle:
             for i, part in enumerate(parts):
-                found = run_checks(ctx, part).with_columns(
+                found = run_checks(ctx, part, incomplete=incomplete, held=held).with_columns(
                     claim_complete=~pl.col("claim_id").is_in(incomplete.implode())
                 )
-                if report.incomplete_claims:
-                    hold = ~pl.col("claim_complete") & pl.col("rule").is_in(whole_claim)
-                    held.append(found.filter(hold).group_by("rule").len())
-                    found = found.filter(~hold)
                 neutralise(found.drop("row")).write_csv(handle, include_header=i == 0)
                 counts.append(_tally(found))
                 worst.append(_worst(found))

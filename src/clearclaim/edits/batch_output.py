@@ -108,12 +108,18 @@ def _file_mode() -> int:
 def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
     """Every text cell a spreadsheet would run as a formula, prefixed with ``'``."""
     text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
-    if not text:
+    if not text or frame.is_empty():
+        return frame
+    # one pass to find the columns that hold such a cell; only those are rewritten
+    # (rewriting every text column would copy the whole findings file)
+    found = frame.select(pl.col(text).str.contains(FORMULA_START).any()).row(0)
+    risky = [name for name, hit in zip(text, found, strict=True) if hit]
+    if not risky:
         return frame
     return frame.with_columns(
         pl.when(pl.col(name).str.contains(FORMULA_START))
         .then(pl.concat_str([pl.lit("'"), pl.col(name)]))
         .otherwise(pl.col(name))
         .alias(name)
-        for name in text
+        for name in risky
     )
