@@ -291,7 +291,7 @@ def read_csv(path: Path) -> tuple[pl.DataFrame, list[str], list[DataWarning], pl
         raise InputError(f"cannot read {path}: {exc.__class__.__name__}") from None
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
-    if not data.strip():
+    if not data or data.isspace():
         raise InputError(f"{path} is empty")
     if b"\x00" in data[:65536]:
         raise InputError(f"{path} is not a text file (CSV)", hint="scrub reads CSV, .xlsx, Parquet")
