@@ -145,8 +145,7 @@ def aoc_rows(store: Store, release_ids: Sequence[int], add_on: str) -> list[AocR
         (*release_ids, add_on),
     )
     return [
-        AocRow(str(r[0]), r[1], r[2], _day(r[3]), _day(r[4]), _day(r[5]), _day(r[6]))
-        for r in rows
+        AocRow(str(r[0]), r[1], r[2], _day(r[3]), _day(r[4]), _day(r[5]), _day(r[6])) for r in rows
     ]
 
 
