@@ -335,9 +335,12 @@ def _simple_layout(data: bytes, raw: np.ndarray) -> bool:
     quotes = np.flatnonzero(raw == 34)
     if quotes.size % 2:
         return False
-    newlines = np.flatnonzero(raw == 10)
-    # a newline with an odd number of quotes before it is inside a quoted field
-    return not bool((np.searchsorted(quotes, newlines) % 2).any())
+    # quotes pair up in order (an escaped "" is a pair of its own): a line break
+    # between the two quotes of a pair is inside a quoted value. Sum the line
+    # breaks of each stretch from one quote to the next: the even stretches are
+    # the quoted ones.
+    sums = np.add.reduceat(raw == 10, quotes, dtype=np.int64)
+    return not bool(sums[0::2].any())
 
 
 def _read_exact(path: Path, text: str) -> tuple[pl.DataFrame, list[str], pl.DataFrame]:
