@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from clearclaim.checker.models import ClaimContext
+    from clearclaim.edits.batch import ScrubReport
     from clearclaim.edits.models import PairLookup
     from clearclaim.library import Library
     from clearclaim.library.models import AddResult, Answer, Document
@@ -142,11 +143,34 @@ class Checker:
 
         return engine_for(self.store).edits_between(code_1, code_2, day=day, setting=setting)
 
-    def scrub(self, path: str | Path, **options: Any) -> Any:
-        """Check a claim file against the CMS edits of each line's date of service."""
+    def scrub(
+        self,
+        path: str | Path,
+        *,
+        out: str | Path | None = None,
+        errors: str | Path | None = None,
+        setting: str = "professional",
+        progress: bool = False,
+        column_map: dict[str, str] | str | None = None,
+    ) -> ScrubReport:
+        """Check a claim file (CSV, .xlsx or Parquet) against the CMS edits of each
+        line's date of service; findings to ``out``, rejected rows to ``errors``.
+        ``column_map`` names columns the file calls otherwise
+        (``{"claim_id": "Encounter"}`` or ``"claim_id=Encounter,code=Proc"``)."""
         from clearclaim.edits import engine_for
 
-        return engine_for(self.store).scrub(path, **options)
+        if isinstance(column_map, str):
+            from clearclaim.edits.batch_input import parse_map
+
+            column_map = parse_map(column_map)
+        return engine_for(self.store).scrub(
+            path,
+            out=out,
+            errors=errors,
+            setting=setting,
+            progress=progress,
+            column_map=column_map,
+        )
 
     def rules(self) -> list[dict[str, Any]]:
         """Every rule a finding can carry, from the one registry."""

@@ -11,6 +11,7 @@ import pytest
 from clearclaim.edits import ClaimLine, EditEngine
 from clearclaim.edits import batch as batch_module
 from clearclaim.edits.batch import read_claims, validate
+from clearclaim.edits.batch_input import column_spec
 from clearclaim.edits.cache import EditTables
 from clearclaim.edits.synthetic import claims_frame
 
@@ -28,8 +29,7 @@ def synthetic_csv(engine: EditEngine, tmp_path_factory: pytest.TempPathFactory) 
 
 
 def _single_path_rows(engine: EditEngine, path: Path) -> pl.DataFrame:
-    raw, offset = read_claims(path)
-    good, _ = validate(raw, offset)
+    good, _ = validate(read_claims(path).frame)
     rows = []
     for _, group in good.group_by("claim_id", maintain_order=True):
         lines = [
@@ -55,11 +55,22 @@ def _as_set(frame: pl.DataFrame) -> set[tuple]:
 def test_batch_and_single_claim_paths_write_the_same_findings(
     engine: EditEngine, synthetic_csv: Path, tmp_path: Path
 ):
-    out = tmp_path / "findings.csv"
-    report = engine.scrub(synthetic_csv, out=out)
+    out, errors = tmp_path / "findings.csv", tmp_path / "errors.csv"
+    report = engine.scrub(synthetic_csv, out=out, errors=errors)
     batch = pl.read_csv(out, infer_schema=False)
     single = _single_path_rows(engine, synthetic_csv)
+    # a claim that lost a row to the errors file is judged without it: the findings
+    # that depend on its other lines (an add-on's primary) are withheld, and counted
+    incomplete = set(pl.read_csv(errors, infer_schema=False).get_column("claim_id").drop_nulls())
+    assert report.incomplete_claims == len(incomplete) > 0
+    held = single.filter(
+        pl.col("claim_id").is_in(list(incomplete))
+        & pl.col("rule").is_in(list(column_spec().needs_whole_claim))
+    )
+    assert sum(report.withheld.values()) == held.height
+    single = single.join(held, on=COMPARED, how="anti", nulls_equal=True)
     assert report.findings == batch.height == single.height
+    assert set(batch.get_column("claim_complete")) <= {"true", "false"}
     assert _as_set(batch) == _as_set(single)
     # the synthetic mix reaches every kind of rule
     assert {"ptp", "mue", "add_on", "pc_tc", "status"} <= set(batch.get_column("kind"))

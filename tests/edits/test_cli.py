@@ -70,7 +70,7 @@ def test_scrub_writes_findings_and_errors(app: typer.Typer, full_store: Store, t
         "C1,1,2024-08-01,11,62321,,1\n"
         "C1,2,2024-08-01,11,77003,,1\n"
         "C1,3,2024-08-01,11,77002,,2\n"
-        "C2,1,08/01/2024,11,62321,,1\n"
+        "C2,1,31/12/2024,11,62321,,1\n"  # day first: no month 31
         "C3,1,2024-08-01,22,76000,,1\n"
     )
     out, errors = tmp_path / "findings.csv", tmp_path / "errors.csv"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from clearclaim.edits import EditEngine
-from clearclaim.edits.batch import REQUIRED_COLUMNS, validate
+from clearclaim.edits.batch import REQUIRED_COLUMNS, read_claims, validate
 from clearclaim.edits.synthetic import claims_frame
 
 
@@ -15,7 +15,7 @@ def test_same_seed_same_file_other_seed_other_file(engine: EditEngine):
     assert 2000 < first.height < 4500
 
 
-def test_codes_come_from_the_store(engine: EditEngine):
+def test_codes_come_from_the_store(engine: EditEngine, tmp_path):
     frame = claims_frame(engine.store, 3000, seed=3)
     codes = frame.get_column("code").drop_nulls().unique().to_list()
     known = set(engine.tables.pfs.get_column("code")) | set(engine.tables.facts.get_column("code"))
@@ -24,5 +24,6 @@ def test_codes_come_from_the_store(engine: EditEngine):
     assert len(real) > 500
     assert set(real) <= known
     # a few rows are broken on purpose (the error path)
-    _, errors = validate(frame, 2)
+    frame.write_csv(tmp_path / "claims.csv")
+    _, errors = validate(read_claims(tmp_path / "claims.csv").frame)
     assert 1 <= errors.height <= frame.height // 100

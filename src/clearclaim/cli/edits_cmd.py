@@ -17,11 +17,8 @@ from typing import Annotated
 
 import typer
 
-from clearclaim.cli._shell import handle_errors, open_store
-from clearclaim.edits.engine import engine_for
-from clearclaim.edits.models import PairLookup
-from clearclaim.errors import FieldError
-from clearclaim.store import Store
+from clearclaim import Checker, FieldError, PairLookup, ScrubReport
+from clearclaim.cli._shell import handle_errors
 
 SettingOpt = Annotated[
     str,
@@ -36,8 +33,8 @@ DbOpt = Annotated[
 ]
 
 
-def _open(db: str | None) -> Store:
-    return open_store(db)
+def _open(db: str | None) -> Checker:
+    return Checker.open(db)
 
 
 def _day(text: str | None) -> date:
@@ -98,8 +95,8 @@ def edits_command(
     """Is there an NCCI PTP edit between two codes (either direction), and is it in
     force on the date of service?"""
     day = _day(date_)
-    with _open(db) as store:
-        lookup = engine_for(store).edits_between(code1, code2, day=day, setting=setting)
+    with _open(db) as checker:
+        lookup = checker.edits(code1, code2, day=day, setting=setting)
     if as_json:
         typer.echo(lookup.model_dump_json(indent=2))
     else:
@@ -108,16 +105,29 @@ def edits_command(
 
 @handle_errors
 def scrub_command(
-    file: Annotated[Path, typer.Argument(help="claim lines, CSV or Parquet")],
+    file: Annotated[Path, typer.Argument(help="claim lines: CSV (or .csv.gz), .xlsx or Parquet")],
     out: Annotated[
-        Path | None,
-        typer.Option("--out", help="findings CSV (default: FILE.findings.csv beside FILE)"),
+        str | None,
+        typer.Option(
+            "--out",
+            help="findings CSV, or a folder for FILE.findings.csv (default: beside FILE); "
+            "never the claim file",
+        ),
     ] = None,
     errors: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--errors",
-            help="rejected rows CSV (default: FILE.errors.csv, written when a row is rejected)",
+            help="rejected rows CSV, or a folder (default: FILE.errors.csv, written when a "
+            "row is rejected)",
+        ),
+    ] = None,
+    column_map: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            help="columns the file names otherwise: claim_id=Encounter,code=Proc "
+            "(fields: claim_id, line, date_of_service, pos, code, modifiers, units)",
         ),
     ] = None,
     setting: SettingOpt = "professional",
@@ -128,33 +138,83 @@ def scrub_command(
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
     db: DbOpt = None,
 ) -> None:
-    """Check every line of a claim file (claim_id, line, date_of_service, pos, code,
-    modifiers, units) against PTP, MUE, add-on, PC/TC and status edits."""
+    """Check every line of a claim file (claim ID, date of service and code; line,
+    units, modifiers and POS when present) against PTP, MUE, add-on, PC/TC and
+    status edits."""
     show = sys.stderr.isatty() if progress is None else progress
-    with _open(db) as store:
-        report = engine_for(store).scrub(
-            file, out=out, errors=errors, setting=setting, progress=show
+    with _open(db) as checker:
+        report = checker.scrub(
+            file,
+            out=out,
+            errors=errors,
+            setting=setting,
+            progress=show,
+            column_map=column_map or None,
         )
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2, default=str))
         return
+    typer.echo(render_summary(report), err=True)
+
+
+def render_summary(report: ScrubReport) -> str:
+    """The terminal summary of a scrub: counts, per rule, what could not be checked."""
     severities = ", ".join(
         f"{n:,} {sev}" for sev, n in sorted(report.by_severity.items(), key=_severity_order)
     )
-    lines = [
+    out = [
         f"scrubbed {report.lines_checked:,} lines ({report.claims:,} claims) in "
         f"{report.seconds:.1f} s: {report.findings:,} findings"
         + (f" ({severities})" if severities else ""),
         f"findings: {report.out}",
     ]
+    if report.by_rule:
+        out.append("  rule      findings    claims")
+        out += [
+            f"  {rule:<8}{n:>10,}{report.claims_by_rule.get(rule, 0):>10,}"
+            for rule, n in report.by_rule.items()
+        ]
+    claims = ", ".join(
+        f"{n:,} {sev}"
+        for sev, n in sorted(report.claims_by_severity.items(), key=_severity_order)
+        if n
+    )
+    if claims:
+        out.append(f"claims by most serious finding: {claims}")
     if report.rows_rejected:
-        lines.append(f"rejected rows: {report.rows_rejected:,}, reasons in {report.errors_out}")
-    lines += [f"warning: {w.message}" for w in report.warnings]
-    typer.echo("\n".join(lines), err=True)
+        out.append(f"rejected rows: {report.rows_rejected:,}, reasons in {report.errors_out}")
+    if report.blank_lines:
+        out.append(f"blank lines skipped: {report.blank_lines:,}")
+    if report.incomplete_claims:
+        line = (
+            f"incomplete claims (a row rejected): {report.incomplete_claims:,}, judged without "
+            "the rejected rows"
+        )
+        if report.withheld:
+            held = ", ".join(f"{n:,} {rule}" for rule, n in report.withheld.items())
+            line += (
+                f"; findings that depend on the missing lines withheld: {held} "
+                "(fix the rejected rows and scrub again)"
+            )
+        out.append(line)
+    for span in report.data_coverage:
+        if span["state"] == "nearest":
+            out.append(
+                f"data: {span['title']} for {span['first_dos']} to {span['last_dos']} answered "
+                f"by {span['release']} (not in force on those dates)"
+            )
+    for missing in report.checks_not_made:
+        out.append(f"NOT CHECKED: {missing}")
+    if report.clean:
+        out.append("clean: no findings, every check made")
+    elif not report.findings and report.checks_not_made:
+        out.append("no findings, but not clean: some checks could not be made (above)")
+    out += [f"warning: {w.message}" for w in report.warnings]
+    return "\n".join(out)
 
 
 def _severity_order(item: tuple[str, int]) -> int:
-    return {"deny": 0, "warn": 1, "info": 2}.get(item[0], 3)
+    return {"deny": 0, "warn": 1, "info": 2, "none": 3}.get(item[0], 4)
 
 
 def _standalone() -> typer.Typer:

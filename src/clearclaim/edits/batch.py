@@ -1,10 +1,16 @@
 """Scrub a claim file: every line checked by the same rules, vectorised.
 
-The file (CSV or Parquet, one row per claim line) is read once with Polars,
-checked row by row for malformed values without a Python loop, and the
-well-formed lines go through joins against the edit tables (Parquet copies
+The file (CSV, .xlsx or Parquet, one row per claim line: batch_input.py) is
+read once, checked row by row for malformed values without a Python loop, and
+the well-formed lines go through joins against the edit tables (Parquet copies
 made once per store state, cache.py). Findings and rejected rows are written
-as CSV. Polars runs each join and aggregation on every core.
+as CSV (batch_output.py: never over the input, never half a file, formulas
+neutralised). Polars runs each join and aggregation on every core.
+
+This is the batch engine, and it reads Parquet copies of the store's tables,
+not the store: the only queries here are Polars expressions over those copies
+(the SQL that makes them is in ``clearclaim.store.queries.edits``). Polars
+loads only on this path; the single-claim path (engine.py) never imports it.
 """
 
 from __future__ import annotations
@@ -13,39 +19,71 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import polars as pl
 
-from clearclaim.edits import add_on, mue, pc_tc, ptp, status
+from clearclaim.edits import batch_add_on, batch_mue, batch_pc_tc, batch_ptp, batch_status
 from clearclaim.edits.batch_frames import OUTPUT_SCHEMA, BatchContext, empty_output
-from clearclaim.edits.cache import PTP_FAMILIES, code_id
+from clearclaim.edits.batch_input import (
+    FIELDS,
+    VALUE_CHARS,
+    column_spec,
+    parse_dates,
+    read_claims,
+)
+from clearclaim.edits.batch_output import default_paths, neutralise, output_paths, replacing
+from clearclaim.edits.cache import PTP_FAMILIES, EditTables, code_id
 from clearclaim.edits.models import Setting
-from clearclaim.edits.releases import ROLE_FAMILIES, Choice
-from clearclaim.errors import InputError, ReleaseError
-from clearclaim.models import DataWarning
-from clearclaim.store import FAMILY_TITLES
+from clearclaim.edits.releases import ROLE_FAMILIES, Choice, Resolver
+from clearclaim.edits.rules import EditData
+from clearclaim.errors import ReleaseError
+from clearclaim.models import DataCoverage, DataWarning
+from clearclaim.store import FAMILY_TITLES, Store
 
-if TYPE_CHECKING:
-    from clearclaim.edits.engine import EditEngine
-
-REQUIRED_COLUMNS = ("claim_id", "line", "date_of_service", "pos", "code", "modifiers", "units")
-ERROR_SCHEMA: dict[str, pl.DataType] = {
-    "line_number": pl.Int64(),
-    "claim_id": pl.String(),
-    "line": pl.String(),
-    "field": pl.String(),
-    "value": pl.String(),
-    "reason": pl.String(),
-}
+#: the fields a claim line has (a file may name them otherwise: batch_input.py)
+REQUIRED_COLUMNS = FIELDS
 #: lines per chunk (claims never straddle chunks): memory stays bounded on long files
 CHUNK_LINES = 1_000_000
-BATCH_CHECKS = (ptp.batch, mue.batch, add_on.batch, pc_tc.batch, status.batch)
+BATCH_CHECKS = (
+    batch_ptp.batch,
+    batch_mue.batch,
+    batch_add_on.batch,
+    batch_pc_tc.batch,
+    batch_status.batch,
+)
+
+
+#: what each data family's absence leaves unchecked, in the words a summary uses
+CHECKS_BY_ROLE = {
+    "ptp": "PTP edits (PTP01-03)",
+    "mue": "medically unlikely edits (MUE01-03)",
+    "aoc": "add-on code edits (AOC01-04)",
+    "pfs": "PC/TC and code status (PCTC01-02, STAT01-04)",
+    "hcpcs": "HCPCS deletion and added dates behind the status rules",
+}
+
+
+class EditSources(Protocol):
+    """What the batch needs of the engine (``EditEngine`` has it): the rule data,
+    the release resolver and the Parquet-backed edit tables."""
+
+    @property
+    def data(self) -> EditData: ...
+
+    @property
+    def resolver(self) -> Resolver: ...
+
+    @property
+    def tables(self) -> EditTables: ...
+
+    @property
+    def store(self) -> Store: ...
 
 
 @dataclass
 class ScrubReport:
-    """What a scrub did: counts, where it wrote, and the data gaps behind it."""
+    """What a scrub did: counts, where it wrote, and the data behind it."""
 
     input: str
     out: str
@@ -54,10 +92,29 @@ class ScrubReport:
     lines_read: int = 0
     lines_checked: int = 0
     rows_rejected: int = 0
+    #: empty rows (a blank line, or every field empty): skipped, not errors
+    blank_lines: int = 0
     claims: int = 0
     findings: int = 0
     by_severity: dict[str, int] = field(default_factory=dict)
     by_rule: dict[str, int] = field(default_factory=dict)
+    #: rule -> how many claims it was found on
+    claims_by_rule: dict[str, int] = field(default_factory=dict)
+    #: claims by their most serious finding ("none": no finding)
+    claims_by_severity: dict[str, int] = field(default_factory=dict)
+    #: claims with a rejected row: judged without it, see ``withheld``
+    incomplete_claims: int = 0
+    #: rule -> findings not written because the claim was incomplete (rules that
+    #: depend on the claim's other lines, such as an add-on code's primary)
+    withheld: dict[str, int] = field(default_factory=dict)
+    #: field -> the file's column(s) it was read from
+    columns: dict[str, list[str]] = field(default_factory=dict)
+    #: per data family, the releases that answered the file's dates of service
+    data_coverage: list[dict[str, Any]] = field(default_factory=list)
+    #: the checks that could not be made (a data family not loaded)
+    checks_not_made: list[str] = field(default_factory=list)
+    #: no finding, no rejected row, nothing withheld, every check made
+    clean: bool = False
     warnings: list[DataWarning] = field(default_factory=list)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
@@ -69,52 +126,53 @@ class ScrubReport:
         }
 
 
-# -- reading and validating ---------------------------------------------------------
-
-
-def read_claims(path: Path) -> tuple[pl.DataFrame, int]:
-    """The file's required columns as text, and the number to add to a 0-based row
-    index to get the line number a user sees (2 for CSV: 1-based, after the header)."""
-    if not path.exists():
-        raise InputError(f"no such file: {path}")
-    is_parquet = path.suffix.lower() in {".parquet", ".pq"}
-    try:
-        if is_parquet:
-            frame = pl.read_parquet(path)
-        else:
-            frame = pl.read_csv(path, infer_schema=False, truncate_ragged_lines=True)
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise InputError(f"cannot read {path}: {exc}") from exc
-    frame = frame.rename({c: c.strip().lower() for c in frame.columns})
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"{path} lacks the column(s) {', '.join(missing)}",
-            hint=f"a claim file needs: {', '.join(REQUIRED_COLUMNS)}",
-        )
-    columns = []
-    for name in REQUIRED_COLUMNS:
-        dtype = frame.schema[name]
-        if isinstance(dtype, pl.List):
-            columns.append(pl.col(name).list.eval(pl.element().cast(pl.String)).list.join(" "))
-        else:
-            columns.append(pl.col(name).cast(pl.String))
-    return frame.select(columns), (1 if is_parquet else 2)
+# -- validating -------------------------------------------------------------------------
 
 
 _MODS_OK = r"^([0-9A-Z]{2}( [0-9A-Z]{2})*)?$"
+_DATE_FORMS = "YYYY-MM-DD, MM/DD/YYYY, M/D/YY or YYYYMMDD"
 
 
-def validate(raw: pl.DataFrame, offset: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split rows into well-formed lines and one error row per bad field."""
-    trimmed = raw.with_row_index("row").with_columns(
-        pl.col(c).str.strip_chars() for c in REQUIRED_COLUMNS
+def _dates(frame: pl.DataFrame) -> pl.DataFrame:
+    """``dos`` from date_of_service: ISO first (the common case, one pass), the other
+    accepted forms only for the values ISO did not read."""
+    value = pl.col("date_of_service").str.strip_chars()
+    frame = frame.with_columns(
+        dos=pl.when(value.str.len_bytes() == 10)
+        .then(value.str.to_date("%Y-%m-%d", strict=False))
+        .otherwise(None)
     )
-    parsed = trimmed.with_columns(
+    unread = frame.select(
+        pl.arg_where(pl.col("dos").is_null() & pl.col("date_of_service").is_not_null())
+    ).to_series()
+    if unread.len():
+        found = parse_dates(frame.get_column("date_of_service").gather(unread))
+        frame = frame.with_columns(frame.get_column("dos").scatter(unread, found))
+    return frame
+
+
+def _value(name: str) -> pl.Expr:
+    """A field's value as an error row shows it: cut short, never a whole row."""
+    cut = VALUE_CHARS - 1
+    return (
+        pl.when(pl.col(name).str.len_chars() > VALUE_CHARS)
+        .then(pl.concat_str([pl.col(name).str.slice(0, cut), pl.lit("…")]))
+        .otherwise(pl.col(name))
+    )
+
+
+def validate(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split rows (batch_input.canonical: the fields as text, ``row`` and
+    ``line_number``) into well-formed lines and one error row per bad field."""
+    good, errors, _ = _validate(raw)
+    return good, errors
+
+
+def _validate(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]:
+    """:func:`validate`, and the IDs of the claims that lost a row."""
+    trimmed = raw.with_columns(pl.col(c).str.strip_chars() for c in REQUIRED_COLUMNS)
+    parsed = _dates(trimmed).with_columns(
         line_no=pl.col("line").str.to_integer(strict=False),
-        dos=pl.when(pl.col("date_of_service").str.len_bytes() == 10)
-        .then(pl.col("date_of_service").str.to_date("%Y-%m-%d", strict=False))
-        .otherwise(None),
         code_n=pl.col("code").str.to_uppercase(),
         mods=pl.col("modifiers")
         .fill_null("")
@@ -125,7 +183,7 @@ def validate(raw: pl.DataFrame, offset: int) -> tuple[pl.DataFrame, pl.DataFrame
         pos_n=pl.col("pos").str.zfill(2),
     )
     checks: list[tuple[str, pl.Expr, str]] = [
-        ("claim_id", pl.col("claim_id").is_null(), "missing claim ID"),
+        ("claim_id", pl.col("claim_id").is_null() | (pl.col("claim_id") == ""), "missing claim ID"),
         (
             "line",
             pl.col("line_no").is_null() | (pl.col("line_no") < 1),
@@ -139,7 +197,11 @@ def validate(raw: pl.DataFrame, offset: int) -> tuple[pl.DataFrame, pl.DataFrame
             & ~pl.struct("claim_id", "line_no").rank("dense").is_first_distinct(),
             "duplicate line number in this claim",
         ),
-        ("date_of_service", pl.col("dos").is_null(), "date of service must be a date YYYY-MM-DD"),
+        (
+            "date_of_service",
+            pl.col("dos").is_null(),
+            f"date of service must be a real date ({_DATE_FORMS})",
+        ),
         (
             "code",
             ~pl.col("code_n").fill_null("").str.contains(r"^[0-9A-Z]{5}$"),
@@ -157,7 +219,9 @@ def validate(raw: pl.DataFrame, offset: int) -> tuple[pl.DataFrame, pl.DataFrame
         ),
         (
             "pos",
-            pl.col("pos").is_not_null() & ~pl.col("pos").str.contains(r"^[0-9]{1,2}$"),
+            pl.col("pos").is_not_null()
+            & (pl.col("pos") != "")
+            & ~pl.col("pos").str.contains(r"^[0-9]{1,2}$"),
             "place of service must be a code of one or two digits",
         ),
     ]
@@ -167,11 +231,11 @@ def validate(raw: pl.DataFrame, offset: int) -> tuple[pl.DataFrame, pl.DataFrame
     bad_any = pl.any_horizontal(*(pl.col(f"bad_{i}") for i in range(len(checks))))
     errors = [
         flagged.filter(pl.col(f"bad_{i}")).select(
-            (pl.col("row").cast(pl.Int64) + offset).alias("line_number"),
-            "claim_id",
-            "line",
+            pl.col("line_number").cast(pl.Int64),
+            _value("claim_id").alias("claim_id"),
+            _value("line").alias("line"),
             pl.lit(name).alias("field"),
-            pl.col(name).alias("value"),
+            _value(name).alias("value"),
             pl.lit(reason).alias("reason"),
         )
         for i, (name, _, reason) in enumerate(checks)
@@ -187,14 +251,17 @@ def validate(raw: pl.DataFrame, offset: int) -> tuple[pl.DataFrame, pl.DataFrame
         pl.col("units_n").alias("units"),
         pl.col("pos_n").alias("pos"),
     )
-    return good, error_frame
+    incomplete = (
+        flagged.filter(bad_any & pl.col("claim_id").is_not_null()).get_column("claim_id").unique()
+    )
+    return good, error_frame, incomplete
 
 
 # -- preparing the edit tables --------------------------------------------------------
 
 
 def _role_maps(
-    engine: EditEngine, setting: Setting, days: list[date]
+    engine: EditSources, setting: Setting, days: list[date]
 ) -> tuple[pl.DataFrame, dict[str, dict[int, int]], dict[str, list[Choice]], list[DataWarning]]:
     """Per date: the release index of each role; per role: release key -> index."""
     columns: dict[str, list[Any]] = {"dos": days}
@@ -206,7 +273,8 @@ def _role_maps(
         labels: dict[str, int] = {}
         key_index[role] = {}
         chosen[role] = []
-        rel, in_force = [], []
+        rel: list[int | None] = []
+        in_force: list[bool] = []
         for day in days:
             try:
                 choice = engine.resolver.choose(family, day)
@@ -253,7 +321,7 @@ def _rel(keys: dict[int, int]) -> pl.Expr:
 
 
 def prepare(
-    engine: EditEngine, setting: Setting, lines: pl.DataFrame
+    engine: EditSources, setting: Setting, lines: pl.DataFrame
 ) -> tuple[BatchContext, pl.DataFrame, list[DataWarning]]:
     """The context (edit tables cut down to this file's codes and releases) and the
     lines with their code IDs, modifier flags and release indexes."""
@@ -299,7 +367,7 @@ def prepare(
                 & pl.col("k2").is_in(codes)
             )
             .select(_rel(key_index["ptp"]), "k1", "k2", "deletion", "effective", "mi", "rationale")
-            .with_columns(rkey=ptp.pair_key("rel", "k1", "k2"))
+            .with_columns(rkey=batch_ptp.pair_key("rel", "k1", "k2"))
             .drop("rel")
             .collect()
         )
@@ -321,11 +389,29 @@ def prepare(
     return ctx, lines, warnings
 
 
-def run_checks(ctx: BatchContext, lines: pl.DataFrame) -> pl.DataFrame:
+def run_checks(
+    ctx: BatchContext,
+    lines: pl.DataFrame,
+    *,
+    incomplete: pl.Series | None = None,
+    held: list[pl.DataFrame] | None = None,
+) -> pl.DataFrame:
     """Every rule over the lines: one findings frame (OUTPUT_SCHEMA), in input order
-    (claims in the order of their first line, then line number, then rule)."""
+    (claims in the order of their first line, then line number, then rule).
+
+    With ``incomplete`` (claim IDs that lost a row), the findings of the rules that
+    need the whole claim are withheld on those claims and counted into ``held``
+    (each rule's own frame is filtered: small, before the big concatenation)."""
     frames = [frame for check in BATCH_CHECKS for frame in check(ctx, lines)]
     frames = [f for f in frames if not f.is_empty()]
+    if incomplete is not None and incomplete.len():
+        whole_claim = set(column_spec().needs_whole_claim)
+        lost = pl.col("claim_id").is_in(incomplete.implode())
+        for i, frame in enumerate(frames):
+            if frame.item(0, "rule") in whole_claim:
+                if held is not None:
+                    held.append(frame.filter(lost).group_by("rule").len())
+                frames[i] = frame.filter(~lost)
     if not frames:
         return empty_output()
     order = {rule_id: i for i, rule_id in enumerate(ctx.data.rules)}
@@ -343,50 +429,103 @@ def run_checks(ctx: BatchContext, lines: pl.DataFrame) -> pl.DataFrame:
 # -- the whole run ---------------------------------------------------------------------
 
 
-def default_paths(path: Path) -> tuple[Path, Path]:
-    stem = path.name
-    for suffix in (".gz", ".csv", ".parquet", ".pq", ".txt"):
-        stem = stem.removesuffix(suffix)
-    return path.with_name(f"{stem}.findings.csv"), path.with_name(f"{stem}.errors.csv")
+def coverage(store: Store, families: list[str], days: list[date]) -> list[dict[str, Any]]:
+    """Per family, the spans of the file's dates answered alike (the same release,
+    in force or nearest, or missing), from :meth:`Store.coverage`."""
+    spans: list[dict[str, Any]] = []
+    for family in families:
+        current: dict[str, Any] | None = None
+        for day in days:
+            found: DataCoverage = store.coverage(family, day)
+            key = (found.state, found.release)
+            if current is None or current["_key"] != key:
+                current = {
+                    "_key": key,
+                    **found.model_dump(mode="json"),
+                    "first_dos": day.isoformat(),
+                    "last_dos": day.isoformat(),
+                    "dates": 0,
+                }
+                spans.append(current)
+            current["last_dos"] = day.isoformat()
+            current["dates"] += 1
+            current["days_away"] = max(current["days_away"] or 0, found.days_away or 0)
+    for span in spans:
+        del span["_key"]
+    return spans
+
+
+def _tally(found: pl.DataFrame) -> pl.DataFrame:
+    return found.group_by("rule", "severity").agg(
+        pl.len().alias("n"), pl.col("claim_id").n_unique().alias("claims")
+    )
+
+
+def _worst(found: pl.DataFrame) -> pl.DataFrame:
+    order = {"deny": 0, "warn": 1, "info": 2}
+    return (
+        found.group_by("claim_id")
+        .agg(pl.col("severity").replace_strict(order, default=3).min().alias("worst"))
+        .group_by("worst")
+        .len()
+    )
 
 
 def scrub_file(
-    engine: EditEngine,
+    engine: EditSources,
     path: str | Path,
     *,
     out: str | Path | None = None,
     errors: str | Path | None = None,
     setting: Setting = "professional",
     progress: bool = False,
+    column_map: dict[str, str] | None = None,
 ) -> ScrubReport:
     """Check every line of a claim file; write findings (and rejected rows) as CSV."""
     started = time.perf_counter()
     source = Path(path)
-    default_out, default_errors = default_paths(source)
-    out_path = Path(out) if out else default_out
+    out_path, errors_path, errors_named = output_paths(source, out, errors)
     report = ScrubReport(
         input=str(source),
         out=str(out_path),
-        errors_out=str(errors) if errors else None,
+        errors_out=str(errors_path) if errors_named else None,
         setting=setting,
     )
     bar = _Progress(progress)
     with bar:
         bar.stage("reading claims")
-        raw, offset = read_claims(source)
-        report.lines_read = raw.height
+        claim_file = read_claims(source, column_map)
+        raw = claim_file.frame
+        report.columns = claim_file.columns
+        report.blank_lines = claim_file.blank_lines
+        report.lines_read = raw.height + claim_file.rejected.height
         report.timings["read"] = time.perf_counter() - started
         bar.stage("validating")
         mark = time.perf_counter()
-        lines, rejected = validate(raw, offset)
+        lines, rejected, incomplete = _validate(raw)
+        if claim_file.rejected.height:
+            rejected = pl.concat([claim_file.rejected, rejected]).sort(
+                "line_number", maintain_order=True
+            )
         report.timings["validate"] = time.perf_counter() - mark
         del raw
         report.lines_checked = lines.height
         report.rows_rejected = rejected.get_column("line_number").n_unique()
         report.claims = lines.get_column("claim_id").n_unique()
+        report.incomplete_claims = incomplete.len()
         mark = time.perf_counter()
         bar.stage("loading edit tables")
-        ctx, lines, report.warnings = prepare(engine, setting, lines)
+        days = lines.get_column("dos").unique().sort().to_list()
+        ctx, lines, warnings = prepare(engine, setting, lines)
+        report.warnings = [*claim_file.warnings, *warnings]
+        families = [*ROLE_FAMILIES[setting].values(), "hcpcs_record"]
+        report.data_coverage = coverage(engine.store, families, days)
+        report.checks_not_made = [
+            f"{CHECKS_BY_ROLE[role]}: {c['why']}"
+            for role, family in (*ROLE_FAMILIES[setting].items(), ("hcpcs", "hcpcs_record"))
+            for c in report.data_coverage
+            if c["family"] == family and c["state"] == "missing"
+        ]
         report.timings["prepare"] = time.perf_counter() - mark
         mark = time.perf_counter()
         # long files go in chunks of whole claims, in input order: bounded memory,
@@ -401,26 +540,48 @@ def scrub_file(
         )
         del lines
         bar.start(sum(p.height for p in parts))
-        out_path.parent.mkdir(parents=True, exist_ok=True)
         counts: list[pl.DataFrame] = []
-        with out_path.open("wb") as handle:
+        worst: list[pl.DataFrame] = []
+        held: list[pl.DataFrame] = []
+        with replacing(out_path) as tmp, tmp.open("wb") as handle:
             for i, part in enumerate(parts):
-                found = run_checks(ctx, part)
-                found.drop("row").write_csv(handle, include_header=i == 0)
-                counts.append(found.group_by("rule", "severity").len())
+                found = run_checks(ctx, part, incomplete=incomplete, held=held).with_columns(
+                    claim_complete=~pl.col("claim_id").is_in(incomplete.implode())
+                )
+                neutralise(found.drop("row")).write_csv(handle, include_header=i == 0)
+                counts.append(_tally(found))
+                worst.append(_worst(found))
                 bar.advance(part.height)
                 parts[i] = part.clear()  # let the chunk go as soon as it is written
         report.timings["checks_and_write"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        if errors or rejected.height:
-            errors_path = Path(errors) if errors else default_errors
-            rejected.write_csv(errors_path)
+        if errors_named or rejected.height:
+            with replacing(errors_path) as tmp:
+                neutralise(rejected).write_csv(tmp)
             report.errors_out = str(errors_path)
         report.timings["write_errors"] = time.perf_counter() - mark
-    tally = pl.concat(counts).group_by("rule", "severity").agg(pl.col("len").sum())
-    report.findings = int(tally.get_column("len").sum())
-    report.by_severity = dict(tally.group_by("severity").agg(pl.col("len").sum()).iter_rows())
-    report.by_rule = dict(sorted(tally.group_by("rule").agg(pl.col("len").sum()).iter_rows()))
+    tally = pl.concat(counts)
+    report.findings = int(tally.get_column("n").sum())
+    report.by_severity = dict(tally.group_by("severity").agg(pl.col("n").sum()).iter_rows())
+    report.by_rule = dict(sorted(tally.group_by("rule").agg(pl.col("n").sum()).iter_rows()))
+    report.claims_by_rule = dict(
+        sorted(tally.group_by("rule").agg(pl.col("claims").sum()).iter_rows())
+    )
+    names = {0: "deny", 1: "warn", 2: "info"}
+    by_worst = pl.concat(worst).group_by("worst").agg(pl.col("len").sum())
+    report.claims_by_severity = {
+        names.get(int(k), "other"): int(n) for k, n in sorted(by_worst.iter_rows())
+    }
+    report.claims_by_severity["none"] = report.claims - sum(report.claims_by_severity.values())
+    if held:
+        withheld = pl.concat(held).group_by("rule").agg(pl.col("len").sum())
+        report.withheld = dict(sorted((r, int(n)) for r, n in withheld.iter_rows()))
+    report.clean = (
+        report.findings == 0
+        and report.rows_rejected == 0
+        and not report.withheld
+        and not report.checks_not_made
+    )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -470,6 +631,7 @@ __all__ = [
     "OUTPUT_SCHEMA",
     "REQUIRED_COLUMNS",
     "ScrubReport",
+    "default_paths",
     "read_claims",
     "scrub_file",
     "validate",

@@ -4,12 +4,13 @@ expressions, the source named the way the single-claim path names it)."""
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from clearclaim.edits.models import Setting
-from clearclaim.edits.rules import EditData, source_text_expr, template_expr
+from clearclaim.edits.rules import EditData
 
 #: the findings file's columns, in order ("row" is the input row, for sorting)
 OUTPUT_SCHEMA: dict[str, pl.DataType] = {
@@ -87,4 +88,48 @@ def finish(ctx: BatchContext, frame: pl.DataFrame, role: str, rule_id: str) -> p
         template_expr(rule.message).alias("message"),
         template_expr(rule.action).alias("action"),
         source_text_expr().alias("source"),
+    )
+
+
+def template_expr(template: str) -> pl.Expr:
+    """The template as a Polars expression over columns named like its fields."""
+    parts: list[pl.Expr] = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        if literal:
+            parts.append(pl.lit(literal))
+        if name:
+            parts.append(pl.col(name).cast(pl.String).fill_null(""))
+    if not parts:
+        return pl.lit("")
+    return pl.concat_str(parts)
+
+
+def source_text_expr() -> pl.Expr:
+    """:func:`source_text` over columns src_file, src_title, src_release, src_start,
+    src_end, src_row and src_in_force."""
+    row = (
+        pl.when(pl.col("src_row").is_not_null() & (pl.col("src_row") != ""))
+        .then(pl.concat_str([pl.lit(", row "), pl.col("src_row")]))
+        .otherwise(pl.lit(""))
+    )
+    note = (
+        pl.when(pl.col("src_in_force"))
+        .then(pl.lit(""))
+        .otherwise(pl.lit("; release not in force on the date of service"))
+    )
+    return pl.concat_str(
+        [
+            pl.col("src_file"),
+            pl.lit(", "),
+            pl.col("src_title"),
+            pl.lit(" "),
+            pl.col("src_release"),
+            pl.lit(" (effective "),
+            pl.col("src_start").cast(pl.String),
+            pl.lit(" to "),
+            pl.col("src_end").cast(pl.String),
+            pl.lit(")"),
+            row,
+            note,
+        ]
     )

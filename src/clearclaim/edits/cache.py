@@ -17,20 +17,21 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import polars as pl
 from platformdirs import user_cache_dir
 
 from clearclaim.store import Store
+from clearclaim.store.queries import edits as queries
+from clearclaim.store.queries.edits import Row
 
 CACHE_ENV = "CLEARCLAIM_EDITS_CACHE"
 #: bump when a table's layout or derivation changes
 CACHE_VERSION = "4"
 PTP_FAMILIES = ("ptp_practitioner", "ptp_outpatient_hospital")
 MUE_FAMILIES = ("mue_practitioner", "mue_outpatient_hospital", "mue_dme_supplier")
-_FETCH = 200_000
 
 
 def code_id(column: str | pl.Expr) -> pl.Expr:
@@ -66,17 +67,9 @@ def _fingerprint(store: Store, table: str, families: tuple[str, ...]) -> str:
     return digest.hexdigest()[:16]
 
 
-def _query(
-    store: Store, sql: str, schema: dict[str, pl.DataType], params: tuple = ()
-) -> pl.DataFrame:
-    """Stream a query's rows into a DataFrame in chunks (bounded memory)."""
-    cursor = store.conn.execute(sql, params)
-    frames = []
-    while True:
-        rows = cursor.fetchmany(_FETCH)
-        if not rows:
-            break
-        frames.append(pl.DataFrame(rows, schema=schema, orient="row"))
+def _frame(chunks: Iterable[list[Row]], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Rows streamed from the store (in chunks: bounded memory) as one DataFrame."""
+    frames = [pl.DataFrame(rows, schema=schema, orient="row") for rows in chunks]
     if not frames:
         return pl.DataFrame(schema=schema)
     return pl.concat(frames, rechunk=True)
@@ -96,16 +89,10 @@ def _keys(store: Store, families: tuple[str, ...]) -> list[int]:
     return [r.release_id for f in families for r in store.releases(f)]
 
 
-def _in(values: list[int]) -> str:
-    return ", ".join("?" for _ in values) or "NULL"
-
-
 def build_ptp(store: Store, family: str) -> pl.DataFrame:
     keys = _keys(store, (family,))
-    frame = _query(
-        store,
-        "SELECT release_id, column_1, column_2, effective_date, deletion_date, modifier_indicator,"
-        f" rationale FROM ptp WHERE release_id IN ({_in(keys)})",
+    frame = _frame(
+        queries.stream_ptp(store, keys),
         {
             "release_id": INT,
             "c1": S,
@@ -115,7 +102,6 @@ def build_ptp(store: Store, family: str) -> pl.DataFrame:
             "mi": S,
             "rationale": S,
         },
-        tuple(keys),
     )
     frame = frame.with_columns(
         rationale=pl.col("rationale").fill_null(""), mi=pl.col("mi").fill_null("")
@@ -140,12 +126,9 @@ def build_ptp(store: Store, family: str) -> pl.DataFrame:
 
 def build_mue(store: Store) -> pl.DataFrame:
     keys = _keys(store, MUE_FAMILIES)
-    frame = _query(
-        store,
-        "SELECT release_id, hcpcs, mue_units, mai, rationale FROM mue"
-        f" WHERE release_id IN ({_in(keys)})",
+    frame = _frame(
+        queries.stream_mue(store, keys),
         {"release_id": INT, "code": S, "limit": pl.Int64(), "mai": S, "mue_rationale": S},
-        tuple(keys),
     )
     # one row per release and code: the lowest limit, as the single-claim lookup takes
     return (
@@ -157,11 +140,8 @@ def build_mue(store: Store) -> pl.DataFrame:
 
 def build_aoc(store: Store, contractor_code: str) -> pl.DataFrame:
     keys = _keys(store, ("aoc",))
-    frame = _query(
-        store,
-        "SELECT release_id, edit_type, add_on_code, primary_code, add_on_deletion_date,"
-        " primary_deletion_date, effective_date, deletion_date FROM aoc"
-        f" WHERE release_id IN ({_in(keys)})",
+    frame = _frame(
+        queries.stream_aoc(store, keys),
         {
             "release_id": INT,
             "edit_type": S,
@@ -172,7 +152,6 @@ def build_aoc(store: Store, contractor_code: str) -> pl.DataFrame:
             "effective": S,
             "deletion": S,
         },
-        tuple(keys),
     )
     return frame.with_columns(
         *_dates("addon_del", "primary_del", "effective", "deletion"),
@@ -185,13 +164,9 @@ def build_aoc(store: Store, contractor_code: str) -> pl.DataFrame:
 
 def build_pfs(store: Store) -> pl.DataFrame:
     keys = _keys(store, ("pfs_rvu",))
-    frame = _query(
-        store,
-        "SELECT p.release_id, p.hcpcs, p.status_code, p.pctc_indicator, r.effective_start, r.label"
-        " FROM pfs_rvu p JOIN releases r ON p.release_id = r.release_id"
-        f" WHERE p.release_id IN ({_in(keys)}) AND p.modifier = ''",
+    frame = _frame(
+        queries.stream_pfs_indicators(store, keys),
         {"release_id": INT, "code": S, "status": S, "pctc": S, "start": S, "label": S},
-        tuple(keys),
     )
     return frame.with_columns(
         *_dates("start"),
@@ -214,12 +189,9 @@ def build_facts(store: Store, tables: EditTables) -> pl.DataFrame:
     basis. The same derivation as ``Lookups._compute_facts`` (single-claim path)."""
     hcpcs_keys = _latest_keys(store, "hcpcs_record")
     hcpcs = (
-        _query(
-            store,
-            "SELECT hcpcs, termination_date, added_date FROM hcpcs_record"
-            f" WHERE release_id IN ({_in(hcpcs_keys)})",
+        _frame(
+            queries.stream_hcpcs_dates(store, hcpcs_keys),
             {"code": S, "term": S, "added": S},
-            tuple(hcpcs_keys),
         )
         .with_columns(*_dates("term", "added"))
         .unique(subset="code", keep="first", maintain_order=True)

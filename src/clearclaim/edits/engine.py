@@ -3,7 +3,8 @@
 ``EditEngine(store)`` is the reusable object: it caches release choices and
 row lookups, so checking one claim after the first few costs well under a
 millisecond. ``check_claim(store, lines)`` is the one-call convenience over it.
-The batch path (``EditEngine.scrub``, batch.py) runs the same rules vectorised.
+The batch path (``EditEngine.scrub``, batch.py) runs the same rules vectorised;
+it is imported on first use (so is Polars), and it never imports this module.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import weakref
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clearclaim.edits import add_on, mue, pc_tc, ptp, status
 from clearclaim.edits.common import Context
@@ -33,6 +34,10 @@ from clearclaim.errors import FieldError, InputError, ReleaseError, UnknownCodeE
 from clearclaim.models import DataWarning
 from clearclaim.store import FAMILY_TITLES, Store
 
+if TYPE_CHECKING:  # the batch path's types: Polars is not loaded for them
+    from clearclaim.edits.batch import ScrubReport
+    from clearclaim.edits.cache import EditTables
+
 #: the checks in the order their findings are listed for a line
 CHECKS = (ptp.check, mue.check, add_on.check, pc_tc.check, status.check)
 
@@ -40,7 +45,7 @@ CHECKS = (ptp.check, mue.check, add_on.check, pc_tc.check, status.check)
 def check_setting(setting: str) -> Setting:
     if setting not in SETTINGS:
         raise InputError(f"unknown setting {setting!r}", hint=f"use one of: {', '.join(SETTINGS)}")
-    return setting  # type: ignore[return-value]
+    return setting
 
 
 class EditEngine:
@@ -51,7 +56,7 @@ class EditEngine:
         self.data = edit_data()
         self.resolver = Resolver(store)
         self.lookups = Lookups(store)
-        self._tables: Any = None
+        self._tables: EditTables | None = None
 
     # -- release choices -----------------------------------------------------
 
@@ -248,7 +253,7 @@ class EditEngine:
     # -- many claims -------------------------------------------------------------
 
     @property
-    def tables(self) -> Any:
+    def tables(self) -> EditTables:
         """The Parquet-backed edit tables the batch path reads (cache.py)."""
         if self._tables is None:
             from clearclaim.edits.cache import EditTables
@@ -264,12 +269,20 @@ class EditEngine:
         errors: str | Path | None = None,
         setting: str = "professional",
         progress: bool = False,
-    ) -> Any:
-        """Check a claim file (CSV or Parquet, one row per line): see batch.scrub_file."""
+        column_map: dict[str, str] | None = None,
+    ) -> ScrubReport:
+        """Check a claim file (CSV, .xlsx or Parquet, one row per line): see
+        batch.scrub_file. Polars loads here, on first use."""
         from clearclaim.edits.batch import scrub_file
 
         return scrub_file(
-            self, path, out=out, errors=errors, setting=check_setting(setting), progress=progress
+            self,
+            path,
+            out=out,
+            errors=errors,
+            setting=check_setting(setting),
+            progress=progress,
+            column_map=column_map,
         )
 
 

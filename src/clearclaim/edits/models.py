@@ -75,8 +75,10 @@ class ClaimLine(BaseModel):
             return ()
         if isinstance(value, str):
             mods = split_modifiers(value)
+        elif isinstance(value, (list, tuple)):
+            mods = tuple(m for v in value for m in split_modifiers(str(v)))
         else:
-            mods = tuple(m for v in value for m in split_modifiers(str(v)))  # type: ignore[union-attr]
+            raise ValueError("modifiers must be text or a list of modifiers")
         for mod in mods:
             if not MODIFIER_RE.match(mod):
                 raise ValueError(f"not a modifier (two letters or digits): {mod!r}")
@@ -145,3 +147,9 @@ class PairLookup(BaseModel):
     @property
     def in_force(self) -> list[PtpEdit]:
         return [e for e in self.edits if e.applies]
+
+
+def source_text(source: Source, *, in_force: bool = True) -> str:
+    """One line naming the file, release, dates and row, as the findings CSV shows it
+    (the batch path's Polars expression writes the same words)."""
+    return source.cell_text(in_force=in_force)

@@ -19,6 +19,7 @@ from clearclaim.edits.models import Setting
 from clearclaim.edits.rules import edit_data
 from clearclaim.models import DataWarning, ReleaseInfo, Source
 from clearclaim.store import FAMILY_TITLES, Store
+from clearclaim.store.queries import edits as queries
 
 #: the role each family plays, per claim setting
 ROLE_FAMILIES: dict[Setting, dict[str, str]] = {
@@ -127,15 +128,10 @@ class Resolver:
         return Choice(family, release, picked.ids, False, warning)
 
     def _has_dates(self, family: str, release_id: int) -> bool:
-        """Whether a release's rows carry effective dates. A CMS file that has the
-        column fills it on every row, so a look at its first rows answers (a scan of
-        millions of rows for a NULL test would not use an index)."""
+        """Whether a release's rows carry effective dates (see the query)."""
         if release_id not in self._dated:
-            table = _DATED_TABLES[family]
-            rows = self.store.fetchall(
-                f"SELECT effective_date FROM {table} WHERE release_id = ? LIMIT 50", (release_id,)
-            )
-            self._dated[release_id] = any(r[0] for r in rows)
+            found = queries.has_effective_dates(self.store, _DATED_TABLES[family], release_id)
+            self._dated[release_id] = found
         return self._dated[release_id]
 
     def latest(self, family: str) -> ReleaseInfo | None:

@@ -2,7 +2,7 @@
 
 Messages are templates in ``data/rules.yaml``. The single-claim path renders
 them with ``str.format``; the batch path turns the same template into a Polars
-expression (:func:`template_expr`), so both paths write the same words.
+expression (``batch_frames.template_expr``), so both paths write the same words.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from clearclaim._yaml import load_yaml
-from clearclaim.edits.models import RuleKind, Severity
+from clearclaim.edits.models import RuleKind, Severity, source_text
 from clearclaim.errors import DataError
 from clearclaim.models import Effect, Source
 
@@ -188,69 +187,19 @@ def template_fields(template: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(template) if name]
 
 
-def template_expr(template: str) -> pl.Expr:
-    """The template as a Polars expression over columns named like its fields."""
-    parts: list[pl.Expr] = []
-    for literal, name, _, _ in string.Formatter().parse(template):
-        if literal:
-            parts.append(pl.lit(literal))
-        if name:
-            parts.append(pl.col(name).cast(pl.String).fill_null(""))
-    if not parts:
-        return pl.lit("")
-    return pl.concat_str(parts)
-
-
 # -- sources ----------------------------------------------------------------------
-
-
-def source_text(source: Source, *, in_force: bool = True) -> str:
-    """One line naming the file, release, dates and row, as the findings CSV shows it."""
-    text = (
-        f"{source.file or source.title}, {source.title} {source.release or ''} "
-        f"(effective {_iso(source.effective_start)} to {_iso(source.effective_end)})"
-    )
-    if source.row:
-        text += f", row {source.row}"
-    if not in_force:
-        text += "; release not in force on the date of service"
-    return text
-
-
-def source_text_expr() -> pl.Expr:
-    """:func:`source_text` over columns src_file, src_title, src_release, src_start,
-    src_end, src_row and src_in_force."""
-    row = (
-        pl.when(pl.col("src_row").is_not_null() & (pl.col("src_row") != ""))
-        .then(pl.concat_str([pl.lit(", row "), pl.col("src_row")]))
-        .otherwise(pl.lit(""))
-    )
-    note = (
-        pl.when(pl.col("src_in_force"))
-        .then(pl.lit(""))
-        .otherwise(pl.lit("; release not in force on the date of service"))
-    )
-    return pl.concat_str(
-        [
-            pl.col("src_file"),
-            pl.lit(", "),
-            pl.col("src_title"),
-            pl.lit(" "),
-            pl.col("src_release"),
-            pl.lit(" (effective "),
-            pl.col("src_start").cast(pl.String),
-            pl.lit(" to "),
-            pl.col("src_end").cast(pl.String),
-            pl.lit(")"),
-            row,
-            note,
-        ]
-    )
-
-
-def _iso(day: date | None) -> str:
-    return day.isoformat() if day else ""
 
 
 def policy_source(rule: Rule) -> Source:
     return Source(kind="policy", title=rule.citation)
+
+
+__all__ = [
+    "COMMON_FIELDS",
+    "EditData",
+    "Rule",
+    "edit_data",
+    "policy_source",
+    "source_text",
+    "template_fields",
+]

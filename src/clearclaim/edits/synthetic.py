@@ -101,8 +101,8 @@ def claims_frame(
     tables = EditTables(store, edit_data().aoc_contractor_code)
     pools = _pools(store, tables, setting)
     sizes = _weighted(CLAIM_SIZES, "size")
-    mean = sizes.get_column("size").mean() or 1.0
-    n_claims = max(1, int(n_lines / float(mean) * 1.05) + 10)
+    mean = float(sizes.get_column("size").cast(pl.Float64).mean() or 1.0)  # type: ignore[arg-type]
+    n_claims = max(1, int(n_lines / mean * 1.05) + 10)
     claims = pl.concat(
         [
             _pick(sizes, n_claims, seed),
