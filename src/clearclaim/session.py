@@ -180,3 +180,23 @@ class Checker:
         library = self.library()
         assert library is not None
         return library.ask(question, code=code, limit=limit)
+
+    # -- for the web shell (clearclaim serve) ------------------------------------
+    # Small delegations the REST API and the pages need; the work stays in the
+    # library, the rules and the audit modules.
+
+    def remove_document(self, document_id: str) -> Document:
+        """Remove one document (and its stored copy) from the user's library."""
+        library = self.library()
+        assert library is not None
+        return library.remove(document_id)
+
+    def rule_catalog(self) -> list[dict[str, Any]]:
+        """Every rule a finding can carry: :meth:`rules`, or, while the one registry
+        is not there, the policy rules loaded from ``rules/data``."""
+        try:
+            return self.rules()
+        except ImportError:
+            from clearclaim.rules.loader import default_rules
+
+            return [rule.model_dump(mode="json") for rule in default_rules().rules]

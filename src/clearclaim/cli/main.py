@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "ask": ("clearclaim.cli.library_cmd", "ask_command", "command"),
     "library": ("clearclaim.cli.library_cmd", "library_app", "group"),
     "data": ("clearclaim.cli.data_cmd", "data_app", "group"),
+    "serve": ("clearclaim.cli.serve_cmd", "serve_command", "command"),
 }
 
 

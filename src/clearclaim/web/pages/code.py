@@ -1,0 +1,119 @@
+"""What the code page template needs beyond the page JSON: the summary card,
+the chart scale, the NCCI partner lists, and the standalone document that
+``clearclaim code --html`` can print."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from clearclaim import Checker, ClearclaimError
+
+SITES = (
+    ("office", "Office"),
+    ("hospital_outpatient", "Hospital outpatient"),
+    ("asc", "Ambulatory surgical center"),
+)
+COMPONENTS = (
+    ("global", "Global"),
+    ("26", "Professional component (26)"),
+    ("tc", "Technical component (TC)"),
+    ("facility_fee", "Facility payment"),
+)
+
+
+def section(page: dict[str, Any], name: str) -> tuple[Any, bool]:
+    """A curated section's value and whether it is in the page's language."""
+    value = page.get(name)
+    if isinstance(value, dict) and "value" in value:
+        return value["value"], bool(value.get("translated", True))
+    return value, True
+
+
+def code_view(page: dict[str, Any]) -> dict[str, Any]:
+    payment = page.get("payment") or {}
+    office = payment.get("office") or {}
+    outpatient = payment.get("hospital_outpatient") or {}
+    sources, _ = section(page, "sources")
+    sources = sources or []
+    verified = sorted(str(s["verified"]) for s in sources if s.get("verified"))
+    rvu = page.get("rvu") or {}
+    detail = page.get("payment_detail") or {}
+    locality = detail.get("locality") or {}
+    rows = []
+    for key, label in SITES:
+        cells = payment.get(key) or {}
+        for component, component_label in COMPONENTS:
+            amount = cells.get(component)
+            if amount is not None:
+                rows.append({"site": label, "component": component_label, "amount": amount})
+    top = max((r["amount"] for r in rows), default=0) or 1
+    for row in rows:
+        row["percent"] = round(100 * row["amount"] / top, 1)
+    ncci = page.get("ncci") or {}
+    partners = []
+    for setting, data in ncci.items():
+        if not isinstance(data, dict):
+            continue
+        for kind, key in (("includes", "bundles"), ("included_in", "column_2_codes")):
+            for item in data.get(key) or []:
+                partners.append({**item, "setting": setting, "kind": kind})
+    # the edits a modifier cannot bypass (indicator 0) matter most, then by code
+    partners.sort(key=lambda p: (p["setting"] != "practitioner", p.get("modifier_indicator") != "0", p["code"]))
+    return {
+        "national": bool(locality.get("national", True)),
+        "locality": locality,
+        "amount_office": office.get("global"),
+        "amount_facility": outpatient.get("26") if outpatient.get("26") is not None else outpatient.get("global"),
+        "total_rvu": rvu.get("total_non_facility"),
+        "total_rvu_facility": rvu.get("total_facility"),
+        "global_days": (page.get("indicators") or {}).get("global_days"),
+        "sources": len(sources),
+        "verified": verified[-1] if verified else None,
+        "chart": rows,
+        "partners": partners,
+        "section": lambda name: section(page, name),
+    }
+
+
+def concept_prices(checker: Checker, related: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Today's national amounts of a concept's related codes, priced by the Checker."""
+    today = date.today()
+    prices: dict[str, dict[str, Any]] = {}
+    for item in related:
+        code = item["code"]
+        entry: dict[str, Any] = {}
+        for key, pos in (("office", "11"), ("facility", "22")):
+            try:
+                result = checker.price(
+                    code, modifier=item.get("modifier"), date_of_service=today, pos=pos
+                )
+            except ClearclaimError:
+                entry[key] = None
+                continue
+            entry[key] = float(result.amount) if result.amount is not None else None
+            entry["descriptor"] = getattr(result, "description", None)
+            entry["release"] = result.release
+        prices[code + (f"-{item['modifier']}" if item.get("modifier") else "")] = entry
+    return prices
+
+
+def render_code_page_html(page: dict[str, Any], lang: str | None = None) -> str:
+    """The code page as one standalone HTML document (head, charset, title, the
+    stylesheet inline): what ``clearclaim code CODE --html`` can print."""
+    from clearclaim import normalize_language
+    from clearclaim.web.app import STATIC_DIR
+    from clearclaim.web.pages.render import context_for, environment
+
+    language = normalize_language(lang or page.get("language"))
+    template = environment().get_template("code_standalone.html")
+
+    class _Request:  # the template needs a path and no query string
+        class url:
+            path = f"/codes/{page.get('code', '')}"
+
+        query_params: dict[str, str] = {}
+
+    context = context_for(_Request(), language, page=page, view=code_view(page))  # type: ignore[arg-type]
+    context["inline_css"] = (STATIC_DIR / "style.css").read_text(encoding="utf-8")
+    return template.render(context)
