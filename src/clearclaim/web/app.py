@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -87,7 +87,8 @@ def create_app(checker: Checker | None = None, settings: WebSettings | None = No
         finally:
             app.state.jobs.shutdown()
             if own:
-                app.state.checker.close()
+                # the library's connection closes on the thread that opened it
+                app.state.session.submit(app.state.checker.close).result()
 
     app = FastAPI(
         title="clearclaim",
@@ -99,7 +100,8 @@ def create_app(checker: Checker | None = None, settings: WebSettings | None = No
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.check_lock = threading.Lock()
+    # checks and the user's library run on one thread (see api.routes.on_session)
+    app.state.session = ThreadPoolExecutor(max_workers=1, thread_name_prefix="session")
     if checker is not None:  # usable before start-up too (TestClient without a with-block)
         app.state.checker = checker
     _install_handlers(app)
@@ -128,7 +130,9 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(problems.Problem)
     async def _problem(request: Request, exc: problems.Problem) -> Response:
-        body = problems.problem_body(exc.status, exc.title, exc.detail, kind=exc.kind, field=exc.field)
+        body = problems.problem_body(
+            exc.status, exc.title, exc.detail, kind=exc.kind, field=exc.field
+        )
         return respond(request, body)
 
     @app.exception_handler(RequestValidationError)

@@ -124,7 +124,7 @@ def search_concepts(query: str, lang: str = "en") -> list[tuple[str, str, float]
         names = [slug.replace("-", " ")]
         for text in (master, local):
             if text is not None:
-                names += [text.title or ""] + list(text.synonyms or [])
+                names += [text.title or "", *(text.synonyms or [])]
         haystack = [n.casefold() for n in names if n]
         score = 0.0
         for word in words:

@@ -49,7 +49,12 @@ class Problem(Exception):
 
 
 def problem_body(
-    status: int, title: str, detail: str, *, kind: str, field: str | None = None,
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    kind: str,
+    field: str | None = None,
     errors: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
@@ -92,8 +97,14 @@ def validation_errors(exc: RequestValidationError) -> dict[str, Any]:
     """Pydantic's errors, each naming its field; the offending value is left out."""
     errors = []
     for error in exc.errors():
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "form")]
-        errors.append({"field": ".".join(location) or "body", "message": str(error.get("msg", "invalid"))})
+        location = [
+            str(part)
+            for part in error.get("loc", ())
+            if part not in ("body", "query", "path", "form")
+        ]
+        errors.append(
+            {"field": ".".join(location) or "body", "message": str(error.get("msg", "invalid"))}
+        )
     first = errors[0] if errors else {"field": "body", "message": "invalid request"}
     return problem_body(
         422,
@@ -106,7 +117,12 @@ def validation_errors(exc: RequestValidationError) -> dict[str, Any]:
 
 
 def http_problem(exc: StarletteHTTPException) -> dict[str, Any]:
-    titles = {404: "Not found", 405: "Method not allowed", 413: "Too large", 415: "Unsupported media type"}
+    titles = {
+        404: "Not found",
+        405: "Method not allowed",
+        413: "Too large",
+        415: "Unsupported media type",
+    }
     title = titles.get(exc.status_code, "HTTP error")
     detail = exc.detail if isinstance(exc.detail, str) else title
     return problem_body(exc.status_code, title, detail, kind=title.lower().replace(" ", "-"))

@@ -26,6 +26,8 @@ class WebSettings(BaseModel):
         data = os.environ.get(DATA_ENV)
         limit = os.environ.get(UPLOAD_LIMIT_ENV)
         return cls(
-            data_dir=Path(data) if data else Path(user_data_dir("clearclaim", appauthor=False)) / "web",
+            data_dir=Path(data)
+            if data
+            else Path(user_data_dir("clearclaim", appauthor=False)) / "web",
             max_upload_bytes=int(limit) if limit else DEFAULT_UPLOAD_LIMIT,
         )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
+import functools
 import io
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -40,16 +43,26 @@ Code = Annotated[str, Path(pattern=CODE_PATTERN, description="A CPT or HCPCS cod
 Lang = Annotated[str, Query(max_length=35, description=LANG_DESCRIPTION)]
 
 
+T = TypeVar("T")
+
+
 def checker_of(request: Request) -> Checker:
     checker: Checker = request.app.state.checker
     return checker
 
 
-def run_check(request: Request, body: CheckRequest) -> dict[str, Any]:
+async def on_session(request: Request, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``func`` on the one session thread: the user's library is an SQLite
+    connection that must stay on the thread that opened it, and a check reads it."""
+    loop = asyncio.get_running_loop()
+    call = functools.partial(func, *args, **kwargs)
+    return await loop.run_in_executor(request.app.state.session, call)
+
+
+async def run_check(request: Request, body: CheckRequest) -> dict[str, Any]:
     """The check both the API and the check page call: a report as the CLI's JSON."""
     context = build_context(body)
-    with request.app.state.check_lock:
-        report = checker_of(request).check(context, audit=body.audit)
+    report = await on_session(request, checker_of(request).check, context, audit=body.audit)
     return report.to_dict()
 
 
@@ -73,10 +86,10 @@ def build_context(body: CheckRequest) -> ClaimContext:
 
 
 @router.post("/check", responses=ERRORS, summary="Check a note and its intended codes")
-def api_check(request: Request, body: CheckRequest) -> JSONResponse:
+async def api_check(request: Request, body: CheckRequest) -> JSONResponse:
     """The report of ``clearclaim check --json``: lines, suppressed, documentation (with
     gaps and their prompts), findings, payment, denial_risks, warnings, note, library."""
-    return JSONResponse(run_check(request, body))
+    return JSONResponse(await run_check(request, body))
 
 
 @router.get("/codes/{code}", responses=ERRORS, summary="One code's reference page")
@@ -146,7 +159,9 @@ def search_all(request: Request, query: str, limit: int, lang: str) -> list[Sear
     then the codes the Checker finds."""
     suffix = "" if lang == "en" else f"?lang={lang}"
     results = [
-        SearchResult(kind="concept", slug=slug, title=title, url=f"/concepts/{slug}{suffix}", score=score)
+        SearchResult(
+            kind="concept", slug=slug, title=title, url=f"/concepts/{slug}{suffix}", score=score
+        )
         for slug, title, score in search_concepts(query, lang)[:5]
     ]
     if query.strip():
@@ -166,8 +181,9 @@ def api_rules(request: Request) -> JSONResponse:
 
 
 @router.get("/library", summary="The documents of the coding library")
-def api_library(request: Request) -> JSONResponse:
-    return JSONResponse([d.model_dump(mode="json") for d in checker_of(request).documents()])
+async def api_library(request: Request) -> JSONResponse:
+    documents = await on_session(request, checker_of(request).documents)
+    return JSONResponse([d.model_dump(mode="json") for d in documents])
 
 
 @router.post("/library", responses=ERRORS, status_code=201, summary="Add documents")
@@ -182,9 +198,7 @@ async def api_library_add(
     return JSONResponse(results, status_code=status)
 
 
-async def add_uploads(
-    request: Request, files: list[UploadFile], tags: str
-) -> list[dict[str, Any]]:
+async def add_uploads(request: Request, files: list[UploadFile], tags: str) -> list[dict[str, Any]]:
     """Upload into ``<data>/uploads`` and add to the library; the staged copy is removed."""
     settings = request.app.state.settings
     staged = []
@@ -194,7 +208,9 @@ async def add_uploads(
         staged.append(store_upload(settings.data_dir / "uploads", data, upload.filename, suffix))
     tag_list = [t.strip() for t in tags.split(",") if t.strip()]
     try:
-        results = checker_of(request).add_documents(staged, tags=tag_list)
+        results = await on_session(
+            request, checker_of(request).add_documents, staged, tags=tag_list
+        )
     finally:
         for path in staged:
             path.unlink(missing_ok=True)
@@ -211,11 +227,9 @@ def _suffix(filename: str | None, allowed: set[str], field: str) -> str:
     name = (filename or "").casefold()
     suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
     if suffix not in allowed:
-        raise Problem(
-            415, "Unsupported media type",
-            f"{field}: {safe_stem(filename)}{suffix or ''} is not one of {', '.join(sorted(allowed))}",
-            field=field,
-        )  # fmt: skip
+        kinds = ", ".join(sorted(allowed))
+        detail = f"{field}: {safe_stem(filename)}{suffix} is not one of {kinds}"
+        raise Problem(415, "Unsupported media type", detail, field=field)
     return ".html" if suffix == ".htm" else suffix
 
 
@@ -223,16 +237,18 @@ def _suffix(filename: str | None, allowed: set[str], field: str) -> str:
     "/library/{document_id}", responses=ERRORS, summary="Remove a document",
     response_model=RemovedDocument,
 )  # fmt: skip
-def api_library_remove(
+async def api_library_remove(
     request: Request, document_id: Annotated[str, Path(max_length=200)]
 ) -> RemovedDocument:
-    removed = checker_of(request).remove_document(document_id)
+    removed = await on_session(request, checker_of(request).remove_document, document_id)
     return RemovedDocument(id=removed.id, title=removed.title)
 
 
 @router.post("/ask", responses=ERRORS, summary="Answer from the library, quoting it")
-def api_ask(request: Request, body: AskRequest) -> JSONResponse:
-    answer = checker_of(request).ask(body.question, code=body.code, limit=body.limit)
+async def api_ask(request: Request, body: AskRequest) -> JSONResponse:
+    answer = await on_session(
+        request, checker_of(request).ask, body.question, code=body.code, limit=body.limit
+    )
     return JSONResponse(answer.model_dump(mode="json"))
 
 
@@ -341,6 +357,11 @@ AUDIT_COLUMNS = (
 )  # fmt: skip
 
 
+def _billed(line: dict[str, Any]) -> str:
+    text = "-".join([line["code"], *line.get("modifiers", [])])
+    return text + (f"x{line['units']}" if line.get("units", 1) > 1 else "")
+
+
 def audit_csv(entries: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -351,10 +372,7 @@ def audit_csv(entries: list[dict[str, Any]]) -> str:
             e.get("id", ""), e.get("at", ""), request.get("date_of_service", ""),
             request.get("pos", ""), request.get("setting", ""),
             " ".join(request.get("intended_codes", [])),
-            " ".join(
-                "-".join([ln["code"], *ln.get("modifiers", [])]) + (f"x{ln['units']}" if ln.get("units", 1) > 1 else "")
-                for ln in e.get("lines", [])
-            ),
+            " ".join(_billed(ln) for ln in e.get("lines", [])),
             " ".join(f"{s['code']}:{s['rule']}" for s in e.get("suppressed", [])),
             " ".join(e.get("documentation_missing", [])),
             " ".join(entry_rules(e)),

@@ -5,6 +5,7 @@ the chart scale, the NCCI partner lists, and the standalone document that
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from clearclaim import Checker, ClearclaimError
@@ -50,6 +51,9 @@ def code_view(page: dict[str, Any]) -> dict[str, Any]:
     top = max((r["amount"] for r in rows), default=0) or 1
     for row in rows:
         row["percent"] = round(100 * row["amount"] / top, 1)
+    # in a facility the physician bills the professional component when the code has one
+    facility_component = "26" if outpatient.get("26") is not None else "global"
+    facility_amount = outpatient.get(facility_component)
     ncci = page.get("ncci") or {}
     partners = []
     for setting, data in ncci.items():
@@ -59,12 +63,19 @@ def code_view(page: dict[str, Any]) -> dict[str, Any]:
             for item in data.get(key) or []:
                 partners.append({**item, "setting": setting, "kind": kind})
     # the edits a modifier cannot bypass (indicator 0) matter most, then by code
-    partners.sort(key=lambda p: (p["setting"] != "practitioner", p.get("modifier_indicator") != "0", p["code"]))
+    partners.sort(
+        key=lambda p: (
+            p["setting"] != "practitioner",
+            p.get("modifier_indicator") != "0",
+            p["code"],
+        )
+    )
     return {
         "national": bool(locality.get("national", True)),
         "locality": locality,
         "amount_office": office.get("global"),
-        "amount_facility": outpatient.get("26") if outpatient.get("26") is not None else outpatient.get("global"),
+        "amount_facility": facility_amount,
+        "facility_component": facility_component,
         "total_rvu": rvu.get("total_non_facility"),
         "total_rvu_facility": rvu.get("total_facility"),
         "global_days": (page.get("indicators") or {}).get("global_days"),
@@ -84,16 +95,23 @@ def concept_prices(checker: Checker, related: list[dict[str, Any]]) -> dict[str,
         code = item["code"]
         entry: dict[str, Any] = {}
         for key, pos in (("office", "11"), ("facility", "22")):
-            try:
-                result = checker.price(
-                    code, modifier=item.get("modifier"), date_of_service=today, pos=pos
-                )
-            except ClearclaimError:
-                entry[key] = None
-                continue
-            entry[key] = float(result.amount) if result.amount is not None else None
-            entry["descriptor"] = getattr(result, "description", None)
-            entry["release"] = result.release
+            # in a facility a code split into components pays the physician's part (26)
+            tries = [item.get("modifier")] + (
+                ["26"] if key == "facility" and not item.get("modifier") else []
+            )
+            entry[key] = None
+            for modifier in tries:
+                try:
+                    result = checker.price(code, modifier=modifier, date_of_service=today, pos=pos)
+                except ClearclaimError:
+                    continue
+                if result.amount is None:
+                    continue
+                entry[key] = float(result.amount)
+                entry[f"{key}_modifier"] = modifier if modifier != item.get("modifier") else None
+                entry["descriptor"] = getattr(result, "description", None)
+                entry["release"] = result.release
+                break
         prices[code + (f"-{item['modifier']}" if item.get("modifier") else "")] = entry
     return prices
 
@@ -108,12 +126,9 @@ def render_code_page_html(page: dict[str, Any], lang: str | None = None) -> str:
     language = normalize_language(lang or page.get("language"))
     template = environment().get_template("code_standalone.html")
 
-    class _Request:  # the template needs a path and no query string
-        class url:
-            path = f"/codes/{page.get('code', '')}"
-
-        query_params: dict[str, str] = {}
-
-    context = context_for(_Request(), language, page=page, view=code_view(page))  # type: ignore[arg-type]
+    # the template reads the path and the query string of a request; a file has neither
+    request = SimpleNamespace(url=SimpleNamespace(path=f"/codes/{page.get('code', '')}"),
+                              query_params={}, cookies={})  # fmt: skip
+    context = context_for(request, language, page=page, view=code_view(page))  # type: ignore[arg-type]
     context["inline_css"] = (STATIC_DIR / "style.css").read_text(encoding="utf-8")
     return template.render(context)

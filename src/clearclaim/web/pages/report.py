@@ -53,6 +53,7 @@ def report_view(report: dict[str, Any], lang: str) -> dict[str, Any]:
         "data_coverage": report.get("data_coverage") or [],
         "sources": _sources(report),
         "audit_id": report.get("audit_id"),
+        "element_labels": ELEMENT_LABELS,
     }
 
 

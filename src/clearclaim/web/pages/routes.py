@@ -17,6 +17,7 @@ from clearclaim.web.api.routes import (
     audit_entries,
     checker_of,
     entry_rules,
+    on_session,
     run_check,
     search_all,
 )
@@ -82,7 +83,7 @@ async def check_submit(
             zip=zip_code or None,
             locality=locality or None,
         )
-        report = run_check(request, body)
+        report = await run_check(request, body)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first.get("loc", ())) or "note"
@@ -91,12 +92,21 @@ async def check_submit(
     except ClearclaimError as exc:
         problem = from_clearclaim(exc)
     except Problem as exc:
-        problem = {"status": exc.status, "title": exc.title, "detail": exc.detail, "field": exc.field}
+        problem = {
+            "status": exc.status,
+            "title": exc.title,
+            "detail": exc.detail,
+            "field": exc.field,
+        }
     view = report_view(report, lang) if report is not None else None
     status = problem["status"] if problem else 200
     if _partial(request):
-        return render(request, "_report.html", lang, status=status, report=view, problem=problem, form=form)
-    return render(request, "check.html", lang, status=status, form=form, report=view, problem=problem)
+        return render(
+            request, "_report.html", lang, status=status, report=view, problem=problem, form=form
+        )
+    return render(
+        request, "check.html", lang, status=status, form=form, report=view, problem=problem
+    )
 
 
 def _note_text(data: bytes) -> str:
@@ -145,9 +155,7 @@ def concept_html(request: Request, slug: str) -> HTMLResponse:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(
-    request: Request, q: Annotated[str, Query(max_length=200)] = ""
-) -> HTMLResponse:
+def search_page(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
     lang = language_of(request)
     results = search_all(request, q, 20, lang) if q.strip() else []
     template = "_search_results.html" if _partial(request) else "search.html"
@@ -155,11 +163,12 @@ def search_page(
 
 
 @router.get("/library", response_class=HTMLResponse)
-def library_page(request: Request) -> HTMLResponse:
+async def library_page(request: Request) -> HTMLResponse:
     lang = language_of(request)
+    documents = await on_session(request, checker_of(request).documents)
     return render(
         request, "library.html", lang,
-        documents=checker_of(request).documents(), added=None, answer=None, question="",
+        documents=documents, added=None, answer=None, question="",
     )  # fmt: skip
 
 
@@ -171,31 +180,34 @@ async def library_upload(
 ) -> HTMLResponse:
     lang = language_of(request)
     added = await add_uploads(request, [f for f in files if f.filename], tags)
+    documents = await on_session(request, checker_of(request).documents)
     return render(
         request, "library.html", lang,
-        documents=checker_of(request).documents(), added=added, answer=None, question="",
+        documents=documents, added=added, answer=None, question="",
     )  # fmt: skip
 
 
 @router.post("/library/{document_id}/remove")
-def library_remove(request: Request, document_id: str) -> Response:
-    checker_of(request).remove_document(document_id)
+async def library_remove(request: Request, document_id: str) -> Response:
+    await on_session(request, checker_of(request).remove_document, document_id)
     return RedirectResponse("/library", status_code=303)
 
 
 @router.post("/library/ask", response_class=HTMLResponse)
-def library_ask(
+async def library_ask(
     request: Request,
     question: Annotated[str, Form(min_length=1, max_length=2000)],
     code: Annotated[str, Form(max_length=10)] = "",
 ) -> HTMLResponse:
     lang = language_of(request)
-    answer = checker_of(request).ask(question, code=code.strip().upper() or None)
+    checker = checker_of(request)
+    answer = await on_session(request, checker.ask, question, code=code.strip().upper() or None)
     if _partial(request):
         return render(request, "_answer.html", lang, answer=answer, question=question)
+    documents = await on_session(request, checker.documents)
     return render(
         request, "library.html", lang,
-        documents=checker_of(request).documents(), added=None, answer=answer, question=question,
+        documents=documents, added=None, answer=answer, question=question,
     )  # fmt: skip
 
 
