@@ -100,6 +100,9 @@ def create_app(checker: Checker | None = None, settings: WebSettings | None = No
         lifespan=lifespan,
     )
     app.state.settings = settings
+    from clearclaim.web.cache import TTLCache
+
+    app.state.pages = TTLCache[Any](maxsize=1024, ttl=300.0)
     # checks and the user's library run on one thread (see api.routes.on_session)
     app.state.session = ThreadPoolExecutor(max_workers=1, thread_name_prefix="session")
     if checker is not None:  # usable before start-up too (TestClient without a with-block)

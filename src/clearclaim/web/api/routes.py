@@ -80,7 +80,7 @@ def build_context(body: CheckRequest) -> ClaimContext:
             locality=body.locality or None,
         )
     except ValueError as exc:  # pydantic: names the field, never echoes the note
-        errors = getattr(exc, "errors", lambda: [])()
+        errors: list[dict[str, Any]] = list(getattr(exc, "errors", list)())
         first = errors[0] if errors else {"loc": ("input",), "msg": "invalid"}
         raise FieldError(str(first["msg"]), field=str(first["loc"][0])) from None
 
@@ -102,10 +102,28 @@ def api_code(
     locality: Annotated[str | None, Query(max_length=12)] = None,
 ) -> JSONResponse:
     """The page of ``clearclaim code CODE --json``."""
-    page = checker_of(request).code_page(
-        code, day=date_, lang=normalize_language(lang), zip_code=zip_code, locality=locality
-    )
+    page = code_page_of(request, code, date_, normalize_language(lang), zip_code, locality)
     return JSONResponse(page)
+
+
+def code_page_of(
+    request: Request,
+    code: str,
+    day: date | None,
+    lang: str,
+    zip_code: str | None = None,
+    locality: str | None = None,
+) -> dict[str, Any]:
+    """The Checker's code page, kept a few minutes (see web.cache)."""
+    day = day or date.today()
+    key = ("page", code.upper(), day, lang, zip_code or None, locality or None)
+    page: dict[str, Any] = request.app.state.pages.get_or_make(
+        key,
+        lambda: checker_of(request).code_page(
+            code, day=day, lang=lang, zip_code=zip_code or None, locality=locality or None
+        ),
+    )
+    return page
 
 
 @router.get("/price", responses=ERRORS, summary="What Medicare pays for a code")

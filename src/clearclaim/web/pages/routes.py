@@ -16,6 +16,7 @@ from clearclaim.web.api.routes import (
     add_uploads,
     audit_entries,
     checker_of,
+    code_page_of,
     entry_rules,
     on_session,
     run_check,
@@ -23,7 +24,7 @@ from clearclaim.web.api.routes import (
 )
 from clearclaim.web.concepts import concept_page, concept_slugs
 from clearclaim.web.pages.code import code_view, concept_prices
-from clearclaim.web.pages.render import language_of, render
+from clearclaim.web.pages.render import LANG_COOKIE, language_of, render
 from clearclaim.web.pages.report import report_view
 from clearclaim.web.problems import Problem, from_clearclaim
 from clearclaim.web.uploads import read_limited
@@ -72,16 +73,18 @@ async def check_submit(
                 note_file, request.app.state.settings.max_upload_bytes, "note_file"
             )
             text = _note_text(data)
-        body = CheckRequest(
-            note=text,
-            codes=codes or None,
-            pos=pos or None,
-            equipment=equipment or None,  # type: ignore[arg-type]
-            date=date_ or None,  # type: ignore[arg-type]
-            setting=setting or "professional",  # type: ignore[arg-type]
-            lang=lang,
-            zip=zip_code or None,
-            locality=locality or None,
+        body = CheckRequest.model_validate(
+            {
+                "note": text,
+                "codes": codes or None,
+                "pos": pos or None,
+                "equipment": equipment or None,
+                "date": date_ or None,
+                "setting": setting or "professional",
+                "lang": lang,
+                "zip": zip_code or None,
+                "locality": locality or None,
+            }  # fmt: skip
         )
         report = await run_check(request, body)
     except ValidationError as exc:
@@ -131,10 +134,18 @@ def code_html(
     lang = language_of(request)
     if len(code) > 10 or not code.isalnum():
         raise Problem(404, "Unknown code", f"unknown code {code[:10]!r}", field="code")
-    page = checker_of(request).code_page(
-        code, day=date_, lang=lang, zip_code=zip_code or None, locality=locality or None
-    )
-    return render(request, "code.html", lang, page=page, view=code_view(page))
+    day = date_ or date.today()
+    key = ("html", code.upper(), day, lang, zip_code or None, locality or None)
+
+    def build() -> HTMLResponse:
+        page = code_page_of(request, code, day, lang, zip_code, locality)
+        return render(request, "code.html", lang, page=page, view=code_view(page))
+
+    cached: HTMLResponse = request.app.state.pages.get_or_make(key, build)
+    response = HTMLResponse(cached.body, status_code=cached.status_code)
+    if request.query_params.get("lang"):
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
+    return response
 
 
 @router.get("/concepts", response_class=HTMLResponse)
