@@ -49,9 +49,15 @@ def check_bodies() -> Iterator[dict[str, Any]]:
         for path in sorted((ROOT / "tests" / "check_cases").glob("cc*.yaml"))
     ]
     bodies = [
-        {"note": c["note"], "codes": c.get("codes") or [], "pos": c.get("pos"),
-         "equipment": c.get("equipment"), "date": str(c["date"]) if c.get("date") else None,
-         "setting": c.get("setting", "professional"), "audit": False}  # fmt: skip
+        {
+            "note": c["note"],
+            "codes": c.get("codes") or [],
+            "pos": c.get("pos"),
+            "equipment": c.get("equipment"),
+            "date": str(c["date"]) if c.get("date") else None,
+            "setting": c.get("setting", "professional"),
+            "audit": False,
+        }
         for c in cases
     ]
     return itertools.cycle(bodies)
@@ -104,13 +110,27 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     scratch = Path(tempfile.mkdtemp(prefix="clearclaim-web-bench-"))
-    env = {**os.environ, "CLEARCLAIM_WEB_DATA": str(scratch / "web"),
-           "CLEARCLAIM_AUDIT": str(scratch / "audit.jsonl")}  # fmt: skip
+    env = {
+        **os.environ,
+        "CLEARCLAIM_WEB_DATA": str(scratch / "web"),
+        "CLEARCLAIM_AUDIT": str(scratch / "audit.jsonl"),
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "clearclaim.cli.main", "serve", "--port", str(port),
-         "--workers", str(args.workers), "--no-access-log"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "clearclaim.cli.main",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--no-access-log",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -135,8 +155,10 @@ def main() -> None:
         asyncio.run(load(base, 4, 200 + 20 * args.workers, check))
         asyncio.run(load(base, 4, len(CODES) * 2 * args.workers, code_page))
         print(f"server: clearclaim serve --workers {args.workers}, {os.cpu_count()} cores")
-        for name, send in (("code page GET /codes/CODE", code_page),
-                           ("check POST /api/check", check)):  # fmt: skip
+        for name, send in (
+            ("code page GET /codes/CODE", code_page),
+            ("check POST /api/check", check),
+        ):
             timings, elapsed, errors = asyncio.run(load(base, args.clients, args.requests, send))
             report(name, timings, elapsed, errors, args.clients)
         timings, elapsed, errors = asyncio.run(load(base, 1, 200, code_page))

@@ -39,7 +39,7 @@ _LAZY: dict[str, str] = {
     "search": "clearclaim.reference.search",
 }
 
-__all__ = [
+__all__ = [  # noqa: RUF022 (sorted case-insensitively, as tests/test_public_api.py checks)
     "Checker",
     "ClaimContext",
     "ClearclaimError",

@@ -25,9 +25,15 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 #: a real note from the case set: 20610 + 77003 for a hip injection in the office,
 #: no fluoroscopy time (77003 is suppressed for 77002; fluoro_time is a gap)
 HIP_CASE = ROOT / "tests/check_cases/cc190_hip_20610_77003_office_wrong_guidance_code_no_time.yaml"

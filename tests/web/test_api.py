@@ -21,9 +21,13 @@ PROBLEM = "application/problem+json"
 def check_body(audit: bool = False) -> dict[str, object]:
     case = load_case()
     return {
-        "note": case["note"], "codes": ",".join(case["codes"]), "pos": case["pos"],
-        "equipment": case["equipment"], "date": str(case["date"]), "audit": audit,
-    }  # fmt: skip
+        "note": case["note"],
+        "codes": ",".join(case["codes"]),
+        "pos": case["pos"],
+        "equipment": case["equipment"],
+        "date": str(case["date"]),
+        "audit": audit,
+    }
 
 
 def test_check_returns_the_cli_report(client: TestClient, web_checker: Checker) -> None:
@@ -32,30 +36,45 @@ def test_check_returns_the_cli_report(client: TestClient, web_checker: Checker) 
     response = client.post("/api/check", json=check_body())
     assert response.status_code == 200
     report = response.json()
-    for key in ("context", "lines", "suppressed", "documentation", "findings", "payment",
-                "denial_risks", "warnings", "note", "undetermined", "library"):  # fmt: skip
+    for key in (
+        "context",
+        "lines",
+        "suppressed",
+        "documentation",
+        "findings",
+        "payment",
+        "denial_risks",
+        "warnings",
+        "note",
+        "undetermined",
+        "library",
+    ):
         assert key in report
     assert set(report["documentation"]) >= {"missing", "found", "gaps"}
     case = load_case()
     direct = web_checker.check(
         ClaimContext(
-            note=case["note"], codes=parse_codes(",".join(case["codes"])), pos=case["pos"],
-            equipment=case["equipment"], date_of_service=case["date"],
-        )  # fmt: skip
+            note=case["note"],
+            codes=parse_codes(",".join(case["codes"])),
+            pos=case["pos"],
+            equipment=case["equipment"],
+            date_of_service=case["date"],
+        )
     ).to_dict()
     assert report["lines"] == direct["lines"]
     assert report["suppressed"] == direct["suppressed"]
-    assert report["documentation"]["missing"] == direct["documentation"]["missing"] == [
-        "fluoro_time"
-    ]
+    assert (
+        report["documentation"]["missing"] == direct["documentation"]["missing"] == ["fluoro_time"]
+    )
 
 
 def test_check_accepts_codes_as_a_list(client: TestClient) -> None:
     body = check_body()
     body["codes"] = ["20610", "77003"]
     assert client.post("/api/check", json=body).json()["context"]["intended_codes"] == [
-        "20610", "77003",
-    ]  # fmt: skip
+        "20610",
+        "77003",
+    ]
 
 
 def test_problem_details_name_the_field(client: TestClient) -> None:
@@ -119,9 +138,7 @@ def test_price_edits_search_rules(client: TestClient, web_checker: Checker) -> N
     price = client.get(
         "/api/price", params={"code": "77003", "modifier": "26", "date": "2024-08-06", "pos": "22"}
     ).json()
-    direct = web_checker.price(
-        "77003", modifier="26", date_of_service=date(2024, 8, 6), pos="22"
-    )
+    direct = web_checker.price("77003", modifier="26", date_of_service=date(2024, 8, 6), pos="22")
     assert price["amount"] == float(direct.amount)
     edits = client.get(
         "/api/edits", params={"code1": "62323", "code2": "77003", "date": "2024-08-06"}
@@ -182,7 +199,9 @@ def test_scrub_job_polls_to_a_findings_file(client: TestClient) -> None:
         "C1,2,2024-08-06,11,77003,,1\n"
         "C2,1,2024-08-06,11,not-a-code,,1\n"
     )
-    response = client.post("/api/scrub", files={"file": ("claims.csv", claims.encode(), "text/csv")})
+    response = client.post(
+        "/api/scrub", files={"file": ("claims.csv", claims.encode(), "text/csv")}
+    )
     assert response.status_code == 202
     url = response.headers["location"]
     deadline = time.monotonic() + 120
@@ -215,8 +234,15 @@ def test_audit_records_decisions_and_exports_csv(client: TestClient) -> None:
 
 
 def test_pages_answer_and_carry_the_language(client: TestClient) -> None:
-    for path in ("/", "/codes/76000", "/concepts", "/concepts/ncci", "/search?q=fluoro",
-                 "/library", "/audit"):  # fmt: skip
+    for path in (
+        "/",
+        "/codes/76000",
+        "/concepts",
+        "/concepts/ncci",
+        "/search?q=fluoro",
+        "/library",
+        "/audit",
+    ):
         response = client.get(path, params={"lang": "ar"})
         assert response.status_code == 200, path
         assert '<html lang="ar" dir="rtl">' in response.text
@@ -249,8 +275,13 @@ def test_check_page_accepts_a_note_file(client: TestClient) -> None:
 def test_standalone_code_page_document() -> None:
     from clearclaim.web.pages.code import render_code_page_html
 
-    page = {"code": "76000", "language": "ar", "descriptor": "Fluoroscopy <1 hr phys/qhp",
-            "status": {"code": "A", "label": "Active"}, "payment": {"office": {"global": 1.0}}}  # fmt: skip
+    page = {
+        "code": "76000",
+        "language": "ar",
+        "descriptor": "Fluoroscopy <1 hr phys/qhp",
+        "status": {"code": "A", "label": "Active"},
+        "payment": {"office": {"global": 1.0}},
+    }
     html = render_code_page_html(page, "ar")
     assert html.startswith("<!doctype html>")
     assert '<meta charset="utf-8">' in html and "<title>76000" in html and "<style>" in html

@@ -45,9 +45,15 @@ def test_check_page_shows_the_suppressed_code_the_gap_and_its_prompt(
     case = load_case()
     expected = client.post(
         "/api/check",
-        json={"note": case["note"], "codes": case["codes"], "pos": case["pos"],
-              "equipment": case["equipment"], "date": str(case["date"]), "audit": False},
-    ).json()  # fmt: skip
+        json={
+            "note": case["note"],
+            "codes": case["codes"],
+            "pos": case["pos"],
+            "equipment": case["equipment"],
+            "date": str(case["date"]),
+            "audit": False,
+        },
+    ).json()
     suppressed = expected["suppressed"][0]
     gap = expected["documentation"]["gaps"][0]
     page.goto(live_server + "/")
@@ -205,8 +211,13 @@ def test_upload_a_document_and_ask(page: Any, live_server: str, tmp_path: Path) 
 
 def test_audit_view_filters_by_rule(page: Any, live_server: str, client: TestClient) -> None:
     case = load_case()
-    body = {"note": case["note"], "codes": case["codes"], "pos": case["pos"],
-            "equipment": case["equipment"], "date": str(case["date"])}  # fmt: skip
+    body = {
+        "note": case["note"],
+        "codes": case["codes"],
+        "pos": case["pos"],
+        "equipment": case["equipment"],
+        "date": str(case["date"]),
+    }
     report = client.post("/api/check", json=body).json()
     rule = report["suppressed"][0]["rule"]
     page.goto(live_server + f"/audit?rule={rule}")

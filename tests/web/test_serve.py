@@ -35,8 +35,10 @@ def served(full_store: Store, tmp_path: Path) -> tuple[str, subprocess.Popen[byt
     handle = log.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "clearclaim.cli.main", "serve", "--port", str(port)],
-        stdout=handle, stderr=subprocess.STDOUT, env=env,
-    )  # fmt: skip
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while True:
@@ -63,21 +65,32 @@ def test_no_note_text_in_the_server_logs(served: tuple[str, subprocess.Popen[byt
     base, process, log = served
     case = load_case()
     note = case["note"] + f"\nPatient name {MARKER}.\n"
-    body = {"note": note, "codes": case["codes"], "pos": case["pos"],
-            "equipment": case["equipment"], "date": str(case["date"])}  # fmt: skip
+    body = {
+        "note": note,
+        "codes": case["codes"],
+        "pos": case["pos"],
+        "equipment": case["equipment"],
+        "date": str(case["date"]),
+    }
     with httpx.Client(base_url=base, timeout=60) as client:
         report = client.post("/api/check", json=body)
         assert report.status_code == 200 and report.json()["suppressed"]
         assert MARKER not in report.text.split('"note"')[0]
         bad = client.post("/api/check", json={**body, "equipment": "borrowed"})
         assert bad.status_code == 422 and MARKER not in bad.text
-        broken = client.post("/api/check", content=("{" + note).encode(),
-                             headers={"content-type": "application/json"})  # fmt: skip
+        broken = client.post(
+            "/api/check",
+            content=("{" + note).encode(),
+            headers={"content-type": "application/json"},
+        )
         assert broken.status_code == 422 and MARKER not in broken.text
         page = client.post("/check", data={**body, "codes": "20610,77003"})
         assert page.status_code == 200
-        upload = client.post("/check", data={"codes": "20610"},
-                             files={"note_file": ("n.txt", note.encode(), "text/plain")})  # fmt: skip
+        upload = client.post(
+            "/check",
+            data={"codes": "20610"},
+            files={"note_file": ("n.txt", note.encode(), "text/plain")},
+        )
         assert upload.status_code == 200
         big = client.post("/api/check", json={**body, "note": note * 400})
         assert big.status_code == 413

@@ -10,6 +10,10 @@ from __future__ import annotations
 from clearclaim.i18n import N_
 
 MESSAGES: tuple[str, ...] = (
+    # severities of a denial risk (the template maps deny/warn/info onto them)
+    N_("Will be denied"),
+    N_("Warning"),
+    N_("Information"),
     N_("Add documents"),
     N_("Added"),
     N_("All rules"),
@@ -115,6 +119,7 @@ MESSAGES: tuple[str, ...] = (
     N_("Practitioner"),
     N_("Print"),
     N_("Procedure note"),
+    N_("Professional component (26)"),
     N_("Professional (CMS-1500)"),
     N_("Quality and radiation-safety element, not a payment condition"),
     N_("Question"),

@@ -58,8 +58,11 @@ def problem_body(
     errors: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "type": TYPE_BASE + kind, "title": title, "status": status, "detail": detail,
-    }  # fmt: skip
+        "type": TYPE_BASE + kind,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
     if field:
         body["field"] = field
     if errors:

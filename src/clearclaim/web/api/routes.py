@@ -34,8 +34,11 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 PROBLEM = {"content": {MEDIA_TYPE: {}}, "description": "Problem details (RFC 9457)"}
 ERRORS: dict[int | str, dict[str, Any]] = {
-    404: PROBLEM, 413: PROBLEM, 415: PROBLEM, 422: PROBLEM,
-}  # fmt: skip
+    404: PROBLEM,
+    413: PROBLEM,
+    415: PROBLEM,
+    422: PROBLEM,
+}
 LIBRARY_SUFFIXES = {".pdf", ".html", ".htm", ".docx", ".md", ".markdown", ".txt"}
 SCRUB_SUFFIXES = {".csv", ".parquet"}
 
@@ -186,10 +189,13 @@ def search_all(request: Request, query: str, limit: int, lang: str) -> list[Sear
         for hit in checker_of(request).search(query, limit=limit):
             results.append(
                 SearchResult(
-                    kind="code", code=hit.code, title=hit.descriptor or hit.code,
-                    url=f"/codes/{hit.code}{suffix}", score=hit.score,
+                    kind="code",
+                    code=hit.code,
+                    title=hit.descriptor or hit.code,
+                    url=f"/codes/{hit.code}{suffix}",
+                    score=hit.score,
                 )
-            )  # fmt: skip
+            )
     return results[:limit]
 
 
@@ -252,9 +258,11 @@ def _suffix(filename: str | None, allowed: set[str], field: str) -> str:
 
 
 @router.delete(
-    "/library/{document_id}", responses=ERRORS, summary="Remove a document",
+    "/library/{document_id}",
+    responses=ERRORS,
+    summary="Remove a document",
     response_model=RemovedDocument,
-)  # fmt: skip
+)
 async def api_library_remove(
     request: Request, document_id: Annotated[str, Path(max_length=200)]
 ) -> RemovedDocument:
@@ -370,9 +378,17 @@ def entry_rules(entry: dict[str, Any]) -> list[str]:
 
 
 AUDIT_COLUMNS = (
-    "id", "at", "date_of_service", "pos", "setting", "intended_codes", "billed", "suppressed",
-    "documentation_missing", "rules",
-)  # fmt: skip
+    "id",
+    "at",
+    "date_of_service",
+    "pos",
+    "setting",
+    "intended_codes",
+    "billed",
+    "suppressed",
+    "documentation_missing",
+    "rules",
+)
 
 
 def _billed(line: dict[str, Any]) -> str:
@@ -386,13 +402,18 @@ def audit_csv(entries: list[dict[str, Any]]) -> str:
     writer.writerow(AUDIT_COLUMNS)
     for e in entries:
         request = e.get("request", {})
-        writer.writerow([
-            e.get("id", ""), e.get("at", ""), request.get("date_of_service", ""),
-            request.get("pos", ""), request.get("setting", ""),
-            " ".join(request.get("intended_codes", [])),
-            " ".join(_billed(ln) for ln in e.get("lines", [])),
-            " ".join(f"{s['code']}:{s['rule']}" for s in e.get("suppressed", [])),
-            " ".join(e.get("documentation_missing", [])),
-            " ".join(entry_rules(e)),
-        ])  # fmt: skip
+        writer.writerow(
+            [
+                e.get("id", ""),
+                e.get("at", ""),
+                request.get("date_of_service", ""),
+                request.get("pos", ""),
+                request.get("setting", ""),
+                " ".join(request.get("intended_codes", [])),
+                " ".join(_billed(ln) for ln in e.get("lines", [])),
+                " ".join(f"{s['code']}:{s['rule']}" for s in e.get("suppressed", [])),
+                " ".join(e.get("documentation_missing", [])),
+                " ".join(entry_rules(e)),
+            ]
+        )
     return out.getvalue()

@@ -127,8 +127,9 @@ def render_code_page_html(page: dict[str, Any], lang: str | None = None) -> str:
     template = environment().get_template("code_standalone.html")
 
     # the template reads the path and the query string of a request; a file has neither
-    request = SimpleNamespace(url=SimpleNamespace(path=f"/codes/{page.get('code', '')}"),
-                              query_params={}, cookies={})  # fmt: skip
+    request = SimpleNamespace(
+        url=SimpleNamespace(path=f"/codes/{page.get('code', '')}"), query_params={}, cookies={}
+    )
     context = context_for(request, language, page=page, view=code_view(page))  # type: ignore[arg-type]
     context["inline_css"] = (STATIC_DIR / "style.css").read_text(encoding="utf-8")
     return template.render(context)

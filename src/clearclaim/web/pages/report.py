@@ -19,13 +19,15 @@ def report_view(report: dict[str, Any], lang: str) -> dict[str, Any]:
     docs = report.get("documentation") or {}
     gaps = []
     for gap in docs.get("gaps") or []:
-        gaps.append({
-            **gap,
-            "element_label": ELEMENT_LABELS.get(gap.get("element", ""), gap.get("element", "")),
-            # the text the physician completes; the core's ``action`` until it gives one
-            "prompt_text": gap.get("prompt") or gap.get("action") or "",
-            "prompt_given": bool(gap.get("prompt")),
-        })  # fmt: skip
+        gaps.append(
+            {
+                **gap,
+                "element_label": ELEMENT_LABELS.get(gap.get("element", ""), gap.get("element", "")),
+                # the text the physician completes; the core's ``action`` until it gives one
+                "prompt_text": gap.get("prompt") or gap.get("action") or "",
+                "prompt_given": bool(gap.get("prompt")),
+            }
+        )
     missing_without_gap = [
         m for m in docs.get("missing") or [] if m not in {g.get("element") for g in gaps}
     ]

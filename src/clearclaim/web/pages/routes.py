@@ -61,9 +61,14 @@ async def check_submit(
     """The check form: the report as a partial (htmx) or the whole page."""
     lang = language_of(request)
     form = {
-        "codes": codes, "pos": pos, "equipment": equipment, "date": date_,
-        "setting": setting, "zip": zip_code, "locality": locality,
-    }  # fmt: skip
+        "codes": codes,
+        "pos": pos,
+        "equipment": equipment,
+        "date": date_,
+        "setting": setting,
+        "zip": zip_code,
+        "locality": locality,
+    }
     report: dict[str, Any] | None = None
     problem: dict[str, Any] | None = None
     try:
@@ -84,14 +89,18 @@ async def check_submit(
                 "lang": lang,
                 "zip": zip_code or None,
                 "locality": locality or None,
-            }  # fmt: skip
+            }
         )
         report = await run_check(request, body)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first.get("loc", ())) or "note"
-        problem = {"status": 422, "title": "Invalid field", "field": field,
-                   "detail": f"{field}: {first.get('msg', 'invalid')}"}  # fmt: skip
+        problem = {
+            "status": 422,
+            "title": "Invalid field",
+            "field": field,
+            "detail": f"{field}: {first.get('msg', 'invalid')}",
+        }
     except ClearclaimError as exc:
         problem = from_clearclaim(exc)
     except Problem as exc:
@@ -114,13 +123,21 @@ async def check_submit(
 
 def _note_text(data: bytes) -> str:
     if b"\x00" in data:
-        raise Problem(415, "Unsupported media type", "note_file: the note is binary, not text",
-                      field="note_file")  # fmt: skip
+        raise Problem(
+            415,
+            "Unsupported media type",
+            "note_file: the note is binary, not text",
+            field="note_file",
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Problem(415, "Unsupported media type", "note_file: the note is not UTF-8 text",
-                      field="note_file") from None  # fmt: skip
+        raise Problem(
+            415,
+            "Unsupported media type",
+            "note_file: the note is not UTF-8 text",
+            field="note_file",
+        ) from None
 
 
 @router.get("/codes/{code}", response_class=HTMLResponse)
@@ -178,9 +195,14 @@ async def library_page(request: Request) -> HTMLResponse:
     lang = language_of(request)
     documents = await on_session(request, checker_of(request).documents)
     return render(
-        request, "library.html", lang,
-        documents=documents, added=None, answer=None, question="",
-    )  # fmt: skip
+        request,
+        "library.html",
+        lang,
+        documents=documents,
+        added=None,
+        answer=None,
+        question="",
+    )
 
 
 @router.post("/library", response_class=HTMLResponse)
@@ -193,9 +215,14 @@ async def library_upload(
     added = await add_uploads(request, [f for f in files if f.filename], tags)
     documents = await on_session(request, checker_of(request).documents)
     return render(
-        request, "library.html", lang,
-        documents=documents, added=added, answer=None, question="",
-    )  # fmt: skip
+        request,
+        "library.html",
+        lang,
+        documents=documents,
+        added=added,
+        answer=None,
+        question="",
+    )
 
 
 @router.post("/library/{document_id}/remove")
@@ -217,9 +244,14 @@ async def library_ask(
         return render(request, "_answer.html", lang, answer=answer, question=question)
     documents = await on_session(request, checker.documents)
     return render(
-        request, "library.html", lang,
-        documents=documents, added=None, answer=answer, question=question,
-    )  # fmt: skip
+        request,
+        "library.html",
+        lang,
+        documents=documents,
+        added=None,
+        answer=answer,
+        question=question,
+    )
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -235,7 +267,13 @@ def audit_page(
     for entry in reversed(entries):  # newest first
         by_day.setdefault(str(entry.get("at", ""))[:10], []).append(entry)
     return render(
-        request, "audit.html", lang,
-        by_day=by_day, count=len(entries), since=since.isoformat() if since else "",
-        rule=rule, rules=all_rules, entry_rules=entry_rules,
-    )  # fmt: skip
+        request,
+        "audit.html",
+        lang,
+        by_day=by_day,
+        count=len(entries),
+        since=since.isoformat() if since else "",
+        rule=rule,
+        rules=all_rules,
+        entry_rules=entry_rules,
+    )
