@@ -24,6 +24,14 @@ class TTLCache(Generic[V]):
         self._items: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
         self._lock = threading.Lock()
 
+    def get(self, key: Hashable) -> V | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None and time.monotonic() - found[0] < self.ttl:
+                self._items.move_to_end(key)
+                return found[1]
+        return None
+
     def get_or_make(self, key: Hashable, make: Callable[[], V]) -> V:
         now = time.monotonic()
         with self._lock:

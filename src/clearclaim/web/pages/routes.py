@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from clearclaim import ClearclaimError
 from clearclaim.web.api.models import CheckRequest
@@ -25,7 +26,7 @@ from clearclaim.web.api.routes import (
 from clearclaim.web.concepts import concept_page, concept_slugs
 from clearclaim.web.pages.code import code_view, concept_prices
 from clearclaim.web.pages.render import LANG_COOKIE, language_of, render
-from clearclaim.web.pages.report import report_view
+from clearclaim.web.pages.report import ELEMENT_LABELS, report_view
 from clearclaim.web.problems import Problem, from_clearclaim
 from clearclaim.web.uploads import read_limited
 
@@ -141,7 +142,7 @@ def _note_text(data: bytes) -> str:
 
 
 @router.get("/codes/{code}", response_class=HTMLResponse)
-def code_html(
+async def code_html(
     request: Request,
     code: str,
     date_: Annotated[date | None, Query(alias="date")] = None,
@@ -158,7 +159,10 @@ def code_html(
         page = code_page_of(request, code, day, lang, zip_code, locality)
         return render(request, "code.html", lang, page=page, view=code_view(page))
 
-    cached: HTMLResponse = request.app.state.pages.get_or_make(key, build)
+    # a page already built is answered on the event loop; building one goes to a thread
+    cached: HTMLResponse | None = request.app.state.pages.get(key)
+    if cached is None:
+        cached = await run_in_threadpool(request.app.state.pages.get_or_make, key, build)
     response = HTMLResponse(cached.body, status_code=cached.status_code)
     if request.query_params.get("lang"):
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
@@ -276,4 +280,5 @@ def audit_page(
         rule=rule,
         rules=all_rules,
         entry_rules=entry_rules,
+        element_labels=ELEMENT_LABELS,
     )
