@@ -286,3 +286,58 @@ def test_standalone_code_page_document() -> None:
     assert html.startswith("<!doctype html>")
     assert '<meta charset="utf-8">' in html and "<title>76000" in html and "<style>" in html
     assert 'dir="rtl"' in html and "Fluoroscopy &lt;1 hr" in html
+
+
+def test_report_renders_the_keys_the_core_is_adding(client: TestClient) -> None:
+    """``prompt`` on gaps, ``needs_review``, ``data_coverage`` and ``action``/
+    ``replaced_by`` on suppressed codes are shown when a report has them."""
+    from types import SimpleNamespace
+
+    from markupsafe import escape
+    from starlette.datastructures import QueryParams
+
+    from clearclaim.web.pages.render import context_for, environment
+    from clearclaim.web.pages.report import report_view
+
+    report = client.post("/api/check", json=check_body()).json()
+    report["documentation"]["gaps"][0]["prompt"] = (
+        "Please document total fluoroscopy time in minutes: ____ min"
+    )
+    report["needs_review"] = True
+    report["data_coverage"] = [
+        {
+            "family": "ptp_practitioner",
+            "title": "NCCI PTP edits, practitioner",
+            "state": "nearest",
+            "release": "2024-07-01",
+            "effective_start": "2024-07-01",
+            "effective_end": "2024-09-30",
+            "days_away": 30,
+            "why": "no release in force",
+        },
+    ]
+    request = SimpleNamespace(url=SimpleNamespace(path="/check"), query_params=QueryParams(""))
+    form = {k: "" for k in ("codes", "pos", "equipment", "date", "setting", "zip")}
+    html = (
+        environment()
+        .get_template("_report.html")
+        .render(
+            context_for(request, "es", report=report_view(report, "es"), problem=None, form=form)
+        )
+    )
+    assert "Please document total fluoroscopy time in minutes: ____ min" in html
+    assert "Requiere revisión" in html
+    assert "NCCI PTP edits, practitioner" in html and "versión más cercana" in html
+    assert str(escape(report["suppressed"][0]["action"])) in html
+    # and without them (an older core) the page still renders
+    for key in ("needs_review", "data_coverage"):
+        report.pop(key)
+    report["documentation"]["gaps"][0].pop("prompt")
+    html = (
+        environment()
+        .get_template("_report.html")
+        .render(
+            context_for(request, "en", report=report_view(report, "en"), problem=None, form=form)
+        )
+    )
+    assert str(escape(report["documentation"]["gaps"][0]["action"])) in html
