@@ -172,6 +172,8 @@ def test_library_upload_list_ask_remove(client: TestClient, tmp_path: Path) -> N
     removed = client.delete(f"/api/library/{added['document_id']}")
     assert removed.status_code == 200
     assert all(d["id"] != added["document_id"] for d in client.get("/api/library").json())
+    gone = client.delete(f"/api/library/{added['document_id']}")
+    assert gone.status_code == 404 and gone.json()["field"] == "document_id"
 
 
 def test_uploads_stay_inside_the_data_folder(client: TestClient, web_dir: Path) -> None:

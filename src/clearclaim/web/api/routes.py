@@ -14,7 +14,7 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from clearclaim import Checker, ClaimContext, normalize_language, parse_codes
-from clearclaim.errors import FieldError
+from clearclaim.errors import FieldError, InputError
 from clearclaim.web.api.jobs import Job, JobRunner
 from clearclaim.web.api.models import (
     CODE_PATTERN,
@@ -266,7 +266,10 @@ def _suffix(filename: str | None, allowed: set[str], field: str) -> str:
 async def api_library_remove(
     request: Request, document_id: Annotated[str, Path(max_length=200)]
 ) -> RemovedDocument:
-    removed = await on_session(request, checker_of(request).remove_document, document_id)
+    try:
+        removed = await on_session(request, checker_of(request).remove_document, document_id)
+    except InputError as exc:  # an id the library does not hold
+        raise Problem(404, "Not found", str(exc), field="document_id") from None
     return RemovedDocument(id=removed.id, title=removed.title)
 
 

@@ -160,9 +160,12 @@ async def code_html(
         return render(request, "code.html", lang, page=page, view=code_view(page))
 
     # a page already built is answered on the event loop; building one goes to a thread
-    cached: HTMLResponse | None = request.app.state.pages.get(key)
-    if cached is None:
-        cached = await run_in_threadpool(request.app.state.pages.get_or_make, key, build)
+    found: HTMLResponse | None = request.app.state.pages.get(key)
+    cached: HTMLResponse = (
+        found
+        if found is not None
+        else await run_in_threadpool(request.app.state.pages.get_or_make, key, build)
+    )
     response = HTMLResponse(cached.body, status_code=cached.status_code)
     if request.query_params.get("lang"):
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
