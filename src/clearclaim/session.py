@@ -378,9 +378,7 @@ class Checker:
             self.store, provider, specialty=specialty, locality=locality, zip_code=zip_code
         )
 
-    def log_benchmarks_load(
-        self, path: Path | str, *, name: str | None = None
-    ) -> dict[str, Any]:
+    def log_benchmarks_load(self, path: Path | str, *, name: str | None = None) -> dict[str, Any]:
         """Load the user's benchmark table (specialty, percentiles of annual wRVU)."""
         from clearclaim.wrvu import load_benchmarks
 
@@ -390,3 +388,13 @@ class Checker:
             "rows": rows,
             "problems": [p.model_dump() for p in problems],
         }
+
+    # -- for the web shell (clearclaim serve) ------------------------------------
+    # Small delegations the REST API and the pages need; the work stays in the
+    # library, the rules and the audit modules.
+
+    def remove_document(self, document_id: str) -> Document:
+        """Remove one document (and its stored copy) from the user's library."""
+        library = self.library()
+        assert library is not None
+        return library.remove(document_id)

@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "data": ("clearclaim.cli.data_cmd", "data_app", "group"),
     "log": ("clearclaim.cli.log_cmd", "log_app", "group"),
     "rules": ("clearclaim.cli.rules_cmd", "rules_command", "command"),
+    "serve": ("clearclaim.cli.serve_cmd", "serve_command", "command"),
 }
 
 
