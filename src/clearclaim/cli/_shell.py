@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
-from clearclaim.errors import ClearclaimError, FieldError
+from clearclaim import ClearclaimError, FieldError
 
 if TYPE_CHECKING:
-    from clearclaim.store import Store
+    from clearclaim import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 

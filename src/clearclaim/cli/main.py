@@ -15,7 +15,7 @@ from typing import Any
 
 import typer
 
-from clearclaim.errors import ClearclaimError
+from clearclaim import ClearclaimError
 
 #: command name -> (module, attribute, kind): "command" functions or "group" Typer apps
 COMMANDS: dict[str, tuple[str, str, str]] = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,9 +16,8 @@ from starlette.formparsers import MultiPartParser
 
 from clearclaim import Checker, ClearclaimError, __version__
 from clearclaim.web import problems
-from clearclaim.web.settings import WebSettings
+from clearclaim.web.settings import STATIC_DIR, WebSettings
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]

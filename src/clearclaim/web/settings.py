@@ -8,6 +8,8 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from pydantic import BaseModel, Field
 
+#: the stylesheet and scripts the pages link (and a standalone page inlines)
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 DATA_ENV = "CLEARCLAIM_WEB_DATA"
 UPLOAD_LIMIT_ENV = "CLEARCLAIM_MAX_UPLOAD_BYTES"
 DEFAULT_UPLOAD_LIMIT = 20 * 1024 * 1024

@@ -120,8 +120,8 @@ def render_code_page_html(page: dict[str, Any], lang: str | None = None) -> str:
     """The code page as one standalone HTML document (head, charset, title, the
     stylesheet inline): what ``clearclaim code CODE --html`` can print."""
     from clearclaim import normalize_language
-    from clearclaim.web.app import STATIC_DIR
     from clearclaim.web.pages.render import context_for, environment
+    from clearclaim.web.settings import STATIC_DIR
 
     language = normalize_language(lang or page.get("language"))
     template = environment().get_template("code_standalone.html")
