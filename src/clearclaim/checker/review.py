@@ -27,11 +27,6 @@ def needs_review(
             "a fluoroscopy code is billed but the note does not mention fluoroscopy: "
             "confirm with the physician before billing it"
         )
-    if not note.procedures and primaries and context.codes:
-        reasons.append(
-            "the note names no procedure the reader recognises: the procedure was taken "
-            "from the intended codes"
-        )
     spinal_codes = primaries & rules.expand(["@spinal_procedures"], on=day)
     if note.procedures and primaries:
         note_spinal = {p.spinal for p in note.procedures}
@@ -45,9 +40,4 @@ def needs_review(
             and primaries & rules.expand(["@arthrography_injection"], on=day)
         ):
             reasons.append("the codes bill a joint procedure but the note describes a spinal one")
-    if any(line.origin == "documented" for line in state.lines):
-        reasons.append(
-            "a fluoroscopy code the note documents was added (a missed charge): confirm it "
-            "before the claim goes out"
-        )
     return reasons

@@ -152,10 +152,13 @@ def _documented_imaging(
     level, spans = _imaging_evidence(note)
     families = imaging_map()
     candidates: list[tuple[int, Line]] = []
+    successors = rules.replacements(day)
     for line in claim:
         if line.code in fluoro:
             continue
-        family = families.family_for(line.code, day, rules)
+        # a deleted code is judged as the code that replaced it (27370 -> 27369)
+        code_now = successors.get(line.code, line.code)
+        family = families.family_for(code_now, day, rules)
         if intended_fluoro and not (family and family.also_when_intended):
             continue
         # a guidance add-on guides a needle or catheter: with none placed, the
@@ -163,7 +166,7 @@ def _documented_imaging(
         listed = [
             g
             for g in GUIDANCE_ADD_ONS
-            if note.needle_placed and line.code in queries.add_on_primaries(store, g, day)
+            if note.needle_placed and code_now in queries.add_on_primaries(store, g, day)
         ]
         if listed:
             preferred = _PREFERRED_BY_FAMILY.get(family.name if family else "")
@@ -391,16 +394,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     report = Report(
         context=_request_summary(context, pos, day),
         lines=[_line_out(line) for line in state.lines],
-        suppressed=[
-            SuppressedCode.from_finding(
-                item.finding,
-                item.code,
-                reason=item.reason,
-                replaced_by=item.replaced_by,
-                units=item.units,
-            )
-            for item in state.suppressed
-        ],
+        suppressed=[_suppressed_out(item) for item in state.suppressed],
         documentation=Documentation(
             missing=docs.missing,
             found={
@@ -423,6 +417,12 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     if library is not None:
         report.library = _library_passages(library, report)
     return report
+
+
+def _suppressed_out(item: Suppressed) -> SuppressedCode:
+    return SuppressedCode.from_finding(
+        item.finding, item.code, reason=item.reason, replaced_by=item.replaced_by, units=item.units
+    )
 
 
 def _validate_locality(store: Store, context: ClaimContext, day: date) -> None:

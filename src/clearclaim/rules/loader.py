@@ -331,6 +331,19 @@ class RuleSet(BaseModel):
                 out.add(ref)
         return out
 
+    def replacements(self, on: date) -> dict[str, str]:
+        """Deleted code -> its successor, by the replace rules in force on ``on``
+        (76001 -> 76000 and 27370 -> 27369 from 2019)."""
+        found: dict[str, str] = {}
+        for rule in self.in_force(on):
+            when = rule.when
+            if rule.outcome.action != "replace" or when.with_any or when.note:
+                continue
+            if (when.date_from and on < when.date_from) or (when.date_to and on > when.date_to):
+                continue
+            found.update(rule.outcome.code_map)
+        return found
+
     def in_force(self, on: date) -> list[Rule]:
         return [r for r in self.rules if r.effective.covers(on)]
 
