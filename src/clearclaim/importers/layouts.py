@@ -31,6 +31,10 @@ class Layout:
     release_column: str | None = None
     #: header names that must NOT be present (to tell look-alike layouts apart)
     excluded: tuple[str, ...] = ()
+    #: columns a data row must fill (a row with an empty one is reported and skipped)
+    not_null: tuple[str, ...] = ()
+    #: numeric columns that cannot be below zero (units, GPCIs)
+    non_negative: tuple[str, ...] = ()
     _compiled: dict[str, list[re.Pattern[str] | str]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -145,6 +149,7 @@ GPCI = Layout(
     key="mac",
     key_pattern=MAC_PATTERN,
     numeric=("work_gpci", "work_gpci_unfloored", "pe_gpci", "mp_gpci"),
+    non_negative=("work_gpci", "pe_gpci", "mp_gpci"),
     release_column="release",
 )
 
@@ -200,6 +205,7 @@ ZIP_LOCALITY = Layout(
         "year_quarter": ("year_quarter",),
     },
     required=("zip5", "carrier", "locality"),
+    not_null=("carrier", "locality"),
     key="zip5",
     key_pattern=r"^\d{5}$",
 )
@@ -251,6 +257,7 @@ PTP = Layout(
     },
     required=("column_1", "column_2", "deletion_date", "modifier_indicator"),
     key="column_1",
+    not_null=("column_2", "modifier_indicator"),
 )
 
 MUE = Layout(
@@ -266,6 +273,8 @@ MUE = Layout(
     required=("hcpcs", "mue_units", "mai"),
     key="hcpcs",
     integer=("mue_units",),
+    not_null=("mue_units", "mai"),
+    non_negative=("mue_units",),
 )
 
 AOC = Layout(
@@ -283,6 +292,7 @@ AOC = Layout(
     },
     required=("edit_type", "add_on_code", "primary_code"),
     key="add_on_code",
+    not_null=("primary_code",),
 )
 
 HCPCS_RECORD = Layout(

@@ -106,10 +106,17 @@ def price_claim(
     inputs = [_as_line(item) for item in lines]
     if not inputs:
         raise FieldError("a claim needs at least one line", field="lines")
-    where = {"zip_code": zip_code, "locality": locality, "pos": pos}
+    where: dict[str, str | None] = {"zip_code": zip_code, "locality": locality, "pos": pos}
     entries: list[_Entry] = []
     for number, line in enumerate(inputs, start=1):
-        result = pricer.price(line.code, modifier=line.modifier, date_of_service=day, **where)
+        result = pricer.price(
+            line.code,
+            modifier=line.modifier,
+            date_of_service=day,
+            zip_code=zip_code,
+            locality=locality,
+            pos=pos,
+        )
         for unit in range(1, line.units + 1):
             entries.append(_Entry(number, unit, result, result.amount))
 

@@ -54,8 +54,9 @@ from clearclaim.pricing.models import (
     SettingAmount,
 )
 from clearclaim.pricing.rules import payment_rules
-from clearclaim.store import Store
-from clearclaim.store.store import ReleaseChoice
+from clearclaim.store import ReleaseChoice, Store
+from clearclaim.store.queries import pricing as queries
+from clearclaim.store.queries.pricing import RVU_COLUMNS
 
 T = TypeVar("T")
 CENT = Decimal("0.01")
@@ -75,12 +76,6 @@ README_SOURCE = Source(
     url="https://www.cms.gov/medicare/payment/fee-schedules/physician/pfs-relative-value-files",
 )
 
-RVU_COLUMNS = (
-    "modifier", "description", "status_code", "work_rvu", "pe_rvu_non_facility",
-    "na_non_facility", "pe_rvu_facility", "na_facility", "mp_rvu", "pctc_indicator",
-    "global_days", "mult_proc", "imaging_family", "supervision", "conversion_factor",
-    "opps_pe_non_facility", "opps_pe_facility", "opps_mp",
-)  # fmt: skip
 
 
 def cents(value: Decimal) -> Decimal:
@@ -256,11 +251,7 @@ class Pricer:
         if found is None:
             if len(self._rows) > 200_000:  # bound memory in long-running processes
                 self._rows.clear()
-            fetched = self.store.fetchall(
-                f"SELECT {', '.join(RVU_COLUMNS)} FROM pfs_rvu"
-                f" WHERE {choice.sql_in()} AND hcpcs = ?",
-                (*choice.ids, code),
-            )
+            fetched = queries.rvu_rows(self.store, choice, code)
             found = {}
             for values in fetched:
                 row = RvuRow.from_db(code, tuple(values))
@@ -271,13 +262,7 @@ class Pricer:
     def codes(self, choice: ReleaseChoice) -> list[str]:
         found = self._codes.get(choice.key)
         if found is None:
-            found = sorted(
-                r[0]
-                for r in self.store.fetchall(
-                    f"SELECT DISTINCT hcpcs FROM pfs_rvu WHERE {choice.sql_in()}",
-                    choice.ids,
-                )
-            )
+            found = queries.rvu_codes(self.store, choice)
             self._codes[choice.key] = found
         return found
 
@@ -290,11 +275,7 @@ class Pricer:
         if table is None:
             table = {
                 r[0]: PlaceOfService(code=r[0], name=r[2] or "", pos_type=r[1] or "")
-                for r in self.store.fetchall(
-                    "SELECT pos_code, pos_type, name FROM place_of_service"
-                    f" WHERE {choice.sql_in()}",
-                    choice.ids,
-                )
+                for r in queries.places_of_service(self.store, choice)
             }
             self._pos[choice.key] = table
         found = table.get(code)
@@ -314,11 +295,7 @@ class Pricer:
         if found is None:
             prices: dict[tuple[str, str, str, str], tuple[Decimal | None, Decimal | None]] = {}
             localities: set[tuple[str, str]] = set()
-            for hcpcs, mod, carrier, loc, fac, nonfac in self.store.fetchall(
-                "SELECT hcpcs, modifier, carrier, locality, facility_price, non_facility_price"
-                f" FROM oppscap WHERE {choice.sql_in()}",
-                choice.ids,
-            ):
+            for hcpcs, mod, carrier, loc, fac, nonfac in queries.oppscap_rows(self.store, choice):
                 prices[(hcpcs, mod or "", carrier, loc)] = (to_decimal(fac), to_decimal(nonfac))
                 localities.add((carrier, loc))
             found = _CapTable(prices, frozenset(localities))
@@ -327,19 +304,19 @@ class Pricer:
 
     def cf_history(self, day: date) -> tuple[Decimal, int] | None:
         if self._cf_history is None:
-            rows = self.store.fetchall(
-                "SELECT c.date_start, c.date_end, c.conversion_factor, c.release_id"
-                " FROM conversion_factor c JOIN releases r ON r.release_id = c.release_id"
-                " ORDER BY r.imported_at"
-            )
+            rows = queries.conversion_factor_history(self.store)
             history = []
-            for start, end, cf, key in rows:
-                value = to_decimal(cf)
+            for cf_row in rows:
+                value = to_decimal(cf_row.conversion_factor)
+                if value is None:
+                    continue
                 try:
-                    history.append((date.fromisoformat(start), date.fromisoformat(end), value, key))
+                    starts = date.fromisoformat(cf_row.date_start)
+                    ends = date.fromisoformat(cf_row.date_end)
                 except (TypeError, ValueError):
                     continue
-            self._cf_history = [h for h in history if h[2] is not None]  # type: ignore[misc]
+                history.append((starts, ends, value, cf_row.release_id))
+            self._cf_history = history
         for start, end, value, key in reversed(self._cf_history):
             if start <= day <= end:
                 return value, key
@@ -438,12 +415,7 @@ class Pricer:
             closest=closest,
             where=f"in the PFS relative value file {pfs.release.label} (for {day.isoformat()})",
         )
-        elsewhere = self.store.fetchall(
-            "SELECT DISTINCT r.label, r.effective_start FROM pfs_rvu p"
-            " JOIN releases r ON r.release_id = p.release_id WHERE p.hcpcs = ?"
-            " ORDER BY r.effective_start",
-            (code,),
-        )
+        elsewhere = queries.releases_with_code(self.store, code)
         if elsewhere:
             labels = [r[0] for r in elsewhere]
             span = labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"

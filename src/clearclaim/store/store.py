@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -12,6 +12,7 @@ from clearclaim.config import default_store_location
 from clearclaim.errors import ReleaseError, StoreError
 from clearclaim.models import DataCoverage, DataWarning, ReleaseInfo
 from clearclaim.store import sql
+from clearclaim.store.releases import FEE_SCHEDULE_YEAR_FAMILIES
 from clearclaim.store.schema import DATA_TABLES, SCHEMA_VERSION, TABLES
 
 FAMILY_TITLES: dict[str, str] = {
@@ -38,6 +39,10 @@ FAMILY_TITLES: dict[str, str] = {
     "rvu_release_index": "RVU release index",
     "rvu_release_contents": "RVU release contents",
 }
+
+
+#: store_meta key present while a build from the shipped files is under way
+BUILD_MARK = "build_in_progress"
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,32 @@ class Store:
     def is_empty(self) -> bool:
         return self.scalar("SELECT COUNT(*) FROM releases") == 0
 
+    # -- the first build -------------------------------------------------------
+
+    def mark_build_started(self, source: str) -> None:
+        """Record that a build from ``source`` has begun (cleared when it ends).
+
+        A build killed half way leaves the mark, so the next command finishes it
+        instead of answering from half a store."""
+        self._set_meta(BUILD_MARK, f"{source} since {_utc_now()}")
+
+    def mark_build_finished(self) -> None:
+        with self._lock, self.conn:
+            self.conn.execute("DELETE FROM store_meta WHERE key = ?", (BUILD_MARK,))
+
+    def unfinished_build(self) -> str | None:
+        """What an unfinished build was importing, or None when no build is pending."""
+        value = self.scalar("SELECT value FROM store_meta WHERE key = ?", (BUILD_MARK,))
+        return str(value) if value else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        with self._lock, self.conn:
+            self.conn.execute(
+                "INSERT INTO store_meta (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
     # -- queries -------------------------------------------------------------
 
     def fetchall(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -168,11 +199,21 @@ class Store:
         return list(self._release_cache.get(family, []))
 
     def release_for(self, family: str, day: date) -> ReleaseChoice:
-        """The release of ``family`` in force on ``day``.
+        """The release of ``family`` that answers ``day``: one policy for every family.
 
-        When none is in force, the nearest loaded release is used, with a warning
-        that says so: the newest one that started before ``day``, else the
-        earliest one after it.
+        1. A release in force on ``day`` (the latest-starting one, then the latest
+           imported, when several overlap).
+        2. Else, for a family whose values change with the fee schedule year on
+           January 1 (:data:`~clearclaim.store.releases.FEE_SCHEDULE_YEAR_FAMILIES`),
+           a release of the same calendar year: the newest that started before
+           ``day``, else the earliest after it. A 2026 date before the first loaded
+           2026 RVU release is priced with 2026 RVUs and the 2026 conversion factor,
+           never with 2025's.
+        3. Else the newest release that started before ``day``, else the earliest
+           one after it.
+
+        Outside case 1 the choice carries a warning that names the release used and
+        why it was chosen.
         """
         candidates = self.releases(family)
         title = FAMILY_TITLES.get(family, family)
@@ -188,18 +229,30 @@ class Store:
         if in_force:
             best = max(in_force, key=lambda r: (r.effective_start, r.imported_at))
             return ReleaseChoice(best, True, ids=parts(best))
-        earlier = [r for r in candidates if r.effective_start <= day]
+        pool = candidates
+        reason = ""
+        if family in FEE_SCHEDULE_YEAR_FAMILIES:
+            same_year = [r for r in candidates if r.effective_start.year == day.year]
+            if same_year:
+                pool = same_year
+                reason = (
+                    f"a release of the same fee schedule year ({day.year}), whose values "
+                    "apply from January 1, comes before the previous year's"
+                )
+        earlier = [r for r in pool if r.effective_start <= day]
         if earlier:
             best = max(earlier, key=lambda r: (r.effective_end, r.effective_start, r.imported_at))
+            reason = reason or "the newest loaded release that started before the date"
         else:
-            best = min(candidates, key=lambda r: r.effective_start)
+            best = min(pool, key=lambda r: (r.effective_start, r.imported_at))
+            reason = reason or "no loaded release started before the date; the earliest after it"
         warning = DataWarning(
             code="release_not_in_force",
             family=family,
             message=(
                 f"no {title} loaded is in force on {day.isoformat()}; using {best.label} "
                 f"(effective {best.effective_start.isoformat()} to "
-                f"{best.effective_end.isoformat()}), the nearest loaded"
+                f"{best.effective_end.isoformat()}): {reason}"
             ),
         )
         return ReleaseChoice(best, False, warning, ids=parts(best))
@@ -427,7 +480,7 @@ class _Counter:
         self._rows = rows
         self.count = 0
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Sequence[Any]]:
         for row in self._rows:
             self.count += 1
             yield row
