@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from clearclaim.importers import import_paths
+from clearclaim.importers import ensure_built, import_paths
 from clearclaim.store import Store
 
 
@@ -112,6 +112,9 @@ def test_store_is_built_on_first_use(tmp_path: Path, data_dir: Path, monkeypatch
     monkeypatch.setenv("CLEARCLAIM_DB", str(tmp_path / "new" / "store.sqlite"))
     store = Store.open()
     try:
+        assert store.releases() == []  # opening never imports
+        ensure_built(store, announce=False)
         assert {r.family for r in store.releases()} == {"gpci", "locality_county"}
+        assert store.unfinished_build() is None
     finally:
         store.close()

@@ -68,8 +68,7 @@ def ensure_built(store: Store, *, progress: bool = False, announce: bool = True)
     if not report.ok:
         names = ", ".join(f.display for f in report.failed[:3])
         raise StoreError(
-            f"the store could not be built: {len(report.failed)} shipped file(s) failed "
-            f"({names})",
+            f"the store could not be built: {len(report.failed)} shipped file(s) failed ({names})",
             hint="run 'clearclaim data import' to see each error",
         )
     return store

@@ -152,17 +152,20 @@ def parse_delimited(payload: Payload, text: str) -> ParsedTable:
         )
     layout, positions, header_index, joined = found
     width = len(joined)
+    header_line = row_ends[header_index]
+    data_text = _after_line(text, header_line)
     try:
+        # a first row of ``width`` empty fields fixes the width: a short first data row
+        # (a code alone) is then read with empty fields, not taken as the file's width
         frame = pl.read_csv(
-            io.StringIO(text),
+            io.StringIO(delimiter * (width - 1) + "\n" + data_text),
             has_header=False,
-            skip_rows=header_index + 1,
             infer_schema=False,
             separator=delimiter,
             new_columns=[f"c{i}" for i in range(width)],
             truncate_ragged_lines=True,
             quote_char='"',
-        )
+        ).slice(1)
     except pl.exceptions.NoDataError:
         frame = pl.DataFrame(
             {f"c{i}": [] for i in range(width)}, schema={f"c{i}": pl.String for i in range(width)}
@@ -171,10 +174,20 @@ def parse_delimited(payload: Payload, text: str) -> ParsedTable:
         raise UnreadableFileError(
             f"cannot parse as delimited text: {exc}", path=payload.display
         ) from exc
-    header_line = row_ends[header_index]
     frame = _select(frame, positions, first_line=header_line + 1)
-    extra = _extra_fields(text, delimiter, _named_width(joined), header_line)
+    extra = _extra_fields(data_text, delimiter, _named_width(joined), header_line)
     return ParsedTable(layout, frame, header_line, joined, extra)
+
+
+def _after_line(text: str, line: int) -> str:
+    """The text after its first ``line`` physical lines."""
+    offset = 0
+    for _ in range(line):
+        found = text.find("\n", offset)
+        if found < 0:
+            return ""
+        offset = found + 1
+    return text[offset:]
 
 
 def _named_width(joined: list[str]) -> int:
@@ -183,12 +196,12 @@ def _named_width(joined: list[str]) -> int:
 
 
 def _extra_fields(
-    text: str, delimiter: str, width: int, header_line: int
+    data_text: str, delimiter: str, width: int, header_line: int
 ) -> list[tuple[int, int, str]]:
     """Data lines with filled fields beyond the header's width (which a reader that
     truncates ragged lines would silently drop). Counting delimiters is vectorised;
     only the few lines with too many are parsed (a quoted comma is not a field)."""
-    lines = pl.Series("line", text.split("\n")[header_line:], dtype=pl.String)
+    lines = pl.Series("line", data_text.split("\n"), dtype=pl.String)
     counts = lines.str.count_matches(delimiter, literal=True)
     found: list[tuple[int, int, str]] = []
     for index in (counts >= width).arg_true().to_list():

@@ -24,9 +24,8 @@ LOCK_TIMEOUT_ENV = "CLEARCLAIM_LOCK_TIMEOUT"
 DEFAULT_TIMEOUT = 600.0
 POLL_SECONDS = 0.2
 
-#: locks this process holds (a file lock is not re-entrant across open files)
-_HELD: dict[str, int] = {}
-_HELD_GUARD = threading.Lock()
+#: the locks each thread holds (a file lock is not re-entrant across open files)
+_HELD = threading.local()
 
 
 def lock_timeout() -> float:
@@ -55,18 +54,13 @@ def write_lock(
         yield
         return
     key = str(Path(location).resolve())
-    with _HELD_GUARD:
-        if _HELD.get(key):  # this process holds it already (a build that imports)
-            _HELD[key] += 1
-            reentered = True
-        else:
-            reentered = False
-    if reentered:
+    held: dict[str, int] = _HELD.__dict__.setdefault("locks", {})
+    if held.get(key):  # this thread holds it already (a build that imports)
+        held[key] += 1
         try:
             yield
         finally:
-            with _HELD_GUARD:
-                _HELD[key] -= 1
+            held[key] -= 1
         return
     limit = lock_timeout() if timeout is None else timeout
     path = Path(f"{location}.lock")
@@ -93,11 +87,9 @@ def write_lock(
                     )
                     announced = True
                 time.sleep(POLL_SECONDS)
-        with _HELD_GUARD:
-            _HELD[key] = 1
+        held[key] = 1
         try:
             yield
         finally:
-            with _HELD_GUARD:
-                _HELD.pop(key, None)
+            held.pop(key, None)
             fcntl.flock(handle, fcntl.LOCK_UN)
