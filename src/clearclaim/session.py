@@ -18,10 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from clearclaim.checker.models import ClaimContext, Report
+    from clearclaim.diagnosis import DiagnosisCheck
     from clearclaim.edits.models import PairLookup
+    from clearclaim.importers import ImportReport
     from clearclaim.library import Library
     from clearclaim.library.models import AddResult, Answer, Document
-    from clearclaim.pricing.models import PriceResult
+    from clearclaim.models import DataCoverage
+    from clearclaim.pricing.export import ExportInfo
+    from clearclaim.pricing.models import ClaimPrice, PriceResult
     from clearclaim.reference.search import SearchHit
     from clearclaim.store import Store
 
@@ -180,3 +184,69 @@ class Checker:
         library = self.library()
         assert library is not None
         return library.ask(question, code=code, limit=limit)
+
+    # -- diagnoses -------------------------------------------------------------
+
+    def diagnoses(self, codes: Sequence[str], day: date) -> DiagnosisCheck:
+        """ICD-10-CM codes checked against the code set of ``day``'s fiscal year
+        (DX01 unknown, DX02 heading not billable, DX03 not valid on the date)."""
+        from clearclaim.diagnosis import check_diagnoses
+
+        return check_diagnoses(codes, day)
+
+    # -- pricing and data --------------------------------------------------------
+
+    def price_claim(self, lines: Sequence[Any], **options: Any) -> ClaimPrice:
+        """Price codes as one claim (multiple procedure reductions)."""
+        from clearclaim.pricing import price_claim
+
+        return price_claim(self.store, lines, **options)
+
+    def export_fee_schedule(self, out: Path | str, **options: Any) -> ExportInfo:
+        """Every priced code on a date, in one or all localities, to CSV or Parquet."""
+        from clearclaim.pricing import export_fee_schedule
+
+        return export_fee_schedule(self.store, out, **options)
+
+    def coverage(self, day: date, families: Sequence[str] | None = None) -> list[DataCoverage]:
+        """Which release of each data family answers ``day`` (every family by default)."""
+        from clearclaim.store import COVERAGE_FAMILIES
+
+        return [self.store.coverage(f, day) for f in (families or COVERAGE_FAMILIES)]
+
+    def import_files(self, paths: Sequence[Path | str], **options: Any) -> ImportReport:
+        """Import CMS release files into the store (see clearclaim.importers.import_paths)."""
+        from clearclaim.importers import import_paths
+
+        return import_paths(self.store, list(paths), **options)
+
+    def fetch_release(self, target: str, **options: Any) -> ImportReport:
+        """Download a CMS release zip (by release name or URL) and import it."""
+        from clearclaim.importers.fetch import fetch_release
+
+        return fetch_release(self.store, target, **options)
+
+    def data_status(self) -> dict[str, Any]:
+        """Each release loaded and each file imported, with row counts."""
+        return self.store.status()
+
+    @staticmethod
+    def data_layouts() -> list[tuple[str, str, tuple[str, ...]]]:
+        """The CMS file layouts recognised: (name, store table, required columns)."""
+        from clearclaim.importers.layouts import LAYOUTS
+
+        return [(layout.name, layout.table, layout.required) for layout in LAYOUTS]
+
+    @staticmethod
+    def store_location() -> str:
+        """Where the store is ($CLEARCLAIM_DB, else the per-user data folder)."""
+        from clearclaim.config import default_store_location
+
+        return default_store_location()
+
+    @staticmethod
+    def shipped_data() -> Path | None:
+        """The CMS release files shipped with clearclaim."""
+        from clearclaim.config import shipped_data_dir
+
+        return shipped_data_dir()

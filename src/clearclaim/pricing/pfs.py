@@ -23,7 +23,7 @@ from __future__ import annotations
 import difflib
 import weakref
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import TypeVar
@@ -35,7 +35,7 @@ from clearclaim.errors import (
     UnknownCodeError,
 )
 from clearclaim.knowledge import indicator_label
-from clearclaim.models import DataWarning, Source
+from clearclaim.models import DataCoverage, DataWarning, Source
 from clearclaim.pricing.facility import facility_payment
 from clearclaim.pricing.localities import (
     LocalityResolver,
@@ -52,6 +52,7 @@ from clearclaim.pricing.models import (
     Rvus,
     Setting,
     SettingAmount,
+    fixed_places,
 )
 from clearclaim.pricing.rules import payment_rules
 from clearclaim.store import ReleaseChoice, Store
@@ -218,6 +219,7 @@ class Pricer:
         self._caps: dict[str, _CapTable] = {}
         self._pos: dict[str, dict[str, PlaceOfService]] = {}
         self._cf_history: list[tuple[date, date, Decimal, int]] | None = None
+        self._coverage: dict[tuple[str, date], DataCoverage] = {}
         self._oldest_pfs: date | None = None
 
     # -- look-ups (cached) ---------------------------------------------------
@@ -357,7 +359,8 @@ class Pricer:
         cf = self._conversion_factor(row, day, pfs, warnings, sources)
 
         amounts = {
-            s: self._setting_amount(row, where, cf, s, day, warnings, sources) for s in SETTINGS
+            s: _participation(self._setting_amount(row, where, cf, s, day, warnings, sources))
+            for s in SETTINGS
         }
         chosen = amounts[setting]
         rules = payment_rules()
@@ -404,11 +407,71 @@ class Pricer:
             arithmetic=self._arithmetic(row, where.gpci, cf, setting, chosen),
             warnings=_unique(warnings),
             sources=_unique(sources),
+            data_coverage=self.coverage(day, zip_code=zip_code, locality=locality, pos=place.code),
         )
+
+    def coverage(
+        self,
+        day: date,
+        *,
+        zip_code: str | None = None,
+        locality: str | None = None,
+        pos: str = "11",
+    ) -> list[DataCoverage]:
+        """One entry per data family a price on ``day`` uses (see Store.coverage)."""
+        families = ["pfs_rvu", "place_of_service"]
+        if zip_code:
+            families.append("zip_locality")
+        if zip_code or locality:
+            families += ["gpci", "oppscap"]
+        facility = payment_rules().facility_system_for(pos)
+        if facility is not None:
+            families.append(facility[1].family)
+        found = []
+        for family in families:
+            key = (family, day)
+            entry = self._coverage.get(key)
+            if entry is None:
+                if len(self._coverage) > 100_000:
+                    self._coverage.clear()
+                entry = self._coverage[key] = self.store.coverage(family, day)
+            found.append(entry)
+        return found
 
     # -- pieces ----------------------------------------------------------------
 
-    def _unknown_code(self, code: str, pfs: ReleaseChoice, day: date) -> UnknownCodeError:
+    def deletion(self, code: str) -> date | None:
+        """The day ``code`` was deleted, from the loaded CMS files: every NCCI PTP edit
+        naming it has ended (the newest release of each PTP table), so it was deleted
+        the day after the last one ended. None when the files do not say."""
+        choices = []
+        for family in ("ptp_practitioner", "ptp_outpatient_hospital"):
+            releases = self.store.releases(family)
+            if releases:
+                newest = max(releases, key=lambda r: (r.effective_start, r.imported_at))
+                choices.append(self.choice(family, newest.effective_start))
+        count, last, still_open = queries.ptp_deletion(self.store, choices, code)
+        if not count or still_open or last is None:
+            return None
+        return date.fromisoformat(last) + timedelta(days=1)
+
+    def _unknown_code(
+        self, code: str, pfs: ReleaseChoice, day: date
+    ) -> UnknownCodeError | FieldError:
+        deleted = self.deletion(code)
+        if deleted is not None and deleted <= day:
+            successor = payment_rules().successors.get(code)
+            instead = f", use {successor.code}" if successor else ""
+            return FieldError(
+                f"{code} was deleted on {deleted.isoformat()}{instead} (date of service "
+                f"{day.isoformat()})",
+                field="code",
+                value=code,
+                hint=(
+                    f"every NCCI PTP edit naming {code} ends {(deleted - timedelta(days=1))}"
+                    + (f"; {successor.citation}" if successor else "")
+                ),
+            )
         closest = closest_codes(code, self.codes(pfs))
         error = UnknownCodeError(
             code,
@@ -613,19 +676,12 @@ class Pricer:
         return lines
 
 
-def _fixed(value: Decimal, places: int) -> str:
-    """At least ``places`` decimals, as CMS publishes them (RVUs 2, GPCIs 3); never fewer
-    than the value has (a longer value is shown whole, not rounded)."""
-    text = f"{value:.{places}f}"
-    return text if Decimal(text) == value else plain(value)
-
-
 def fmt_gpci(value: Decimal) -> str:
-    return _fixed(value, 3)
+    return fixed_places(value, 3)
 
 
 def fmt_rvu(value: Decimal) -> str:
-    return _fixed(value, 2)
+    return fixed_places(value, 2)
 
 
 def closest_codes(code: str, codes: list[str], n: int = 5) -> list[str]:
@@ -662,6 +718,18 @@ def _na_reason(row: RvuRow, setting: Setting) -> str:
         f"NA: CMS sets no {SETTING_WORDS[setting]} amount for this code (rarely or never "
         f"performed in that setting); see the {other} amount"
     )
+
+
+def _participation(amount: SettingAmount) -> SettingAmount:
+    """The non-participating amount and the limiting charge beside the participating
+    amount (payment_rules.yaml, ``participation``): each rounded half up to the cent,
+    the limiting charge from the rounded non-participating amount."""
+    if amount.amount is None:
+        return amount
+    rule = payment_rules().participation
+    non_par = cents(amount.amount * rule.non_participating_percent / 100)
+    limiting = cents(non_par * rule.limiting_charge_percent / 100)
+    return amount.model_copy(update={"non_participating": non_par, "limiting_charge": limiting})
 
 
 def _unique(items: list[T]) -> list[T]:

@@ -41,6 +41,14 @@ FAMILY_TITLES: dict[str, str] = {
 }
 
 
+#: the families ``data status`` summarises for a date, in the order it shows them
+COVERAGE_FAMILIES: tuple[str, ...] = (
+    "pfs_rvu", "conversion_factor", "gpci", "locality_county", "zip_locality",
+    "anesthesia_cf", "oppscap", "opps_rate", "asc_rate", "ptp_practitioner",
+    "ptp_outpatient_hospital", "mue_practitioner", "mue_outpatient_hospital",
+    "mue_dme_supplier", "aoc", "hcpcs_record", "place_of_service", "rbcs",
+)  # fmt: skip
+
 #: store_meta key present while a build from the shipped files is under way
 BUILD_MARK = "build_in_progress"
 
@@ -236,16 +244,16 @@ class Store:
             if same_year:
                 pool = same_year
                 reason = (
-                    f"a release of the same fee schedule year ({day.year}), whose values "
-                    "apply from January 1, comes before the previous year's"
+                    f"the nearest loaded of the same fee schedule year ({day.year}), whose "
+                    "values apply from January 1, before the previous year's"
                 )
         earlier = [r for r in pool if r.effective_start <= day]
         if earlier:
             best = max(earlier, key=lambda r: (r.effective_end, r.effective_start, r.imported_at))
-            reason = reason or "the newest loaded release that started before the date"
+            reason = reason or "the nearest loaded, the newest that started before the date"
         else:
             best = min(pool, key=lambda r: (r.effective_start, r.imported_at))
-            reason = reason or "no loaded release started before the date; the earliest after it"
+            reason = reason or "the nearest loaded, the earliest after the date"
         warning = DataWarning(
             code="release_not_in_force",
             family=family,
