@@ -15,7 +15,8 @@ from clearclaim.models import DataCoverage
 #: an ICD-10-CM code as people type it: a letter, two characters, then up to four more,
 #: with or without the dot (M5416, m54.16, S72.001A)
 _CODE_RE = re.compile(r"^([A-Z][0-9][0-9A-Z])\.?([0-9A-Z]{0,4})$")
-SHOWN_CHILDREN = 6
+SHOWN_CHILDREN = 6  # named in the message
+LISTED_CHILDREN = 30  # listed in the result
 
 
 def fiscal_year(day: date) -> int:
@@ -120,7 +121,7 @@ def _check_one(
                 code=code,
                 state="heading",
                 description=words,
-                suggestions=under[:SHOWN_CHILDREN],
+                suggestions=under[:LISTED_CHILDREN],
             ),
             _finding(
                 rules,
