@@ -63,6 +63,8 @@ class ReleaseChoice:
     #: the ids of every stored part of the release (CMS splits large tables into
     #: several files): filter data tables with ``release_id IN (...)`` over these
     ids: tuple[int, ...] = ()
+    #: why this release answers the date when it is not in force (the policy's words)
+    reason: str = ""
 
     @property
     def key(self) -> str:
@@ -263,7 +265,7 @@ class Store:
                 f"{best.effective_end.isoformat()}): {reason}"
             ),
         )
-        return ReleaseChoice(best, False, warning, ids=parts(best))
+        return ReleaseChoice(best, False, warning, ids=parts(best), reason=reason)
 
     def coverage(self, family: str, day: date) -> DataCoverage:
         """How ``family`` answers ``day``: in force, from the nearest release, or missing."""
@@ -297,7 +299,7 @@ class Store:
             effective_start=info.effective_start,
             effective_end=info.effective_end,
             days_away=away,
-            why=choice.warning.message if choice.warning else "",
+            why=f"not in force on {day.isoformat()}; {choice.reason}",
         )
 
     def invalidate(self) -> None:
