@@ -100,3 +100,16 @@ def test_no_facility_amount_says_why(pricer: Pricer) -> None:
 def test_coverage_of_a_date_names_missing_families(full_store: Store) -> None:
     coverage = full_store.coverage("asc_rate", date(2026, 5, 1))
     assert coverage.state == "missing" and "no ASC Addendum AA is loaded" in coverage.why
+
+
+def test_claims_and_exports_carry_coverage(full_store: Store, pricer: Pricer) -> None:
+    from clearclaim.pricing import price_claim
+    from clearclaim.pricing.export import fee_schedule
+
+    claim = price_claim(
+        full_store, [("76000", None), ("77003", "26")], date_of_service="2026-03-01"
+    )
+    (pfs,) = [c for c in claim.data_coverage if c.family == "pfs_rvu"]
+    assert (pfs.state, pfs.release) == ("nearest", "RVU26C")
+    _, info = fee_schedule(full_store, date_of_service="2026-03-01", locality="13202-01")
+    assert {c.family: c.state for c in info.data_coverage}["pfs_rvu"] == "nearest"

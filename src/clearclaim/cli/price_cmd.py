@@ -128,6 +128,7 @@ def _render_claim(claim: ClaimPrice) -> str:
     lines.append(f"  total allowed {_money(claim.total)}")
     lines.extend(f"  note: {note}" for note in claim.notes)
     lines.extend(f"  warning: {w.message}" for w in claim.warnings)
+    lines.extend(_coverage_lines(claim.data_coverage))
     return "\n".join(lines)
 
 

@@ -32,7 +32,7 @@ from datetime import date
 from decimal import Decimal
 
 from clearclaim.errors import FieldError
-from clearclaim.models import DataWarning
+from clearclaim.models import DataCoverage, DataWarning
 from clearclaim.pricing.models import (
     ClaimLineInput,
     ClaimLinePrice,
@@ -131,10 +131,14 @@ def price_claim(
             claim_notes.append(text)
 
     warnings: list[DataWarning] = []
+    coverage: list[DataCoverage] = []
     for entry in entries:
         for warning in entry.price.warnings:
             if warning not in warnings:
                 warnings.append(warning)
+        for covered in entry.price.data_coverage:
+            if covered not in coverage:
+                coverage.append(covered)
     priced = [
         ClaimLinePrice(
             line=e.line,
@@ -158,6 +162,7 @@ def price_claim(
         lines=priced,
         total=sum((e.allowed for e in entries if e.allowed is not None), ZERO),
         notes=claim_notes,
+        data_coverage=coverage,
         warnings=warnings,
     )
 

@@ -24,7 +24,7 @@ import polars as pl
 from pydantic import BaseModel, Field
 
 from clearclaim.errors import FieldError, ReleaseError
-from clearclaim.models import DataWarning
+from clearclaim.models import DataCoverage, DataWarning
 from clearclaim.pricing.localities import NATIONAL_MAC, NATIONAL_NUMBER, clean_name
 from clearclaim.pricing.pfs import Pricer, parse_day, pricer_for
 from clearclaim.pricing.rules import payment_rules
@@ -52,6 +52,8 @@ class ExportInfo(BaseModel):
     codes: int
     seconds: float
     warnings: list[DataWarning] = Field(default_factory=list)
+    #: the RVU, GPCI and OPPS cap releases used and their state on the date
+    data_coverage: list[DataCoverage] = Field(default_factory=list)
 
 
 def _decimals(values: pl.Series) -> int:
@@ -216,6 +218,7 @@ def fee_schedule(
         codes=out.select("hcpcs", "modifier").unique().height,
         seconds=round(time.perf_counter() - started, 3),
         warnings=warnings,
+        data_coverage=[store.coverage(f, day) for f in ("pfs_rvu", "gpci", "oppscap")],
     )
     return out, info
 

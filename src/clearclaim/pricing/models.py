@@ -211,3 +211,5 @@ class ClaimPrice(_Frozen):
     total: Number
     notes: list[str] = Field(default_factory=list)
     warnings: list[DataWarning] = Field(default_factory=list)
+    #: every data family any line used, once (see PriceResult.data_coverage)
+    data_coverage: list[DataCoverage] = Field(default_factory=list)
