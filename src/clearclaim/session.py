@@ -215,9 +215,14 @@ class Checker:
         return [self.store.coverage(f, day) for f in (families or COVERAGE_FAMILIES)]
 
     def import_files(self, paths: Sequence[Path | str], **options: Any) -> ImportReport:
-        """Import CMS release files into the store (see clearclaim.importers.import_paths)."""
-        from clearclaim.importers import import_paths
+        """Import CMS release files into the store (see clearclaim.importers.import_paths).
+        With no paths, the shipped files, as a build that a later command finishes if
+        this one is interrupted."""
+        from clearclaim.importers import build_from_shipped_data, import_paths
 
+        if not paths:
+            progress, force = options.get("progress", False), options.get("force", False)
+            return build_from_shipped_data(self.store, progress=progress, force=force)
         return import_paths(self.store, list(paths), **options)
 
     def fetch_release(self, target: str, **options: Any) -> ImportReport:

@@ -108,11 +108,8 @@ def import_command(
 ) -> None:
     """Import CMS release files (idempotent: unchanged files are skipped by hash)."""
     targets: list[Path | str] = list(paths or [])
-    if not targets:
-        shipped = Checker.shipped_data()
-        if shipped is None:
-            raise InputError("no folder given and no shipped CMS files found")
-        targets = [shipped]
+    if not targets and Checker.shipped_data() is None:
+        raise InputError("no folder given and no shipped CMS files found")
     start = parse_date_option(effective, "--effective")
     with Checker.open(build=False) as checker:
         report = checker.import_files(

@@ -21,7 +21,9 @@ from clearclaim.store import Store
 from clearclaim.store.lock import write_lock
 
 
-def build_from_shipped_data(store: Store, *, progress: bool = False) -> ImportReport:
+def build_from_shipped_data(
+    store: Store, *, progress: bool = False, force: bool = False
+) -> ImportReport:
     """Import every CMS file clearclaim ships into ``store`` (marked until it ends)."""
     data_dir = shipped_data_dir()
     if data_dir is None:
@@ -30,7 +32,7 @@ def build_from_shipped_data(store: Store, *, progress: bool = False) -> ImportRe
             hint="run 'clearclaim data import DIR' with a folder of CMS release files",
         )
     store.mark_build_started(str(data_dir))
-    report = import_paths(store, [data_dir], progress=progress)
+    report = import_paths(store, [data_dir], progress=progress, force=force)
     if report.ok:
         store.mark_build_finished()
     return report
