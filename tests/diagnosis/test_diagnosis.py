@@ -87,3 +87,12 @@ def test_checker_exposes_diagnoses(full_store) -> None:  # type: ignore[no-untyp
     result = checker.diagnoses(["m5416", "M54.1"], IN_FY2026)
     assert [c.code for c in result.codes] == ["M54.16", "M54.1"]
     assert [f.rule_id for f in result.findings] == ["DX02"]
+
+
+def test_a_category_that_is_its_own_block_is_a_code() -> None:
+    """B20, F99 and P84 are billable three-character codes, each also the only member
+    of its block: they are codes, not blocks. A block range is not a code."""
+    result = check_diagnoses(["B20", "F99", "P84"], IN_FY2026)
+    assert [c.state for c in result.codes] == ["billable"] * 3
+    with pytest.raises(FieldError):
+        normalise("M40-M54")

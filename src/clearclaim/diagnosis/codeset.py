@@ -23,8 +23,13 @@ def _package() -> ModuleType:
 
 def is_code(code: str) -> bool:
     """A code of the set (a heading or a billable code; not a chapter or a block)."""
-    cm = _package()
-    return bool(cm.is_valid_item(code)) and not cm.is_chapter_or_block(code)
+    return _is_code_name(code) and bool(_package().is_valid_item(code))
+
+
+def _is_code_name(name: str) -> bool:
+    """Codes start with a letter; chapters are numbers and blocks are ranges (M40-M54).
+    A block of one category (B20, F99, P84) is named as the category, which is a code."""
+    return name[:1].isalpha() and "-" not in name
 
 
 def is_billable(code: str) -> bool:
@@ -53,7 +58,8 @@ def billable_under(code: str) -> list[str]:
 def _all_codes() -> tuple[str, ...]:
     cm = _package()
     # billable codes only: a close match is offered as a code to report
-    return tuple(str(c) for c in cm.get_all_codes(True) if cm.is_leaf(c))
+    leaves = (str(c) for c in cm.get_all_codes(True) if _is_code_name(str(c)) and cm.is_leaf(c))
+    return tuple(dict.fromkeys(leaves))  # a block named as its one category is listed twice
 
 
 def close_matches(code: str, n: int = 5) -> list[str]:
