@@ -19,6 +19,8 @@ from clearclaim.importers.layouts import LAYOUTS, ZIP_LOCALITY, Layout, normalis
 from clearclaim.importers.limits import Limits
 
 HEADER_SCAN_ROWS = 40
+#: columns read past the header's width, to find rows with fields it does not name
+EXTRA_COLUMNS = 4
 DOCUMENT_SUFFIXES = {".pdf", ".md", ".txt", ".doc", ".docx", ".html", ".htm"}
 
 #: CMS ZIP5 record layout (1-based inclusive positions), from CMS's ZIP5lyout.txt
@@ -154,28 +156,31 @@ def parse_delimited(payload: Payload, text: str) -> ParsedTable:
     width = len(joined)
     header_line = row_ends[header_index]
     data_text = _after_line(text, header_line)
+    # read a few columns past the header: a row that fills one has fields the header does
+    # not name, which a reader truncating ragged lines would otherwise drop unseen
+    read_width = width + EXTRA_COLUMNS
+    names = [f"c{i}" for i in range(read_width)]
     try:
-        # a first row of ``width`` empty fields fixes the width: a short first data row
-        # (a code alone) is then read with empty fields, not taken as the file's width
+        # a first row of empty fields fixes the width: a short first data row (a code
+        # alone) is then read with empty fields, not taken as the file's width
         frame = pl.read_csv(
-            io.StringIO(delimiter * (width - 1) + "\n" + data_text),
+            io.BytesIO((delimiter * (read_width - 1) + "\n" + data_text).encode()),
             has_header=False,
             infer_schema=False,
             separator=delimiter,
-            new_columns=[f"c{i}" for i in range(width)],
+            new_columns=names,
             truncate_ragged_lines=True,
             quote_char='"',
         ).slice(1)
     except pl.exceptions.NoDataError:
-        frame = pl.DataFrame(
-            {f"c{i}": [] for i in range(width)}, schema={f"c{i}": pl.String for i in range(width)}
-        )
+        frame = pl.DataFrame({n: [] for n in names}, schema={n: pl.String for n in names})
     except pl.exceptions.ComputeError as exc:
         raise UnreadableFileError(
             f"cannot parse as delimited text: {exc}", path=payload.display
         ) from exc
-    frame = _select(frame, positions, first_line=header_line + 1)
-    extra = _extra_fields(data_text, delimiter, _named_width(joined), header_line)
+    frame = frame.with_row_index("_row", offset=header_line + 1)
+    extra = _extra_fields(frame, _named_width(joined), read_width)
+    frame = _select(frame.drop("_row"), positions, first_line=header_line + 1)
     return ParsedTable(layout, frame, header_line, joined, extra)
 
 
@@ -195,20 +200,19 @@ def _named_width(joined: list[str]) -> int:
     return max((i + 1 for i, name in enumerate(joined) if name), default=0)
 
 
-def _extra_fields(
-    data_text: str, delimiter: str, width: int, header_line: int
-) -> list[tuple[int, int, str]]:
-    """Data lines with filled fields beyond the header's width (which a reader that
-    truncates ragged lines would silently drop). Counting delimiters is vectorised;
-    only the few lines with too many are parsed (a quoted comma is not a field)."""
-    lines = pl.Series("line", data_text.split("\n"), dtype=pl.String)
-    counts = lines.str.count_matches(delimiter, literal=True)
+def _extra_fields(frame: pl.DataFrame, named: int, read_width: int) -> list[tuple[int, int, str]]:
+    """(line, fields, first extra value) of each row with a filled field past the last
+    column the header names (vectorised; quoted delimiters are not fields)."""
+    beyond = [f"c{i}" for i in range(named, read_width)]
+    if not beyond:
+        return []
+    filled = [pl.col(c).str.strip_chars().fill_null("") != "" for c in beyond]
+    rows = frame.filter(pl.any_horizontal(filled))
     found: list[tuple[int, int, str]] = []
-    for index in (counts >= width).arg_true().to_list():
-        cells = next(csv.reader([lines[index]], delimiter=delimiter), [])
-        filled = [c.strip() for c in cells[width:] if c.strip()]
-        if len(cells) > width and filled:
-            found.append((header_line + 1 + index, len(cells), filled[0]))
+    for row in rows.select("_row", *beyond).iter_rows():
+        values = [str(v).strip() if v is not None else "" for v in row[1:]]
+        last = max(i for i, v in enumerate(values) if v)
+        found.append((int(row[0]), named + last + 1, next(v for v in values if v)))
     return found
 
 
