@@ -78,7 +78,6 @@ README_SOURCE = Source(
 )
 
 
-
 def cents(value: Decimal) -> Decimal:
     """Round half up to the cent (CMS amounts are dollars and cents; see docs/pricing.md)."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
@@ -219,7 +218,7 @@ class Pricer:
         self._caps: dict[str, _CapTable] = {}
         self._pos: dict[str, dict[str, PlaceOfService]] = {}
         self._cf_history: list[tuple[date, date, Decimal, int]] | None = None
-        self._coverage: dict[tuple[str, date], DataCoverage] = {}
+        self._coverage: dict[tuple[date, bool, bool, str], list[DataCoverage]] = {}
         self._oldest_pfs: date | None = None
 
     # -- look-ups (cached) ---------------------------------------------------
@@ -359,8 +358,7 @@ class Pricer:
         cf = self._conversion_factor(row, day, pfs, warnings, sources)
 
         amounts = {
-            s: _participation(self._setting_amount(row, where, cf, s, day, warnings, sources))
-            for s in SETTINGS
+            s: self._setting_amount(row, where, cf, s, day, warnings, sources) for s in SETTINGS
         }
         chosen = amounts[setting]
         rules = payment_rules()
@@ -419,24 +417,26 @@ class Pricer:
         pos: str = "11",
     ) -> list[DataCoverage]:
         """One entry per data family a price on ``day`` uses (see Store.coverage)."""
-        families = ["pfs_rvu", "place_of_service"]
-        if zip_code:
-            families.append("zip_locality")
-        if zip_code or locality:
-            families += ["gpci", "oppscap"]
         facility = payment_rules().facility_system_for(pos)
-        if facility is not None:
-            families.append(facility[1].family)
-        found = []
-        for family in families:
-            key = (family, day)
-            entry = self._coverage.get(key)
-            if entry is None:
-                if len(self._coverage) > 100_000:
-                    self._coverage.clear()
-                entry = self._coverage[key] = self.store.coverage(family, day)
-            found.append(entry)
-        return found
+        key = (
+            day,
+            bool(zip_code),
+            bool(zip_code or locality),
+            facility[1].family if facility else "",
+        )
+        found = self._coverage.get(key)
+        if found is None:
+            families = ["pfs_rvu", "place_of_service"]
+            if zip_code:
+                families.append("zip_locality")
+            if zip_code or locality:
+                families += ["gpci", "oppscap"]
+            if facility is not None:
+                families.append(facility[1].family)
+            if len(self._coverage) > 100_000:  # one entry per day and kind of place: bound it
+                self._coverage.clear()
+            found = self._coverage[key] = [self.store.coverage(f, day) for f in families]
+        return list(found)
 
     # -- pieces ----------------------------------------------------------------
 
@@ -590,11 +590,18 @@ class Pricer:
         pfs_amount = cents(exact)
         cap = self._opps_cap(row, where, cf, setting, day, warnings, sources)
         if cap is None:
-            return SettingAmount(amount=pfs_amount, pfs_amount=pfs_amount, pfs_exact=plain(exact))
+            return SettingAmount(
+                amount=pfs_amount,
+                pfs_amount=pfs_amount,
+                pfs_exact=plain(exact),
+                **_participation(pfs_amount),
+            )
         cap_amount, cap_source = cap
         applied = cap_amount < pfs_amount
+        paid = cap_amount if applied else pfs_amount
         return SettingAmount(
-            amount=cap_amount if applied else pfs_amount,
+            amount=paid,
+            **_participation(paid),
             pfs_amount=pfs_amount,
             pfs_exact=plain(exact),
             opps_cap_amount=cap_amount,
@@ -720,16 +727,14 @@ def _na_reason(row: RvuRow, setting: Setting) -> str:
     )
 
 
-def _participation(amount: SettingAmount) -> SettingAmount:
+def _participation(amount: Decimal) -> dict[str, Decimal]:
     """The non-participating amount and the limiting charge beside the participating
-    amount (payment_rules.yaml, ``participation``): each rounded half up to the cent,
-    the limiting charge from the rounded non-participating amount."""
-    if amount.amount is None:
-        return amount
+    ``amount`` (payment_rules.yaml, ``participation``): each rounded half up to the
+    cent, the limiting charge from the rounded non-participating amount."""
     rule = payment_rules().participation
-    non_par = cents(amount.amount * rule.non_participating_percent / 100)
+    non_par = cents(amount * rule.non_participating_percent / 100)
     limiting = cents(non_par * rule.limiting_charge_percent / 100)
-    return amount.model_copy(update={"non_participating": non_par, "limiting_charge": limiting})
+    return {"non_participating": non_par, "limiting_charge": limiting}
 
 
 def _unique(items: list[T]) -> list[T]:
