@@ -200,3 +200,15 @@ def test_a_build_killed_half_way_is_finished(tmp_path: Path, data_dir: Path, mon
         assert [r.imported_at for r in store.releases()] == stamp
     finally:
         store.close()
+
+
+def test_opening_a_store_does_not_wait_for_an_import(empty_store: Store) -> None:
+    """While an import holds the store's write transaction, another command opens the
+    store and reads it at once (reads never take the write lock)."""
+    empty_store.conn.execute("BEGIN IMMEDIATE")
+    try:
+        other = Store.open(empty_store.location)
+        assert other.releases() == []
+        other.close()
+    finally:
+        empty_store.conn.execute("ROLLBACK")

@@ -117,16 +117,14 @@ class Store:
 
     def _ensure_schema(self) -> None:
         existing = sql.table_names(self.conn)
-        with self.conn:
-            for table in TABLES.values():
-                if table.name not in existing:
-                    for statement in table.create_sql():
-                        self.conn.execute(statement)
-            self.conn.execute(
-                "INSERT INTO store_meta (key, value) VALUES ('schema_version', ?) "
-                "ON CONFLICT (key) DO NOTHING",
-                (str(SCHEMA_VERSION),),
-            )
+        missing = [t for t in TABLES.values() if t.name not in existing]
+        # a complete store is only read here: opening one while an import writes to it
+        # must not wait for the import's write lock
+        if (
+            missing
+            or self.scalar("SELECT COUNT(*) FROM store_meta WHERE key = 'schema_version'") == 0
+        ):
+            self._create_schema(missing)
         version = self.scalar("SELECT value FROM store_meta WHERE key = 'schema_version'")
         if version != str(SCHEMA_VERSION):
             raise StoreError(
@@ -134,6 +132,23 @@ class Store:
                 f"{SCHEMA_VERSION}",
                 hint="move the old store aside and run 'clearclaim data import'",
             )
+
+    def _create_schema(self, missing: list[Any]) -> None:
+        try:
+            with self.conn:
+                for table in missing:
+                    for statement in table.create_sql():
+                        self.conn.execute(statement)
+                self.conn.execute(
+                    "INSERT INTO store_meta (key, value) VALUES ('schema_version', ?) "
+                    "ON CONFLICT (key) DO NOTHING",
+                    (str(SCHEMA_VERSION),),
+                )
+        except sql.OperationalError as exc:
+            raise StoreError(
+                f"cannot create the tables of store {self.location} ({exc})",
+                hint="another clearclaim may be writing to it: try again when it is done",
+            ) from exc
 
     def is_empty(self) -> bool:
         return self.scalar("SELECT COUNT(*) FROM releases") == 0
