@@ -209,10 +209,16 @@ class Checker:
         return export_fee_schedule(self.store, out, **options)
 
     def coverage(self, day: date, families: Sequence[str] | None = None) -> list[DataCoverage]:
-        """Which release of each data family answers ``day`` (every family by default)."""
+        """Which release of each data family answers ``day`` (every family by default,
+        the ICD-10-CM code set included)."""
         from clearclaim.store import COVERAGE_FAMILIES
 
-        return [self.store.coverage(f, day) for f in (families or COVERAGE_FAMILIES)]
+        found = [self.store.coverage(f, day) for f in (families or COVERAGE_FAMILIES)]
+        if families is None or "icd10cm" in families:
+            from clearclaim.diagnosis.check import coverage
+
+            found = [c for c in found if c.family != "icd10cm"] + [coverage(day)]
+        return found
 
     def import_files(self, paths: Sequence[Path | str], **options: Any) -> ImportReport:
         """Import CMS release files into the store (see clearclaim.importers.import_paths).

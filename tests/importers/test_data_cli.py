@@ -35,6 +35,7 @@ def test_status_opens_with_the_coverage_of_a_date(data, full_store: Store) -> No
     assert by_family["mue_practitioner"]["state"] == "in_force"
     assert by_family["ptp_practitioner"]["state"] == "nearest"
     assert by_family["asc_rate"]["state"] == "missing"
+    assert by_family["icd10cm"]["state"] == "in_force"  # FY2026
     text = data(full_store.location, "status", "--date", "2026-05-01")
     assert text.exit_code == 0
     assert text.stdout.index("data for 2026-05-01") < text.stdout.index("releases")
