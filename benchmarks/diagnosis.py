@@ -1,4 +1,5 @@
-"""Diagnosis code checks: the one-time load of the ICD-10-CM code set, then warm checks.
+"""Diagnosis code checks: the load of the ICD-10-CM code set (first run: from the package,
+later runs: from the cached index), then warm checks.
 
 Usage: python benchmarks/diagnosis.py [--calls 1000]
 """
@@ -20,11 +21,11 @@ def main() -> None:
 
     started = time.perf_counter()
     from clearclaim.diagnosis import check_diagnoses
-    from clearclaim.diagnosis.codeset import _all_codes
+    from clearclaim.diagnosis.codeset import all_billable
 
     check_diagnoses(["M54.16"], date(2026, 5, 4))
     loaded = time.perf_counter() - started
-    codes = list(_all_codes())
+    codes = list(all_billable())
     rng = random.Random(args.seed)
     draws = [[rng.choice(codes).replace(".", "") for _ in range(3)] for _ in range(args.calls)]
     timings = []

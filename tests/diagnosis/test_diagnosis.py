@@ -96,3 +96,20 @@ def test_a_category_that_is_its_own_block_is_a_code() -> None:
     assert [c.state for c in result.codes] == ["billable"] * 3
     with pytest.raises(FieldError):
         normalise("M40-M54")
+
+
+def test_the_cached_index_is_the_package_s_code_set() -> None:
+    """The index written to the cache folder reads back to what the package says."""
+    from clearclaim.diagnosis import codeset
+
+    check_diagnoses(["M54.16"], IN_FY2026)  # loads (and caches) the index
+    path = codeset._cache_file()
+    assert path.exists()
+    loaded = codeset._index()
+    codeset._index.cache_clear()
+    try:
+        assert codeset._index() == loaded  # read back from the file
+    finally:
+        codeset._index.cache_clear()
+    assert codeset.is_billable("M54.16") and not codeset.is_billable("M54.1")
+    assert "M54.16" in codeset.billable_under("M54.1")
