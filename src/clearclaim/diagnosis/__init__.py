@@ -11,7 +11,8 @@ code set for the date. Medical necessity (LCD/NCD) is not checked, and every
 result says so.
 
 The code set is the PyPI package simple-icd-10-cm (FY2026 with the April 2026
-update), loaded on first use (a few seconds, once per process).
+update), read on first use; the facts a check needs are cached per package
+version (see :mod:`clearclaim.diagnosis.codeset`).
 """
 
 from clearclaim.diagnosis.check import check_diagnoses, normalise
