@@ -28,6 +28,7 @@ from pathlib import Path
 from clearclaim import Checker
 from clearclaim.pricing import Pricer, export_fee_schedule, fee_schedule
 from clearclaim.store import Store
+from clearclaim.store.queries import pricing as queries
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -38,18 +39,14 @@ def _percentile(values: list[float], q: float) -> float:
 def _draws(store: Store, day: date, count: int, seed: int) -> list[tuple[str, str, str, str]]:
     pfs = store.release_for("pfs_rvu", day)
     gpci = store.release_for("gpci", day)
-    rows = store.fetchall(
-        f"SELECT hcpcs, modifier FROM pfs_rvu WHERE {pfs.sql_in()} AND status_code = 'A'"
-        " ORDER BY hcpcs, modifier",
-        pfs.ids,
-    )
-    localities = [
-        f"{mac}-{loc}"
-        for mac, loc in store.fetchall(
-            f"SELECT mac, locality FROM gpci WHERE {gpci.sql_in()} ORDER BY mac, locality",
-            gpci.ids,
+    rows = sorted(
+        (hcpcs, mod or "")
+        for hcpcs, mod, status in queries.rvu_table(
+            store, pfs, ["hcpcs", "modifier", "status_code"]
         )
-    ]
+        if status == "A"
+    )
+    localities = sorted(f"{r[0]}-{r[1]}" for r in queries.gpci_rows(store, gpci))
     rng = random.Random(seed)
     return [
         (*rng.choice(rows), rng.choice(localities), rng.choice(("11", "22", "24", "19")))

@@ -29,10 +29,10 @@ def _fingerprint() -> str:
     for path in sorted(data_dir.rglob("*")):
         if path.is_file():
             digest.update(f"{path.relative_to(data_dir)}:{path.stat().st_size}".encode())
-    for path in sorted((ROOT / "src" / "clearclaim" / "importers").glob("*.py")):
-        digest.update(path.read_bytes())
-    for name in ("schema.py", "store.py", "releases.py"):
-        digest.update((ROOT / "src" / "clearclaim" / "store" / name).read_bytes())
+    # the code that writes the store: the importers and every store module
+    for folder in ("importers", "store"):
+        for path in sorted((ROOT / "src" / "clearclaim" / folder).rglob("*.py")):
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -19,12 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from clearclaim.checker.models import ClaimContext
+    from clearclaim.diagnosis import DiagnosisCheck
     from clearclaim.edits.batch import ScrubReport
     from clearclaim.edits.models import PairLookup
+    from clearclaim.importers import ImportReport
     from clearclaim.library import Library
     from clearclaim.library.models import AddResult, Answer, Document
-    from clearclaim.models import Report
-    from clearclaim.pricing.models import PriceResult
+    from clearclaim.models import DataCoverage, Report
+    from clearclaim.pricing.export import ExportInfo
+    from clearclaim.pricing.models import ClaimPrice, PriceResult
     from clearclaim.reference.search import SearchHit
     from clearclaim.store import Store
     from clearclaim.store.queries.catalog import CodeStatus
@@ -398,3 +401,80 @@ class Checker:
         library = self.library()
         assert library is not None
         return library.remove(document_id)
+
+    # -- diagnoses -------------------------------------------------------------
+
+    def diagnoses(self, codes: Sequence[str], day: date) -> DiagnosisCheck:
+        """ICD-10-CM codes checked against the code set of ``day``'s fiscal year
+        (DX01 unknown, DX02 heading not billable, DX03 not valid on the date)."""
+        from clearclaim.diagnosis import check_diagnoses
+
+        return check_diagnoses(codes, day)
+
+    # -- pricing and data --------------------------------------------------------
+
+    def price_claim(self, lines: Sequence[Any], **options: Any) -> ClaimPrice:
+        """Price codes as one claim (multiple procedure reductions)."""
+        from clearclaim.pricing import price_claim
+
+        return price_claim(self.store, lines, **options)
+
+    def export_fee_schedule(self, out: Path | str, **options: Any) -> ExportInfo:
+        """Every priced code on a date, in one or all localities, to CSV or Parquet."""
+        from clearclaim.pricing import export_fee_schedule
+
+        return export_fee_schedule(self.store, out, **options)
+
+    def coverage(self, day: date, families: Sequence[str] | None = None) -> list[DataCoverage]:
+        """Which release of each data family answers ``day`` (every family by default,
+        the ICD-10-CM code set included)."""
+        from clearclaim.store import COVERAGE_FAMILIES
+
+        found = [self.store.coverage(f, day) for f in (families or COVERAGE_FAMILIES)]
+        if families is None or "icd10cm" in families:
+            from clearclaim.diagnosis.check import coverage
+
+            found = [c for c in found if c.family != "icd10cm"] + [coverage(day)]
+        return found
+
+    def import_files(self, paths: Sequence[Path | str], **options: Any) -> ImportReport:
+        """Import CMS release files into the store (see clearclaim.importers.import_paths).
+        With no paths, the shipped files, as a build that a later command finishes if
+        this one is interrupted."""
+        from clearclaim.importers import build_from_shipped_data, import_paths
+
+        if not paths:
+            progress, force = options.get("progress", False), options.get("force", False)
+            return build_from_shipped_data(self.store, progress=progress, force=force)
+        return import_paths(self.store, list(paths), **options)
+
+    def fetch_release(self, target: str, **options: Any) -> ImportReport:
+        """Download a CMS release zip (by release name or URL) and import it."""
+        from clearclaim.importers.fetch import fetch_release
+
+        return fetch_release(self.store, target, **options)
+
+    def data_status(self) -> dict[str, Any]:
+        """Each release loaded and each file imported, with row counts."""
+        return self.store.status()
+
+    @staticmethod
+    def data_layouts() -> list[tuple[str, str, tuple[str, ...]]]:
+        """The CMS file layouts recognised: (name, store table, required columns)."""
+        from clearclaim.importers.layouts import LAYOUTS
+
+        return [(layout.name, layout.table, layout.required) for layout in LAYOUTS]
+
+    @staticmethod
+    def store_location() -> str:
+        """Where the store is ($CLEARCLAIM_DB, else the per-user data folder)."""
+        from clearclaim.config import default_store_location
+
+        return default_store_location()
+
+    @staticmethod
+    def shipped_data() -> Path | None:
+        """The CMS release files shipped with clearclaim."""
+        from clearclaim.config import shipped_data_dir
+
+        return shipped_data_dir()

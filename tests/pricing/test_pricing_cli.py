@@ -87,7 +87,7 @@ def test_claim_option(run) -> None:  # type: ignore[no-untyped-def]
         (("76000", "--zip", "1234"), "not a ZIP code"),
         (("76000", "--locality", "01112-99", "--date", "2026-07-15"), "not in the GPCI file"),
         (("76000", "--date", "2019-06-30"), "before the oldest PFS release"),
-        (("76000", "--date", "yesterday"), "not a date"),
+        (("76000", "--date", "yesterday"), "not a real date"),
         (("99213", "--modifier", "26", "--date", "2026-07-15"), "not valid with 99213"),
         (("76000", "--pos", "28"), "unassigned"),
         (("--all",), "needs --out"),

@@ -302,10 +302,11 @@ def test_date_before_the_oldest_release_is_an_input_error(pricer: Pricer) -> Non
         pricer.price("76000", date_of_service="2026-13-01")
 
 
-def test_nearest_release_is_the_earlier_one_and_says_so(pricer: Pricer) -> None:
-    # no RVU file covers 2025-03-01: RVU24C (earlier) is used, not RVU25D (later)
+def test_nearest_release_is_of_the_same_year_and_says_so(pricer: Pricer) -> None:
+    # no RVU file covers 2025-03-01: RVU25D (the same fee schedule year, later) is used,
+    # not RVU24C (earlier, but with 2024's RVUs and conversion factor)
     result = pricer.price("76000", date_of_service="2025-03-01", locality="13202-01")
-    assert result.release == "RVU24C"
+    assert result.release == "RVU25D"
     families = {w.family for w in result.warnings if w.code == "release_not_in_force"}
     assert "pfs_rvu" in families
     assert result.gpci.release == "2025"  # the GPCIs in force that day are used

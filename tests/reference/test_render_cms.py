@@ -51,7 +51,7 @@ def _mue_row(data_dir: Path, service: str, code: str) -> dict[str, str]:
         return next(r for r in csv.DictReader(handle) if r["hcpcs_code"] == code)
 
 
-def test_mue_tables_show_the_csv_values(page_77002, data_dir: Path) -> None:
+def test_mue_tables_show_the_csv_values(page_77002, full_store, data_dir: Path) -> None:
     body = _section(render_markdown(page_77002), "Medically unlikely edits (MUE)")
     for service, label in (
         ("practitioner", "Practitioner"),
@@ -62,7 +62,9 @@ def test_mue_tables_show_the_csv_values(page_77002, data_dir: Path) -> None:
         assert f"| Maximum units | {int(row['mue_units'])} |" in table
         assert f"| Adjudication indicator (MAI) | {row['mue_mai']} — " in table
         assert f"| Rationale | {row['mue_rationale']} |" in table
-        assert "| Release | 2024-07-01 |" in table
+        # the release that answers DAY (2026-04-01 since that quarter's tables ship)
+        release = full_store.release_for(f"mue_{service}", DAY).release.label
+        assert f"| Release | {release} |" in table
         assert "| Meaning | " in table
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
+from clearclaim import Checker, DataCoverage, InputError
 from clearclaim.cli._shell import (
     console,
     err_console,
@@ -15,12 +17,9 @@ from clearclaim.cli._shell import (
     parse_date_option,
     print_json,
 )
-from clearclaim.config import default_store_location, shipped_data_dir
-from clearclaim.errors import InputError
-from clearclaim.store import Store
 
 if TYPE_CHECKING:
-    from clearclaim.importers import ImportReport
+    from clearclaim import ImportReport
 
 data_app = typer.Typer(help="Import, inspect and fetch CMS release files.", no_args_is_help=True)
 
@@ -52,6 +51,10 @@ def _report(report: ImportReport, *, as_json: bool) -> None:
                         {"line": e.line, "field": e.field, "value": e.value, "message": e.message}
                         for e in f.errors[:SHOWN_ROW_ERRORS]
                     ],
+                    "notices": [
+                        {"line": e.line, "field": e.field, "value": e.value, "message": e.message}
+                        for e in f.notices[:SHOWN_ROW_ERRORS]
+                    ],
                     "message": f.message,
                 }
                 for f in report.files
@@ -71,6 +74,9 @@ def _report(report: ImportReport, *, as_json: bool) -> None:
         )
     console.print(table)
     for f in report.files:
+        for e in f.notices[:SHOWN_ROW_ERRORS]:
+            where = f"line {e.line}" + (f", field {e.field}" if e.field else "")
+            err_console.print(f"{f.display}, {where}: {e.message}", markup=False)
         for e in f.errors[:SHOWN_ROW_ERRORS]:
             where = f"line {e.line}" + (f", field {e.field}" if e.field else "")
             err_console.print(f"{f.display}, {where}: {e.message} (row skipped)", markup=False)
@@ -102,25 +108,17 @@ def import_command(
 ) -> None:
     """Import CMS release files (idempotent: unchanged files are skipped by hash)."""
     targets: list[Path | str] = list(paths or [])
-    if not targets:
-        shipped = shipped_data_dir()
-        if shipped is None:
-            raise InputError("no folder given and no shipped CMS files found")
-        targets = [shipped]
-    from clearclaim.importers import import_paths
-
-    store = Store.open()
-    try:
-        report = import_paths(
-            store,
+    if not targets and Checker.shipped_data() is None:
+        raise InputError("no folder given and no shipped CMS files found")
+    start = parse_date_option(effective, "--effective")
+    with Checker.open(build=False) as checker:
+        report = checker.import_files(
             targets,
             progress=not as_json and err_console.is_terminal,
             release=release,
-            effective=parse_date_option(effective, "--effective"),
+            effective=start,
             force=force,
         )
-    finally:
-        store.close()
     _report(report, as_json=as_json)
     if not report.ok:
         raise typer.Exit(1)
@@ -129,17 +127,33 @@ def import_command(
 @data_app.command("status")
 @handle_errors
 def status_command(
+    on: Annotated[
+        str | None,
+        typer.Option("--date", help="Date of service to summarise, YYYY-MM-DD (default: today)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
 ) -> None:
-    """Each release loaded: source file and hash, effective range, row counts."""
-    store = Store.open()
-    try:
-        status = store.status()
-    finally:
-        store.close()
+    """What answers a date (in force, nearest or missing), then each release and file."""
+    day = parse_date_option(on, "--date") or date.today()
+    with Checker.open(build=False) as checker:
+        coverage = checker.coverage(day)
+        status = checker.data_status()
     if as_json:
-        print_json(status)
+        print_json(
+            {
+                "date": day.isoformat(),
+                "data_coverage": [c.model_dump(mode="json") for c in coverage],
+                **status,
+            }
+        )
         return
+    console.print(_coverage_table(day, coverage))
+    missing = [c.title for c in coverage if c.state == "missing"]
+    if missing:
+        console.print(
+            f"not checked on {day.isoformat()} (nothing loaded): {', '.join(missing)}",
+            markup=False,
+        )
     console.print(f"store: {status['store']} ({status['size_bytes'] / 1e6:.1f} MB)")
     table = Table("family", "release", "effective", "rows", "source file", title="releases")
     for r in status["releases"]:
@@ -164,6 +178,21 @@ def status_command(
     console.print(files)
 
 
+def _coverage_table(day: date, coverage: list[DataCoverage]) -> Table:
+    table = Table("data", "state", "release", "effective", "why", title=f"data for {day}")
+    for entry in coverage:
+        state = entry.state
+        if state == "nearest":
+            state = f"nearest ({entry.days_away} days away)"
+        span = (
+            f"{entry.effective_start} .. {entry.effective_end}"
+            if entry.effective_start and entry.effective_end
+            else ""
+        )
+        table.add_row(entry.title, state, entry.release or "-", span, entry.why)
+    return table
+
+
 @data_app.command("fetch")
 @handle_errors
 def fetch_command(
@@ -172,15 +201,10 @@ def fetch_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Download an official CMS release zip and import it."""
-    from clearclaim.importers.fetch import fetch_release
-
-    store = Store.open()
-    try:
-        report = fetch_release(
-            store, target, timeout=timeout, progress=not as_json and err_console.is_terminal
+    with Checker.open(build=False) as checker:
+        report = checker.fetch_release(
+            target, timeout=timeout, progress=not as_json and err_console.is_terminal
         )
-    finally:
-        store.close()
     _report(report, as_json=as_json)
     if not report.ok:
         raise typer.Exit(1)
@@ -189,15 +213,13 @@ def fetch_command(
 @data_app.command("layouts")
 def layouts_command() -> None:
     """The CMS file layouts clearclaim recognises, with the columns each needs."""
-    from clearclaim.importers.layouts import LAYOUTS
-
     table = Table("layout", "store table", "required columns")
-    for layout in LAYOUTS:
-        table.add_row(layout.name, layout.table, ", ".join(layout.required))
+    for name, store_table, required in Checker.data_layouts():
+        table.add_row(name, store_table, ", ".join(required))
     console.print(table)
 
 
 @data_app.command("where")
 def where_command() -> None:
     """Where the store is (set CLEARCLAIM_DB to move it)."""
-    typer.echo(default_store_location())
+    typer.echo(Checker.store_location())

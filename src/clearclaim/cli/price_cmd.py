@@ -15,16 +15,8 @@ from typing import Annotated
 
 import typer
 
-from clearclaim.cli._shell import open_store
-from clearclaim.errors import ClearclaimError, FieldError
-from clearclaim.pricing import (
-    ClaimPrice,
-    PriceResult,
-    export_fee_schedule,
-    price_claim,
-    pricer_for,
-)
-from clearclaim.pricing.pfs import fmt_gpci, fmt_rvu
+from clearclaim import Checker, ClaimPrice, ClearclaimError, DataCoverage, FieldError, PriceResult
+from clearclaim.cli._shell import parse_date_option
 
 
 def _money(value: Decimal | None) -> str:
@@ -52,30 +44,28 @@ def _render(result: PriceResult) -> str:
         f"  locality {place}",
         f"  POS {result.pos.code} {result.pos.name} ({setting})",
     ]
+    chosen = result.amounts[result.setting]
     if result.amount is not None:
         capped = " (OPPS cap applied)" if result.opps_cap_applied else ""
-        lines.append(f"  amount {_money(result.amount)}{capped}")
+        lines.append(
+            f"  amount {_money(result.amount)}{capped}  non-participating "
+            f"{_money(chosen.non_participating)}  limiting charge "
+            f"{_money(chosen.limiting_charge)}"
+        )
     else:
-        lines.append(f"  amount: none. {result.reason}")
+        lines.append(f"  amount: none, because {result.reason or 'CMS sets no amount'}")
     other = "facility" if result.setting == "non_facility" else "non_facility"
     other_amount = result.amounts[other]
     other_words = other.replace("_", "-")
+    if other_amount.amount is not None:
+        lines.append(f"  {other_words} amount {_money(other_amount.amount)}")
+    else:
+        lines.append(f"  {other_words} amount: none, because {other_amount.reason}")
+    r, g = result.rvu.shown(), result.gpci.shown()
+    lines.append(f"  RVUs  work {r['work']}  PE {r['pe']}  MP {r['mp']}  total {r['total']}")
+    gpci_from = f" ({result.gpci.release})" if result.gpci.release else ""
     lines.append(
-        f"  {other_words} amount "
-        + (
-            _money(other_amount.amount)
-            if other_amount.amount is not None
-            else "none (NA or not paid)"
-        )
-    )
-    r, g = result.rvu, result.gpci
-    lines.append(
-        f"  RVUs  work {fmt_rvu(r.work)}  PE {fmt_rvu(r.pe)}  MP {fmt_rvu(r.mp)}"
-        f"  total {fmt_rvu(r.total)}"
-    )
-    gpci_from = f" ({g.release})" if g.release else ""
-    lines.append(
-        f"  GPCIs work {fmt_gpci(g.work)}  PE {fmt_gpci(g.pe)}  MP {fmt_gpci(g.mp)}{gpci_from}"
+        f"  GPCIs work {g['work']}  PE {g['pe']}  MP {g['mp']}{gpci_from}"
         f"  CF {result.conversion_factor}"
     )
     lines.extend(f"  {line}" for line in result.arithmetic)
@@ -101,7 +91,24 @@ def _render(result: PriceResult) -> str:
         else:
             lines.append(f"  facility payment ({fac.system}): {fac.note}")
     lines.extend(f"  warning: {w.message}" for w in result.warnings)
+    lines.extend(_coverage_lines(result.data_coverage))
     return "\n".join(lines)
+
+
+def _coverage_lines(coverage: list[DataCoverage]) -> list[str]:
+    """The data behind the price, one line per family: in force, nearest or missing."""
+    lines = ["  data:"]
+    for entry in coverage:
+        if entry.state == "in_force":
+            lines.append(f"    {entry.title}: {entry.release}, in force")
+        elif entry.state == "nearest":
+            lines.append(
+                f"    {entry.title}: {entry.release}, NEAREST ({entry.days_away} days away): "
+                f"{entry.why}"
+            )
+        else:
+            lines.append(f"    {entry.title}: MISSING, not used: {entry.why}")
+    return lines
 
 
 def _render_claim(claim: ClaimPrice) -> str:
@@ -121,6 +128,7 @@ def _render_claim(claim: ClaimPrice) -> str:
     lines.append(f"  total allowed {_money(claim.total)}")
     lines.extend(f"  note: {note}" for note in claim.notes)
     lines.extend(f"  warning: {w.message}" for w in claim.warnings)
+    lines.extend(_coverage_lines(claim.data_coverage))
     return "\n".join(lines)
 
 
@@ -164,8 +172,13 @@ def price_command(
     by --pos. Example: clearclaim price 76000 --locality 13202-01 --date 2026-07-15
     """
     try:
-        day = date_of_service or date.today().isoformat()
-        with open_store() as store:
+        day = parse_date_option(date_of_service, "--date") or date.today()
+        if zip_code and locality:
+            raise FieldError(
+                "give either --zip or --locality, not both", field="--zip/--locality",
+                hint="--zip finds the locality itself",
+            )  # fmt: skip
+        with Checker.open() as checker:
             if all_codes:
                 if codes:
                     raise FieldError(
@@ -173,8 +186,8 @@ def price_command(
                     )
                 if out is None:
                     raise FieldError("--all needs --out FILE.csv or FILE.parquet", field="out")
-                info = export_fee_schedule(
-                    store, out, date_of_service=day, locality=locality, zip_code=zip_code
+                info = checker.export_fee_schedule(
+                    out, date_of_service=day, locality=locality, zip_code=zip_code
                 )
                 if as_json:
                     typer.echo(info.model_dump_json(indent=2))
@@ -192,17 +205,24 @@ def price_command(
             if out is not None:
                 raise FieldError("--out is for the --all export", field="out")
             pairs = [_split(code, modifier) for code in codes]
-            where = {"zip_code": zip_code, "locality": locality, "pos": pos}
             if claim:
-                result = price_claim(store, pairs, date_of_service=day, **where)
+                result = checker.price_claim(
+                    pairs, date_of_service=day, zip_code=zip_code, locality=locality, pos=pos
+                )
                 if as_json:
                     typer.echo(result.model_dump_json(indent=2))
                 else:
                     typer.echo(_render_claim(result))
                 return
-            pricer = pricer_for(store)
             results = [
-                pricer.price(code, modifier=mod, date_of_service=day, **where)
+                checker.price(
+                    code,
+                    modifier=mod,
+                    date_of_service=day,
+                    zip_code=zip_code,
+                    locality=locality,
+                    pos=pos,
+                )
                 for code, mod in pairs
             ]
             if as_json:

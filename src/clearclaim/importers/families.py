@@ -13,6 +13,7 @@ import polars as pl
 from clearclaim.errors import DataError
 from clearclaim.importers.layouts import Layout
 from clearclaim.store import Store
+from clearclaim.store.queries.importing import indexed_release
 from clearclaim.store.releases import (
     ANNUAL_FAMILIES,
     OPEN_END,
@@ -202,15 +203,11 @@ def _setting(
 
 def rvu_range(store: Store, name: RvuName) -> tuple[date, date]:
     """Effective dates of an RVU release: CMS's release index when loaded, else its quarter."""
-    row = store.fetchone(
-        "SELECT date_start, date_end FROM rvu_release_index WHERE UPPER(file) = ?"
-        " ORDER BY release_id DESC",
-        (name.label,),
-    )
+    row = indexed_release(store, name.label)
     start, end = name.nominal_range()
     if row:
-        start = parse_iso(row[0]) or start
-        end = parse_iso(row[1]) or end
+        start = parse_iso(row.date_start) or start
+        end = parse_iso(row.date_end) or end
     return start, end
 
 
@@ -227,7 +224,7 @@ def plan_releases(
         and frame[release_col].null_count() < frame.height
     ):
         plans = []
-        for (value,), part in frame.group_by(release_col, maintain_order=True):
+        for (value,), rows in frame.group_by(release_col, maintain_order=True):
             name = parse_rvu_name(str(value))
             if name is None:
                 raise DataError(
@@ -235,7 +232,7 @@ def plan_releases(
                 )
             start, end = _bundle_range(store, family, name)
             plans.append(
-                PlannedRelease(family, name.label, start, end, table.name, part, columns=columns)
+                PlannedRelease(family, name.label, start, end, table.name, rows, columns=columns)
             )
         return plans
     label, start, end = _single_release(store, family, frame, context, display)

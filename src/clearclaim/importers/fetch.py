@@ -15,6 +15,7 @@ from clearclaim.config import shipped_data_dir
 from clearclaim.errors import DataError, InputError
 from clearclaim.importers.run import ImportReport, import_paths
 from clearclaim.store import Store
+from clearclaim.store.queries.importing import indexed_release, release_named_by_url
 from clearclaim.store.releases import parse_rvu_name
 
 CHUNK = 1 << 16
@@ -25,14 +26,11 @@ def release_url(store: Store, release: str) -> str:
     name = parse_rvu_name(release)
     if name is None:
         raise InputError(f"{release!r} is neither a URL nor a release name like RVU26A")
-    row = store.fetchone(
-        "SELECT url FROM rvu_release_index WHERE UPPER(file) = ? ORDER BY release_id DESC",
-        (name.label,),
-    )
-    if row and row[0]:
-        return str(row[0])
+    row = indexed_release(store, name.label)
+    if row and row.url:
+        return cms_url(row.url)
     for url in _shipped_index_urls(name.label):
-        return url
+        return cms_url(url)
     raise InputError(
         f"no download address known for {name.label}",
         hint="give the URL of the CMS zip instead",
@@ -53,9 +51,26 @@ def _shipped_index_urls(label: str) -> list[str]:
     return found
 
 
+#: a date written with slashes at the end of a CMS file address (rvu25a-updated-01/10/2025.zip)
+_SLASHED_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(\.zip)$", re.IGNORECASE)
+
+
+def cms_url(url: str) -> str:
+    """The address as CMS names the file.
+
+    CMS's own release index writes some addresses with the posting date in
+    slashes (``/files/zip/rvu25a-updated-01/10/2025.zip``); the file CMS serves
+    is ``rvu25a-updated-01-10-2025.zip``, the date joined by hyphens.
+    """
+    parsed = urlparse(url)
+    if "/files/zip/" not in parsed.path:
+        return url
+    path = _SLASHED_DATE.sub(r"\1-\2-\3\4", parsed.path)
+    return parsed._replace(path=path).geturl()
+
+
 def _release_for_url(store: Store, url: str) -> str | None:
-    row = store.fetchone("SELECT file FROM rvu_release_index WHERE url = ?", (url,))
-    return str(row[0]) if row else None
+    return release_named_by_url(store, url)
 
 
 def download(url: str, destination: Path, *, timeout: float = 60.0, progress: bool = False) -> Path:

@@ -31,6 +31,10 @@ class Layout:
     release_column: str | None = None
     #: header names that must NOT be present (to tell look-alike layouts apart)
     excluded: tuple[str, ...] = ()
+    #: columns a data row must fill (a row with an empty one is reported and skipped)
+    not_null: tuple[str, ...] = ()
+    #: numeric columns that cannot be below zero (units, GPCIs)
+    non_negative: tuple[str, ...] = ()
     _compiled: dict[str, list[re.Pattern[str] | str]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -145,6 +149,7 @@ GPCI = Layout(
     key="mac",
     key_pattern=MAC_PATTERN,
     numeric=("work_gpci", "work_gpci_unfloored", "pe_gpci", "mp_gpci"),
+    non_negative=("work_gpci", "pe_gpci", "mp_gpci"),
     release_column="release",
 )
 
@@ -192,14 +197,16 @@ ZIP_LOCALITY = Layout(
         "zip5": ("zip_code", "zip5", "zip"),
         "carrier": ("carrier",),
         "locality": ("pricing_locality", "locality"),
-        "rural_indicator": ("rural_indicator",),
-        "lab_cb_locality": ("bene_lab_cb_locality",),
-        "rural_indicator_2": ("rural_indicator2", "rural_indicator_2"),
-        "plus_four_flag": ("plus_four_flag",),
-        "part_b_payment_indicator": ("part_b_payment_indicator",),
-        "year_quarter": ("year_quarter",),
+        # the CSV names, then the ZIP5 workbook's (ZIP5_JAN2026.xlsx: "PLUS 4 FLAG", "YEAR/QTR")
+        "rural_indicator": ("rural_indicator", "rural_ind"),
+        "lab_cb_locality": ("bene_lab_cb_locality", "lab_cb_locality"),
+        "rural_indicator_2": ("rural_indicator2", "rural_indicator_2", "rural_ind2"),
+        "plus_four_flag": ("plus_four_flag", "plus_4_flag"),
+        "part_b_payment_indicator": ("part_b_payment_indicator", "part_b_drug_indicator"),
+        "year_quarter": ("year_quarter", "year_qtr"),
     },
     required=("zip5", "carrier", "locality"),
+    not_null=("carrier", "locality"),
     key="zip5",
     key_pattern=r"^\d{5}$",
 )
@@ -251,6 +258,7 @@ PTP = Layout(
     },
     required=("column_1", "column_2", "deletion_date", "modifier_indicator"),
     key="column_1",
+    not_null=("column_2", "modifier_indicator"),
 )
 
 MUE = Layout(
@@ -266,6 +274,8 @@ MUE = Layout(
     required=("hcpcs", "mue_units", "mai"),
     key="hcpcs",
     integer=("mue_units",),
+    not_null=("mue_units", "mai"),
+    non_negative=("mue_units",),
 )
 
 AOC = Layout(
@@ -283,6 +293,7 @@ AOC = Layout(
     },
     required=("edit_type", "add_on_code", "primary_code"),
     key="add_on_code",
+    not_null=("primary_code",),
 )
 
 HCPCS_RECORD = Layout(

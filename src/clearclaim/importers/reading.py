@@ -5,10 +5,10 @@ multi-row column headers above the data."""
 from __future__ import annotations
 
 import csv
-import gzip
 import io
+import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
 
@@ -16,8 +16,11 @@ import polars as pl
 
 from clearclaim.errors import UnknownLayoutError, UnreadableFileError
 from clearclaim.importers.layouts import LAYOUTS, ZIP_LOCALITY, Layout, normalise_header
+from clearclaim.importers.limits import Limits
 
 HEADER_SCAN_ROWS = 40
+#: columns read past the header's width, to find rows with fields it does not name
+EXTRA_COLUMNS = 4
 DOCUMENT_SUFFIXES = {".pdf", ".md", ".txt", ".doc", ".docx", ".html", ".htm"}
 
 #: CMS ZIP5 record layout (1-based inclusive positions), from CMS's ZIP5lyout.txt
@@ -43,6 +46,8 @@ class ParsedTable:
     frame: pl.DataFrame  # str columns named as table columns + "_line"
     header_line: int  # 1-based line (or sheet row) of the last header row
     source_columns: list[str]
+    #: data rows with more filled fields than the header names: (line, fields, first extra)
+    extra_fields: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -58,18 +63,32 @@ class Payload:
         return PurePath(self.name).suffix.lower()
 
 
-def gunzip(payload: Payload) -> Payload:
+def gunzip(payload: Payload, limits: Limits | None = None) -> Payload:
+    """Unpack a gzip file in bounded steps: past ``limits.max_member_bytes`` it is
+    refused before the whole expansion is ever held in memory."""
+    limit = (limits or Limits.from_env()).max_member_bytes
+    out = bytearray()
+    data = payload.data
     try:
-        data = gzip.decompress(payload.data)
-    except EOFError as exc:
-        raise UnreadableFileError(
-            "truncated gzip file: the compressed data ends before its end marker",
-            path=payload.display,
-            hint="download the file again",
-        ) from exc
-    except (OSError, zlib.error) as exc:
+        while data:
+            inflater = zlib.decompressobj(wbits=31)
+            out += inflater.decompress(data, limit + 1 - len(out))
+            while inflater.unconsumed_tail and len(out) <= limit:
+                out += inflater.decompress(inflater.unconsumed_tail, limit + 1 - len(out))
+            if len(out) > limit:
+                raise (limits or Limits.from_env()).too_big(
+                    payload.display, "the gzip file unpacks to more"
+                )
+            if not inflater.eof:
+                raise UnreadableFileError(
+                    "truncated gzip file: the compressed data ends before its end marker",
+                    path=payload.display,
+                    hint="download the file again",
+                )
+            data = inflater.unused_data  # a gzip file may hold several members
+    except zlib.error as exc:
         raise UnreadableFileError(f"not a valid gzip file ({exc})", path=payload.display) from exc
-    return Payload(payload.name[: -len(".gz")], payload.display, data)
+    return Payload(payload.name[: -len(".gz")], payload.display, bytes(out))
 
 
 def decode_text(payload: Payload) -> str:
@@ -118,7 +137,12 @@ def detect_header(rows: list[list[str]]) -> tuple[Layout, dict[str, int], int, l
 def parse_delimited(payload: Payload, text: str) -> ParsedTable:
     head_lines = text.splitlines()[:HEADER_SCAN_ROWS]
     delimiter = _sniff_delimiter(head_lines)
-    head_rows = [_cells(r) for r in csv.reader(head_lines, delimiter=delimiter)]
+    reader = csv.reader(head_lines, delimiter=delimiter)
+    head_rows: list[list[str]] = []
+    row_ends: list[int] = []  # the physical line each record ends on (titles span lines)
+    for record in reader:
+        head_rows.append(_cells(record))
+        row_ends.append(reader.line_num)
     found = detect_header(head_rows)
     if found is None:
         first = ", ".join(head_rows[0][:6]) if head_rows else "empty"
@@ -130,27 +154,66 @@ def parse_delimited(payload: Payload, text: str) -> ParsedTable:
         )
     layout, positions, header_index, joined = found
     width = len(joined)
+    header_line = row_ends[header_index]
+    data_text = _after_line(text, header_line)
+    # read a few columns past the header: a row that fills one has fields the header does
+    # not name, which a reader truncating ragged lines would otherwise drop unseen
+    read_width = width + EXTRA_COLUMNS
+    names = [f"c{i}" for i in range(read_width)]
     try:
+        # a first row of empty fields fixes the width: a short first data row (a code
+        # alone) is then read with empty fields, not taken as the file's width
         frame = pl.read_csv(
-            io.StringIO(text),
+            io.BytesIO((delimiter * (read_width - 1) + "\n" + data_text).encode()),
             has_header=False,
-            skip_rows=header_index + 1,
             infer_schema=False,
             separator=delimiter,
-            new_columns=[f"c{i}" for i in range(width)],
+            new_columns=names,
             truncate_ragged_lines=True,
             quote_char='"',
-        )
+        ).slice(1)
     except pl.exceptions.NoDataError:
-        frame = pl.DataFrame(
-            {f"c{i}": [] for i in range(width)}, schema={f"c{i}": pl.String for i in range(width)}
-        )
+        frame = pl.DataFrame({n: [] for n in names}, schema={n: pl.String for n in names})
     except pl.exceptions.ComputeError as exc:
         raise UnreadableFileError(
             f"cannot parse as delimited text: {exc}", path=payload.display
         ) from exc
-    frame = _select(frame, positions, first_line=header_index + 2)
-    return ParsedTable(layout, frame, header_index + 1, joined)
+    frame = frame.with_row_index("_row", offset=header_line + 1)
+    extra = _extra_fields(frame, _named_width(joined), read_width)
+    frame = _select(frame.drop("_row"), positions, first_line=header_line + 1)
+    return ParsedTable(layout, frame, header_line, joined, extra)
+
+
+def _after_line(text: str, line: int) -> str:
+    """The text after its first ``line`` physical lines."""
+    offset = 0
+    for _ in range(line):
+        found = text.find("\n", offset)
+        if found < 0:
+            return ""
+        offset = found + 1
+    return text[offset:]
+
+
+def _named_width(joined: list[str]) -> int:
+    """Columns up to the last one the header names."""
+    return max((i + 1 for i, name in enumerate(joined) if name), default=0)
+
+
+def _extra_fields(frame: pl.DataFrame, named: int, read_width: int) -> list[tuple[int, int, str]]:
+    """(line, fields, first extra value) of each row with a filled field past the last
+    column the header names (vectorised; quoted delimiters are not fields)."""
+    beyond = [f"c{i}" for i in range(named, read_width)]
+    if not beyond:
+        return []
+    filled = [pl.col(c).str.strip_chars().fill_null("") != "" for c in beyond]
+    rows = frame.filter(pl.any_horizontal(filled))
+    found: list[tuple[int, int, str]] = []
+    for row in rows.select("_row", *beyond).iter_rows():
+        values = [str(v).strip() if v is not None else "" for v in row[1:]]
+        last = max(i for i, v in enumerate(values) if v)
+        found.append((int(row[0]), named + last + 1, next(v for v in values if v)))
+    return found
 
 
 def _select(frame: pl.DataFrame, positions: dict[str, int], *, first_line: int) -> pl.DataFrame:
@@ -198,8 +261,24 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def parse_xlsx(payload: Payload) -> ParsedTable:
+def _check_workbook_size(payload: Payload, limits: Limits) -> None:
+    """A workbook is a zip: refuse one whose parts unpack past the limits."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(payload.data)) as archive:
+            total = 0
+            for info in archive.infolist():
+                limits.check_member(payload.display, info.file_size, info.compress_size)
+                total += info.file_size
+    except zipfile.BadZipFile:
+        return  # openpyxl names the broken workbook itself
+    if total > limits.max_member_bytes:
+        raise limits.too_big(payload.display, f"the workbook unpacks to {total:,} bytes")
+
+
+def parse_xlsx(payload: Payload, limits: Limits | None = None) -> ParsedTable:
     from openpyxl import load_workbook
+
+    _check_workbook_size(payload, limits or Limits.from_env())
 
     try:
         workbook = load_workbook(io.BytesIO(payload.data), read_only=True, data_only=True)
@@ -218,21 +297,27 @@ def parse_xlsx(payload: Payload) -> ParsedTable:
     layout, positions, header_index, joined = found
     data_rows = rows[header_index + 1 :]
     width = len(joined)
+    named = _named_width(joined)
+    extra = [
+        (header_index + 2 + i, len(r), next(c for c in r[named:] if c))
+        for i, r in enumerate(data_rows)
+        if any(r[named:])
+    ]
     columns = {
         f"c{i}": [(r[i] if i < len(r) and r[i] != "" else None) for r in data_rows]
         for i in range(width)
     }
     frame = pl.DataFrame(columns, schema={name: pl.String for name in columns})
     frame = _select(frame, positions, first_line=header_index + 2)
-    return ParsedTable(layout, frame, header_index + 1, joined)
+    return ParsedTable(layout, frame, header_index + 1, joined, extra)
 
 
-def parse_payload(payload: Payload) -> ParsedTable | None:
+def parse_payload(payload: Payload, limits: Limits | None = None) -> ParsedTable | None:
     """Parse one file; None for documentation (readme PDFs, text notes)."""
     if payload.suffix == ".gz":
-        return parse_payload(gunzip(payload))
+        return parse_payload(gunzip(payload, limits), limits)
     if payload.suffix in (".xlsx", ".xlsm"):
-        return parse_xlsx(payload)
+        return parse_xlsx(payload, limits)
     if payload.suffix in (".pdf", ".md", ".doc", ".docx", ".html", ".htm"):
         return None
     if payload.suffix not in (".csv", ".txt", ".tsv", ""):

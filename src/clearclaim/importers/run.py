@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from clearclaim.errors import ClearclaimError, DataError, UnreadableFileError
 from clearclaim.importers.families import ImportContext, clean_values, plan_releases
+from clearclaim.importers.limits import Limits
 from clearclaim.importers.reading import Payload, parse_payload
 from clearclaim.importers.validate import RowError, check_rows
 from clearclaim.store import Store
+from clearclaim.store.lock import write_lock
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 #: files read first because others depend on them (release dates come from the index)
 FIRST = ("rvu_zip_links", "release_table")
@@ -42,6 +49,8 @@ class FileResult:
     notes_skipped: int = 0
     releases: list[ReleaseResult] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    #: rows kept after a clean-up worth saying (a footnote mark removed from a code)
+    notices: list[RowError] = field(default_factory=list)
     message: str = ""
 
 
@@ -66,36 +75,59 @@ class _Source:
     read: Callable[[], bytes]
 
 
-def _sources(path: Path) -> Iterator[_Source]:
+def _sources(path: Path, limits: Limits) -> Iterator[_Source]:
     if path.is_dir():
         for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            yield from _sources(child)
+            yield from _sources(child, limits)
         return
     if path.suffix.lower() == ".zip":
-        yield from _zip_sources(path)
+        yield from _zip_sources(path, limits)
         return
     hints = [path.name, *[p.name for p in path.parents if p.name][:3]]
     yield _Source(str(path), path.name, hints, path.read_bytes)
 
 
-def _zip_sources(path: Path) -> Iterator[_Source]:
+def _zip_sources(path: Path, limits: Limits) -> Iterator[_Source]:
+    """The members of a release zip, each read in bounded steps when its turn comes.
+
+    The sizes the archive declares are checked first (every member, and their
+    total); a member that then unpacks to more than it declared is cut off at the
+    limit and refused, so a forged header cannot get past them either.
+    """
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise UnreadableFileError(f"not a readable zip file ({exc})", path=str(path)) from exc
     with archive:
-        for info in sorted(archive.infolist(), key=lambda i: i.filename):
-            if info.is_dir():
-                continue
+        members = [i for i in archive.infolist() if not i.is_dir()]
+        total = 0
+        for info in members:
+            limits.check_member(f"{path}!{info.filename}", info.file_size, info.compress_size)
+            total += info.file_size
+        if total > limits.max_total_bytes:
+            raise limits.total_too_big(str(path), total)
+        for info in sorted(members, key=lambda i: i.filename):
             member = info.filename
             inner = Path(member)
             hints = [inner.name, *[p.name for p in inner.parents if p.name], path.stem]
 
             def read(member: str = member) -> bytes:
-                with zipfile.ZipFile(path) as again:
-                    return again.read(member)
+                return _read_member(path, member, limits)
 
             yield _Source(f"{path}!{member}", inner.name, hints, read)
+
+
+def _read_member(path: Path, member: str, limits: Limits) -> bytes:
+    display = f"{path}!{member}"
+    chunks: list[bytes] = []
+    size = 0
+    with zipfile.ZipFile(path) as archive, archive.open(member) as handle:
+        while chunk := handle.read(1 << 20):
+            size += len(chunk)
+            if size > limits.max_member_bytes:
+                raise limits.too_big(display, "the member unpacks to more than it declares")
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _order(sources: list[_Source]) -> list[_Source]:
@@ -115,12 +147,41 @@ def import_paths(
     effective: date | None = None,
     force: bool = False,
     on_progress: ProgressHook | None = None,
+    limits: Limits | None = None,
+    lock_timeout: float | None = None,
 ) -> ImportReport:
     """Import every CMS file found under ``paths``; one transaction per release.
 
     A file that cannot be read is reported and skipped; malformed rows are
     reported (file, line, field) and skipped; nothing already stored is lost.
+    A zip or gzip file that unpacks past ``limits`` is refused. Another import
+    writing to the same store is waited for (up to ``lock_timeout`` seconds).
     """
+    with write_lock(store.location, timeout=lock_timeout):
+        return _import_locked(
+            store,
+            paths,
+            progress=progress,
+            release=release,
+            effective=effective,
+            force=force,
+            on_progress=on_progress,
+            limits=limits or Limits.from_env(),
+        )
+
+
+def _import_locked(
+    store: Store,
+    paths: list[Path | str],
+    *,
+    progress: bool,
+    release: str | None,
+    effective: date | None,
+    force: bool,
+    on_progress: ProgressHook | None,
+    limits: Limits,
+) -> ImportReport:
+    store.invalidate()  # another process may have written while this one waited
     results: list[FileResult] = []
     sources: list[_Source] = []
     for raw in paths:
@@ -129,7 +190,7 @@ def import_paths(
             results.append(FileResult(str(path), status="failed", message="no such file or folder"))
             continue
         try:
-            sources.extend(_sources(path))
+            sources.extend(_sources(path, limits))
         except ClearclaimError as exc:
             results.append(FileResult(str(path), status="failed", message=exc.message))
     bar = _ProgressBar(len(sources)) if progress else None
@@ -140,7 +201,13 @@ def import_paths(
             hook = bar.rows if bar else on_progress
             results.append(
                 import_one(
-                    store, source, release=release, effective=effective, force=force, hook=hook
+                    store,
+                    source,
+                    release=release,
+                    effective=effective,
+                    force=force,
+                    hook=hook,
+                    limits=limits,
                 )
             )
             if bar:
@@ -160,19 +227,26 @@ def import_one(
     effective: date | None = None,
     force: bool = False,
     hook: ProgressHook | None = None,
+    limits: Limits | None = None,
 ) -> FileResult:
     result = FileResult(source.display)
     try:
         data = source.read()
+    except ClearclaimError as exc:
+        result.status, result.message = "failed", exc.message
+        return result
     except OSError as exc:
         result.status, result.message = "failed", f"cannot read: {exc.strerror or exc}"
+        return result
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        result.status, result.message = "failed", f"{source.display}: cannot unpack ({exc})"
         return result
     result.sha256 = hashlib.sha256(data).hexdigest()
     if not force and store.has_file(result.sha256):
         result.status = "unchanged"
         return result
     try:
-        parsed = parse_payload(Payload(source.name, source.display, data))
+        parsed = parse_payload(Payload(source.name, source.display, data), limits)
         if parsed is None:
             result.status, result.family = "document", "document"
             store.record_file(
@@ -202,6 +276,7 @@ def import_one(
     result.rows_rejected = checked.error_count
     result.notes_skipped = checked.notes_skipped
     result.errors = checked.errors
+    result.notices = checked.notices
     total = sum(p.frame.height for p in plans)
     done = 0
     for plan in plans:
@@ -245,13 +320,15 @@ def import_one(
     return result
 
 
-def _null(column: str):  # type: ignore[no-untyped-def]
+def _null(column: str) -> Any:
     import polars as pl
 
     return pl.lit(None).alias(column)
 
 
-def _with_progress(rows, hook, name, done, total):  # type: ignore[no-untyped-def]
+def _with_progress(
+    rows: Iterable[Any], hook: ProgressHook | None, name: str, done: int, total: int | None
+) -> Iterator[Any]:
     if hook is None:
         yield from rows
         return
@@ -276,7 +353,7 @@ class _ProgressBar:
         )
         self.progress.start()
         self.files = self.progress.add_task("files", total=file_count)
-        self.current: int | None = None
+        self.current: TaskID | None = None
 
     def start_file(self, name: str) -> None:
         self.current = self.progress.add_task(Path(name.split("!")[-1]).name[:40], total=None)

@@ -32,7 +32,7 @@ from datetime import date
 from decimal import Decimal
 
 from clearclaim.errors import FieldError
-from clearclaim.models import DataWarning
+from clearclaim.models import DataCoverage, DataWarning
 from clearclaim.pricing.models import (
     ClaimLineInput,
     ClaimLinePrice,
@@ -106,10 +106,17 @@ def price_claim(
     inputs = [_as_line(item) for item in lines]
     if not inputs:
         raise FieldError("a claim needs at least one line", field="lines")
-    where = {"zip_code": zip_code, "locality": locality, "pos": pos}
+    where: dict[str, str | None] = {"zip_code": zip_code, "locality": locality, "pos": pos}
     entries: list[_Entry] = []
     for number, line in enumerate(inputs, start=1):
-        result = pricer.price(line.code, modifier=line.modifier, date_of_service=day, **where)
+        result = pricer.price(
+            line.code,
+            modifier=line.modifier,
+            date_of_service=day,
+            zip_code=zip_code,
+            locality=locality,
+            pos=pos,
+        )
         for unit in range(1, line.units + 1):
             entries.append(_Entry(number, unit, result, result.amount))
 
@@ -124,10 +131,14 @@ def price_claim(
             claim_notes.append(text)
 
     warnings: list[DataWarning] = []
+    coverage: list[DataCoverage] = []
     for entry in entries:
         for warning in entry.price.warnings:
             if warning not in warnings:
                 warnings.append(warning)
+        for covered in entry.price.data_coverage:
+            if covered not in coverage:
+                coverage.append(covered)
     priced = [
         ClaimLinePrice(
             line=e.line,
@@ -151,6 +162,7 @@ def price_claim(
         lines=priced,
         total=sum((e.allowed for e in entries if e.allowed is not None), ZERO),
         notes=claim_notes,
+        data_coverage=coverage,
         warnings=warnings,
     )
 

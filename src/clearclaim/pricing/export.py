@@ -24,12 +24,12 @@ import polars as pl
 from pydantic import BaseModel, Field
 
 from clearclaim.errors import FieldError, ReleaseError
-from clearclaim.models import DataWarning
+from clearclaim.models import DataCoverage, DataWarning
 from clearclaim.pricing.localities import NATIONAL_MAC, NATIONAL_NUMBER, clean_name
 from clearclaim.pricing.pfs import Pricer, parse_day, pricer_for
 from clearclaim.pricing.rules import payment_rules
-from clearclaim.store import Store
-from clearclaim.store.store import ReleaseChoice
+from clearclaim.store import ReleaseChoice, Store
+from clearclaim.store.queries import pricing as queries
 
 INT = pl.Int128
 RVU_NUMBERS = (
@@ -52,6 +52,8 @@ class ExportInfo(BaseModel):
     codes: int
     seconds: float
     warnings: list[DataWarning] = Field(default_factory=list)
+    #: the RVU, GPCI and OPPS cap releases used and their state on the date
+    data_coverage: list[DataCoverage] = Field(default_factory=list)
 
 
 def _decimals(values: pl.Series) -> int:
@@ -104,10 +106,7 @@ def _money(cents: str) -> pl.Expr:
     return text.str.to_decimal(scale=2)
 
 
-def _frame(
-    store: Store, sql: str, params: tuple[object, ...], schema: dict[str, pl.DataType]
-) -> pl.DataFrame:
-    rows = store.fetchall(sql, params)
+def _frame(rows: list[tuple[object, ...]], schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -136,12 +135,7 @@ def fee_schedule(
         "pctc_indicator": pl.String(), "global_days": pl.String(), "mult_proc": pl.String(),
         **{c: pl.Float64() for c in RVU_NUMBERS},
     }  # fmt: skip
-    rvu = _frame(
-        store,
-        f"SELECT {', '.join(rvu_schema)} FROM pfs_rvu WHERE {pfs.sql_in()}",
-        pfs.ids,
-        rvu_schema,
-    )
+    rvu = _frame(queries.rvu_table(store, pfs, list(rvu_schema)), rvu_schema)
     rules = payment_rules()
     paid = [s for s, r in rules.status_payment.items() if r.paid is not False]
     needs_rvus = [s for s, r in rules.status_payment.items() if r.paid == "when_rvus"]
@@ -224,6 +218,7 @@ def fee_schedule(
         codes=out.select("hcpcs", "modifier").unique().height,
         seconds=round(time.perf_counter() - started, 3),
         warnings=warnings,
+        data_coverage=[store.coverage(f, day) for f in ("pfs_rvu", "gpci", "oppscap")],
     )
     return out, info
 
@@ -251,13 +246,9 @@ def _places(
     choice = pricer.choice("gpci", day)
     if choice.warning:
         warnings.append(choice.warning)
-    rows = pricer.store.fetchall(
-        "SELECT mac, locality, locality_name, work_gpci, pe_gpci, mp_gpci"
-        f" FROM gpci WHERE {choice.sql_in()}",
-        choice.ids,
-    )
+    rows = queries.gpci_rows(pricer.store, choice)
     frame = pl.DataFrame(
-        [(*r[:2], clean_name(r[2]), *r[3:], choice.release.label) for r in rows],
+        [(*r[:2], clean_name(r[3]), *r[4:], choice.release.label) for r in rows],
         schema=schema,
         orient="row",
     ).filter(pl.col("work_gpci").is_not_null() & pl.col("pe_gpci").is_not_null())
@@ -284,13 +275,7 @@ def _apply_cap_file(store: Store, grid: pl.DataFrame, choice: ReleaseChoice | No
         "hcpcs": pl.String(), "modifier": pl.String(), "mac": pl.String(),
         "locality": pl.String(), "facility_price": pl.Float64(), "non_facility_price": pl.Float64(),
     }  # fmt: skip
-    cap = _frame(
-        store,
-        "SELECT hcpcs, modifier, carrier, locality, facility_price, non_facility_price"
-        f" FROM oppscap WHERE {choice.sql_in()}",
-        choice.ids,
-        schema,
-    ).with_columns(
+    cap = _frame(queries.oppscap_rows(store, choice), schema).with_columns(
         pl.col("modifier").fill_null(""),
         # prices are dollars and cents in the file: exact cents
         (pl.col("facility_price") * 100).round(0).cast(INT).alias("facility_file_cents"),

@@ -17,6 +17,7 @@ from clearclaim.models import DataWarning, Source
 from clearclaim.pricing.localities import LocalityResolver, release_source, to_decimal
 from clearclaim.pricing.models import FacilityPayment
 from clearclaim.pricing.rules import payment_rules
+from clearclaim.store.queries import pricing as queries
 
 
 def facility_payment(
@@ -61,17 +62,9 @@ def facility_payment(
             [],
         )
     if name == "OPPS":
-        row = resolver.store.fetchone(
-            "SELECT status_indicator, apc, payment_rate, relative_weight FROM opps_rate"
-            f" WHERE {choice.sql_in()} AND hcpcs = ?",
-            (*choice.ids, code),
-        )
+        row = queries.opps_rate(resolver.store, choice, code)
     else:
-        row = resolver.store.fetchone(
-            "SELECT payment_indicator, NULL, payment_rate, payment_weight FROM asc_rate"
-            f" WHERE {choice.sql_in()} AND hcpcs = ?",
-            (*choice.ids, code),
-        )
+        row = queries.asc_rate(resolver.store, choice, code)
     if row is None:
         return (
             FacilityPayment(

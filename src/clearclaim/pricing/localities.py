@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from clearclaim.errors import FieldError, ReleaseError, UnknownLocalityError
 from clearclaim.models import DataWarning, Source
 from clearclaim.pricing.models import Gpcis, LocalityInfo
-from clearclaim.store import Store
-from clearclaim.store.store import FAMILY_TITLES, ReleaseChoice
+from clearclaim.store import FAMILY_TITLES, ReleaseChoice, Store
+from clearclaim.store.queries import pricing as queries
 
 ZIP_RE = re.compile(r"^(\d{5})(?:-?\d{4})?$")
 LOCALITY_RE = re.compile(r"^(\d{4,5})(?:[-\s/]?)(\d{1,2})$")
@@ -102,7 +103,7 @@ class LocalityResolver:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._gpci: dict[str, dict[tuple[str, str], GpciRow]] = {}
-        self._zip: dict[tuple[str, str], tuple[str, str, str | None, str | None] | None] = {}
+        self._zip: dict[tuple[str, str], tuple[Any, ...] | None] = {}
         self._choices: dict[tuple[str, date], ReleaseChoice] = {}
 
     def choice(self, family: str, day: date) -> ReleaseChoice:
@@ -118,11 +119,7 @@ class LocalityResolver:
     def gpci_rows(self, choice: ReleaseChoice) -> dict[tuple[str, str], GpciRow]:
         rows = self._gpci.get(choice.key)
         if rows is None:
-            fetched = self.store.fetchall(
-                "SELECT mac, locality, state, locality_name, work_gpci, pe_gpci, mp_gpci"
-                f" FROM gpci WHERE {choice.sql_in()}",
-                choice.ids,
-            )
+            fetched = queries.gpci_rows(self.store, choice)
             rows = {}
             for mac, number, state, name, work, pe, mp in fetched:
                 values = (to_decimal(work), to_decimal(pe), to_decimal(mp))
@@ -134,15 +131,10 @@ class LocalityResolver:
 
     def _zip_row(
         self, choice: ReleaseChoice, zip5: str
-    ) -> tuple[str, str, str | None, str | None] | None:
+    ) -> tuple[Any, ...] | None:
         key = (choice.key, zip5)
         if key not in self._zip:
-            row = self.store.fetchone(
-                "SELECT carrier, locality, state, plus_four_flag FROM zip_locality"
-                f" WHERE {choice.sql_in()} AND zip5 = ?",
-                (*choice.ids, zip5),
-            )
-            self._zip[key] = tuple(row) if row else None  # type: ignore[assignment]
+            self._zip[key] = queries.zip_locality(self.store, choice, zip5)
         return self._zip[key]
 
     def resolve(

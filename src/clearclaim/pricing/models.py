@@ -12,12 +12,19 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from clearclaim.models import DataWarning, Source
+from clearclaim.models import DataCoverage, DataWarning, Source
 
 #: an exact number that serialises to a JSON number (not a string)
 Number = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 
 Setting = Literal["facility", "non_facility"]
+
+
+def fixed_places(value: Decimal, places: int) -> str:
+    """At least ``places`` decimals, as CMS publishes them (RVUs 2, GPCIs 3); never fewer
+    than the value has (a longer value is shown whole, not rounded)."""
+    text = f"{value:.{places}f}"
+    return text if Decimal(text) == value else format(value.normalize(), "f")
 
 
 class _Frozen(BaseModel):
@@ -57,6 +64,10 @@ class Rvus(_Frozen):
     mp: Number
     total: Number
 
+    def shown(self) -> dict[str, str]:
+        """As CMS publishes RVUs: at least two decimals."""
+        return {k: fixed_places(getattr(self, k), 2) for k in ("work", "pe", "mp", "total")}
+
 
 class Gpcis(_Frozen):
     work: Number
@@ -64,6 +75,10 @@ class Gpcis(_Frozen):
     mp: Number
     release: str | None = None
     """GPCI release label (``None`` for national: all GPCIs 1)."""
+
+    def shown(self) -> dict[str, str]:
+        """As CMS publishes GPCIs: at least three decimals."""
+        return {k: fixed_places(getattr(self, k), 3) for k in ("work", "pe", "mp")}
 
 
 class Indicator(_Frozen):
@@ -96,6 +111,11 @@ class SettingAmount(_Frozen):
     #: "OPPSCAP file" or "RVU file OPPS columns" (readme formula)
     opps_cap_source: str | None = None
     opps_cap_applied: bool = False
+    #: what a non-participating physician is paid (95% of ``amount``), as the PFS
+    #: Look-up Tool shows it
+    non_participating: Number | None = None
+    #: the most a non-participating physician may charge (115% of ``non_participating``)
+    limiting_charge: Number | None = None
 
 
 class FacilityPayment(_Frozen):
@@ -137,6 +157,17 @@ class PriceResult(_Frozen):
     arithmetic: list[str] = Field(default_factory=list)
     warnings: list[DataWarning] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
+    #: one entry per data family the price used: the release, its dates, and whether
+    #: it is in force on the date, the nearest one, or missing
+    data_coverage: list[DataCoverage] = Field(default_factory=list)
+
+    @property
+    def non_participating(self) -> Decimal | None:
+        return self.amounts[self.setting].non_participating
+
+    @property
+    def limiting_charge(self) -> Decimal | None:
+        return self.amounts[self.setting].limiting_charge
 
 
 class ClaimLineInput(BaseModel):
@@ -180,3 +211,5 @@ class ClaimPrice(_Frozen):
     total: Number
     notes: list[str] = Field(default_factory=list)
     warnings: list[DataWarning] = Field(default_factory=list)
+    #: every data family any line used, once (see PriceResult.data_coverage)
+    data_coverage: list[DataCoverage] = Field(default_factory=list)

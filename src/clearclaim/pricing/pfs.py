@@ -23,7 +23,7 @@ from __future__ import annotations
 import difflib
 import weakref
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import TypeVar
@@ -35,7 +35,7 @@ from clearclaim.errors import (
     UnknownCodeError,
 )
 from clearclaim.knowledge import indicator_label
-from clearclaim.models import DataWarning, Source
+from clearclaim.models import DataCoverage, DataWarning, Source
 from clearclaim.pricing.facility import facility_payment
 from clearclaim.pricing.localities import (
     LocalityResolver,
@@ -52,10 +52,12 @@ from clearclaim.pricing.models import (
     Rvus,
     Setting,
     SettingAmount,
+    fixed_places,
 )
 from clearclaim.pricing.rules import payment_rules
-from clearclaim.store import Store
-from clearclaim.store.store import ReleaseChoice
+from clearclaim.store import ReleaseChoice, Store
+from clearclaim.store.queries import pricing as queries
+from clearclaim.store.queries.pricing import RVU_COLUMNS
 
 T = TypeVar("T")
 CENT = Decimal("0.01")
@@ -74,13 +76,6 @@ README_SOURCE = Source(
     file="data/cms/pfs/RVU25D.txt",
     url="https://www.cms.gov/medicare/payment/fee-schedules/physician/pfs-relative-value-files",
 )
-
-RVU_COLUMNS = (
-    "modifier", "description", "status_code", "work_rvu", "pe_rvu_non_facility",
-    "na_non_facility", "pe_rvu_facility", "na_facility", "mp_rvu", "pctc_indicator",
-    "global_days", "mult_proc", "imaging_family", "supervision", "conversion_factor",
-    "opps_pe_non_facility", "opps_pe_facility", "opps_mp",
-)  # fmt: skip
 
 
 def cents(value: Decimal) -> Decimal:
@@ -223,6 +218,7 @@ class Pricer:
         self._caps: dict[str, _CapTable] = {}
         self._pos: dict[str, dict[str, PlaceOfService]] = {}
         self._cf_history: list[tuple[date, date, Decimal, int]] | None = None
+        self._coverage: dict[tuple[date, bool, bool, str], list[DataCoverage]] = {}
         self._oldest_pfs: date | None = None
 
     # -- look-ups (cached) ---------------------------------------------------
@@ -256,11 +252,7 @@ class Pricer:
         if found is None:
             if len(self._rows) > 200_000:  # bound memory in long-running processes
                 self._rows.clear()
-            fetched = self.store.fetchall(
-                f"SELECT {', '.join(RVU_COLUMNS)} FROM pfs_rvu"
-                f" WHERE {choice.sql_in()} AND hcpcs = ?",
-                (*choice.ids, code),
-            )
+            fetched = queries.rvu_rows(self.store, choice, code)
             found = {}
             for values in fetched:
                 row = RvuRow.from_db(code, tuple(values))
@@ -271,13 +263,7 @@ class Pricer:
     def codes(self, choice: ReleaseChoice) -> list[str]:
         found = self._codes.get(choice.key)
         if found is None:
-            found = sorted(
-                r[0]
-                for r in self.store.fetchall(
-                    f"SELECT DISTINCT hcpcs FROM pfs_rvu WHERE {choice.sql_in()}",
-                    choice.ids,
-                )
-            )
+            found = queries.rvu_codes(self.store, choice)
             self._codes[choice.key] = found
         return found
 
@@ -290,11 +276,7 @@ class Pricer:
         if table is None:
             table = {
                 r[0]: PlaceOfService(code=r[0], name=r[2] or "", pos_type=r[1] or "")
-                for r in self.store.fetchall(
-                    "SELECT pos_code, pos_type, name FROM place_of_service"
-                    f" WHERE {choice.sql_in()}",
-                    choice.ids,
-                )
+                for r in queries.places_of_service(self.store, choice)
             }
             self._pos[choice.key] = table
         found = table.get(code)
@@ -314,11 +296,7 @@ class Pricer:
         if found is None:
             prices: dict[tuple[str, str, str, str], tuple[Decimal | None, Decimal | None]] = {}
             localities: set[tuple[str, str]] = set()
-            for hcpcs, mod, carrier, loc, fac, nonfac in self.store.fetchall(
-                "SELECT hcpcs, modifier, carrier, locality, facility_price, non_facility_price"
-                f" FROM oppscap WHERE {choice.sql_in()}",
-                choice.ids,
-            ):
+            for hcpcs, mod, carrier, loc, fac, nonfac in queries.oppscap_rows(self.store, choice):
                 prices[(hcpcs, mod or "", carrier, loc)] = (to_decimal(fac), to_decimal(nonfac))
                 localities.add((carrier, loc))
             found = _CapTable(prices, frozenset(localities))
@@ -327,19 +305,19 @@ class Pricer:
 
     def cf_history(self, day: date) -> tuple[Decimal, int] | None:
         if self._cf_history is None:
-            rows = self.store.fetchall(
-                "SELECT c.date_start, c.date_end, c.conversion_factor, c.release_id"
-                " FROM conversion_factor c JOIN releases r ON r.release_id = c.release_id"
-                " ORDER BY r.imported_at"
-            )
+            rows = queries.conversion_factor_history(self.store)
             history = []
-            for start, end, cf, key in rows:
-                value = to_decimal(cf)
+            for cf_row in rows:
+                value = to_decimal(cf_row.conversion_factor)
+                if value is None:
+                    continue
                 try:
-                    history.append((date.fromisoformat(start), date.fromisoformat(end), value, key))
+                    starts = date.fromisoformat(cf_row.date_start)
+                    ends = date.fromisoformat(cf_row.date_end)
                 except (TypeError, ValueError):
                     continue
-            self._cf_history = [h for h in history if h[2] is not None]  # type: ignore[misc]
+                history.append((starts, ends, value, cf_row.release_id))
+            self._cf_history = history
         for start, end, value, key in reversed(self._cf_history):
             if start <= day <= end:
                 return value, key
@@ -427,23 +405,80 @@ class Pricer:
             arithmetic=self._arithmetic(row, where.gpci, cf, setting, chosen),
             warnings=_unique(warnings),
             sources=_unique(sources),
+            data_coverage=self.coverage(day, zip_code=zip_code, locality=locality, pos=place.code),
         )
+
+    def coverage(
+        self,
+        day: date,
+        *,
+        zip_code: str | None = None,
+        locality: str | None = None,
+        pos: str = "11",
+    ) -> list[DataCoverage]:
+        """One entry per data family a price on ``day`` uses (see Store.coverage)."""
+        facility = payment_rules().facility_system_for(pos)
+        key = (
+            day,
+            bool(zip_code),
+            bool(zip_code or locality),
+            facility[1].family if facility else "",
+        )
+        found = self._coverage.get(key)
+        if found is None:
+            families = ["pfs_rvu", "place_of_service"]
+            if zip_code:
+                families.append("zip_locality")
+            if zip_code or locality:
+                families += ["gpci", "oppscap"]
+            if facility is not None:
+                families.append(facility[1].family)
+            if len(self._coverage) > 100_000:  # one entry per day and kind of place: bound it
+                self._coverage.clear()
+            found = self._coverage[key] = [self.store.coverage(f, day) for f in families]
+        return list(found)
 
     # -- pieces ----------------------------------------------------------------
 
-    def _unknown_code(self, code: str, pfs: ReleaseChoice, day: date) -> UnknownCodeError:
+    def deletion(self, code: str) -> date | None:
+        """The day ``code`` was deleted, from the loaded CMS files: every NCCI PTP edit
+        naming it has ended (the newest release of each PTP table), so it was deleted
+        the day after the last one ended. None when the files do not say."""
+        choices = []
+        for family in ("ptp_practitioner", "ptp_outpatient_hospital"):
+            releases = self.store.releases(family)
+            if releases:
+                newest = max(releases, key=lambda r: (r.effective_start, r.imported_at))
+                choices.append(self.choice(family, newest.effective_start))
+        count, last, still_open = queries.ptp_deletion(self.store, choices, code)
+        if not count or still_open or last is None:
+            return None
+        return date.fromisoformat(last) + timedelta(days=1)
+
+    def _unknown_code(
+        self, code: str, pfs: ReleaseChoice, day: date
+    ) -> UnknownCodeError | FieldError:
+        deleted = self.deletion(code)
+        if deleted is not None and deleted <= day:
+            successor = payment_rules().successors.get(code)
+            instead = f", use {successor.code}" if successor else ""
+            return FieldError(
+                f"{code} was deleted on {deleted.isoformat()}{instead} (date of service "
+                f"{day.isoformat()})",
+                field="code",
+                value=code,
+                hint=(
+                    f"every NCCI PTP edit naming {code} ends {(deleted - timedelta(days=1))}"
+                    + (f"; {successor.citation}" if successor else "")
+                ),
+            )
         closest = closest_codes(code, self.codes(pfs))
         error = UnknownCodeError(
             code,
             closest=closest,
             where=f"in the PFS relative value file {pfs.release.label} (for {day.isoformat()})",
         )
-        elsewhere = self.store.fetchall(
-            "SELECT DISTINCT r.label, r.effective_start FROM pfs_rvu p"
-            " JOIN releases r ON r.release_id = p.release_id WHERE p.hcpcs = ?"
-            " ORDER BY r.effective_start",
-            (code,),
-        )
+        elsewhere = queries.releases_with_code(self.store, code)
         if elsewhere:
             labels = [r[0] for r in elsewhere]
             span = labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
@@ -555,11 +590,18 @@ class Pricer:
         pfs_amount = cents(exact)
         cap = self._opps_cap(row, where, cf, setting, day, warnings, sources)
         if cap is None:
-            return SettingAmount(amount=pfs_amount, pfs_amount=pfs_amount, pfs_exact=plain(exact))
+            return SettingAmount(
+                amount=pfs_amount,
+                pfs_amount=pfs_amount,
+                pfs_exact=plain(exact),
+                **_participation(pfs_amount),
+            )
         cap_amount, cap_source = cap
         applied = cap_amount < pfs_amount
+        paid = cap_amount if applied else pfs_amount
         return SettingAmount(
-            amount=cap_amount if applied else pfs_amount,
+            amount=paid,
+            **_participation(paid),
             pfs_amount=pfs_amount,
             pfs_exact=plain(exact),
             opps_cap_amount=cap_amount,
@@ -641,19 +683,12 @@ class Pricer:
         return lines
 
 
-def _fixed(value: Decimal, places: int) -> str:
-    """At least ``places`` decimals, as CMS publishes them (RVUs 2, GPCIs 3); never fewer
-    than the value has (a longer value is shown whole, not rounded)."""
-    text = f"{value:.{places}f}"
-    return text if Decimal(text) == value else plain(value)
-
-
 def fmt_gpci(value: Decimal) -> str:
-    return _fixed(value, 3)
+    return fixed_places(value, 3)
 
 
 def fmt_rvu(value: Decimal) -> str:
-    return _fixed(value, 2)
+    return fixed_places(value, 2)
 
 
 def closest_codes(code: str, codes: list[str], n: int = 5) -> list[str]:
@@ -690,6 +725,16 @@ def _na_reason(row: RvuRow, setting: Setting) -> str:
         f"NA: CMS sets no {SETTING_WORDS[setting]} amount for this code (rarely or never "
         f"performed in that setting); see the {other} amount"
     )
+
+
+def _participation(amount: Decimal) -> dict[str, Decimal]:
+    """The non-participating amount and the limiting charge beside the participating
+    ``amount`` (payment_rules.yaml, ``participation``): each rounded half up to the
+    cent, the limiting charge from the rounded non-participating amount."""
+    rule = payment_rules().participation
+    non_par = cents(amount * rule.non_participating_percent / 100)
+    limiting = cents(non_par * rule.limiting_charge_percent / 100)
+    return {"non_participating": non_par, "limiting_charge": limiting}
 
 
 def _unique(items: list[T]) -> list[T]:

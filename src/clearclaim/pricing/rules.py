@@ -76,6 +76,17 @@ class FacilitySystem(_Strict):
     rate_note: str
 
 
+class Participation(_Strict):
+    non_participating_percent: Decimal
+    limiting_charge_percent: Decimal
+    citation: str
+
+
+class Successor(_Strict):
+    code: str
+    citation: str
+
+
 class PaymentRules(_Strict):
     sources: dict[str, RuleSource]
     status_payment: dict[str, StatusPayment]
@@ -85,6 +96,8 @@ class PaymentRules(_Strict):
     mppr: tuple[MpprRule, ...]
     mppr_not_applied: dict[str, str]
     facility_systems: dict[Literal["OPPS", "ASC"], FacilitySystem]
+    participation: Participation
+    successors: dict[str, Successor] = {}
 
     def facility_system_for(self, pos: str) -> tuple[Literal["OPPS", "ASC"], FacilitySystem] | None:
         for name, system in self.facility_systems.items():

@@ -1,5 +1,5 @@
 """The store of CMS releases, each with its effective date range."""
 
-from clearclaim.store.store import FAMILY_TITLES, ReleaseChoice, Store
+from clearclaim.store.store import COVERAGE_FAMILIES, FAMILY_TITLES, ReleaseChoice, Store
 
-__all__ = ["FAMILY_TITLES", "ReleaseChoice", "Store"]
+__all__ = ["COVERAGE_FAMILIES", "FAMILY_TITLES", "ReleaseChoice", "Store"]

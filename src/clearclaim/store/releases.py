@@ -24,6 +24,13 @@ MONTH_QUARTER = {
 #: families that CMS revises once a year (GPCI, localities, anesthesia CF): a
 #: file stays in force to the end of its calendar year unless a later one is loaded
 ANNUAL_FAMILIES = frozenset({"gpci", "locality_county", "anesthesia_cf"})
+#: families whose values change with the fee schedule year on January 1 (RVUs, the
+#: conversion factor in the RVU file, GPCIs, the OPPS cap, OPPS and ASC rates): when no
+#: loaded release is in force on a date, one of the same calendar year answers before
+#: the previous year's (see Store.release_for)
+FEE_SCHEDULE_YEAR_FAMILIES = frozenset(
+    {"pfs_rvu", "gpci", "locality_county", "anesthesia_cf", "oppscap", "opps_rate", "asc_rate"}
+)
 #: classification tables with no release cycle: in force from their date on
 OPEN_FAMILIES = frozenset({"rbcs", "place_of_service", "rvu_release_index", "conversion_factor"})
 

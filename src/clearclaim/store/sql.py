@@ -16,6 +16,10 @@ from typing import Any
 from clearclaim.errors import StoreError
 
 Connection = sqlite3.Connection
+OperationalError = sqlite3.OperationalError
+#: seconds a statement waits for another connection's write to finish (imports take
+#: the store's write lock first, see clearclaim.store.lock, so this covers short writes)
+BUSY_TIMEOUT = 30.0
 
 
 def is_url(location: str) -> bool:
@@ -34,9 +38,11 @@ def connect(location: str, *, read_only: bool = False) -> Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if read_only:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            conn = sqlite3.connect(
+                f"file:{path}?mode=ro", uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT
+            )
         else:
-            conn = sqlite3.connect(path, check_same_thread=False)
+            conn = sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA cache_size=-65536")

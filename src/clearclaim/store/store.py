@@ -12,6 +12,7 @@ from clearclaim.config import default_store_location
 from clearclaim.errors import ReleaseError, StoreError
 from clearclaim.models import DataCoverage, DataWarning, ReleaseInfo
 from clearclaim.store import sql
+from clearclaim.store.releases import FEE_SCHEDULE_YEAR_FAMILIES
 from clearclaim.store.schema import DATA_TABLES, SCHEMA_VERSION, TABLES
 
 FAMILY_TITLES: dict[str, str] = {
@@ -40,6 +41,18 @@ FAMILY_TITLES: dict[str, str] = {
 }
 
 
+#: the families ``data status`` summarises for a date, in the order it shows them
+COVERAGE_FAMILIES: tuple[str, ...] = (
+    "pfs_rvu", "conversion_factor", "gpci", "locality_county", "zip_locality",
+    "anesthesia_cf", "oppscap", "opps_rate", "asc_rate", "ptp_practitioner",
+    "ptp_outpatient_hospital", "mue_practitioner", "mue_outpatient_hospital",
+    "mue_dme_supplier", "aoc", "hcpcs_record", "place_of_service", "rbcs",
+)  # fmt: skip
+
+#: store_meta key present while a build from the shipped files is under way
+BUILD_MARK = "build_in_progress"
+
+
 @dataclass(frozen=True)
 class ReleaseChoice:
     """The release used for a date of service, and whether it is really in force then."""
@@ -50,6 +63,8 @@ class ReleaseChoice:
     #: the ids of every stored part of the release (CMS splits large tables into
     #: several files): filter data tables with ``release_id IN (...)`` over these
     ids: tuple[int, ...] = ()
+    #: why this release answers the date when it is not in force (the policy's words)
+    reason: str = ""
 
     @property
     def key(self) -> str:
@@ -102,16 +117,14 @@ class Store:
 
     def _ensure_schema(self) -> None:
         existing = sql.table_names(self.conn)
-        with self.conn:
-            for table in TABLES.values():
-                if table.name not in existing:
-                    for statement in table.create_sql():
-                        self.conn.execute(statement)
-            self.conn.execute(
-                "INSERT INTO store_meta (key, value) VALUES ('schema_version', ?) "
-                "ON CONFLICT (key) DO NOTHING",
-                (str(SCHEMA_VERSION),),
-            )
+        missing = [t for t in TABLES.values() if t.name not in existing]
+        # a complete store is only read here: opening one while an import writes to it
+        # must not wait for the import's write lock
+        if (
+            missing
+            or self.scalar("SELECT COUNT(*) FROM store_meta WHERE key = 'schema_version'") == 0
+        ):
+            self._create_schema(missing)
         version = self.scalar("SELECT value FROM store_meta WHERE key = 'schema_version'")
         if version != str(SCHEMA_VERSION):
             raise StoreError(
@@ -120,8 +133,51 @@ class Store:
                 hint="move the old store aside and run 'clearclaim data import'",
             )
 
+    def _create_schema(self, missing: list[Any]) -> None:
+        try:
+            with self.conn:
+                for table in missing:
+                    for statement in table.create_sql():
+                        self.conn.execute(statement)
+                self.conn.execute(
+                    "INSERT INTO store_meta (key, value) VALUES ('schema_version', ?) "
+                    "ON CONFLICT (key) DO NOTHING",
+                    (str(SCHEMA_VERSION),),
+                )
+        except sql.OperationalError as exc:
+            raise StoreError(
+                f"cannot create the tables of store {self.location} ({exc})",
+                hint="another clearclaim may be writing to it: try again when it is done",
+            ) from exc
+
     def is_empty(self) -> bool:
         return self.scalar("SELECT COUNT(*) FROM releases") == 0
+
+    # -- the first build -------------------------------------------------------
+
+    def mark_build_started(self, source: str) -> None:
+        """Record that a build from ``source`` has begun (cleared when it ends).
+
+        A build killed half way leaves the mark, so the next command finishes it
+        instead of answering from half a store."""
+        self._set_meta(BUILD_MARK, f"{source} since {_utc_now()}")
+
+    def mark_build_finished(self) -> None:
+        with self._lock, self.conn:
+            self.conn.execute("DELETE FROM store_meta WHERE key = ?", (BUILD_MARK,))
+
+    def unfinished_build(self) -> str | None:
+        """What an unfinished build was importing, or None when no build is pending."""
+        value = self.scalar("SELECT value FROM store_meta WHERE key = ?", (BUILD_MARK,))
+        return str(value) if value else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        with self._lock, self.conn:
+            self.conn.execute(
+                "INSERT INTO store_meta (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
     # -- queries -------------------------------------------------------------
 
@@ -168,11 +224,21 @@ class Store:
         return list(self._release_cache.get(family, []))
 
     def release_for(self, family: str, day: date) -> ReleaseChoice:
-        """The release of ``family`` in force on ``day``.
+        """The release of ``family`` that answers ``day``: one policy for every family.
 
-        When none is in force, the nearest loaded release is used, with a warning
-        that says so: the newest one that started before ``day``, else the
-        earliest one after it.
+        1. A release in force on ``day`` (the latest-starting one, then the latest
+           imported, when several overlap).
+        2. Else, for a family whose values change with the fee schedule year on
+           January 1 (:data:`~clearclaim.store.releases.FEE_SCHEDULE_YEAR_FAMILIES`),
+           a release of the same calendar year: the newest that started before
+           ``day``, else the earliest after it. A 2026 date before the first loaded
+           2026 RVU release is priced with 2026 RVUs and the 2026 conversion factor,
+           never with 2025's.
+        3. Else the newest release that started before ``day``, else the earliest
+           one after it.
+
+        Outside case 1 the choice carries a warning that names the release used and
+        why it was chosen.
         """
         candidates = self.releases(family)
         title = FAMILY_TITLES.get(family, family)
@@ -188,21 +254,33 @@ class Store:
         if in_force:
             best = max(in_force, key=lambda r: (r.effective_start, r.imported_at))
             return ReleaseChoice(best, True, ids=parts(best))
-        earlier = [r for r in candidates if r.effective_start <= day]
+        pool = candidates
+        reason = ""
+        if family in FEE_SCHEDULE_YEAR_FAMILIES:
+            same_year = [r for r in candidates if r.effective_start.year == day.year]
+            if same_year:
+                pool = same_year
+                reason = (
+                    f"the nearest loaded of the same fee schedule year ({day.year}), whose "
+                    "values apply from January 1, before the previous year's"
+                )
+        earlier = [r for r in pool if r.effective_start <= day]
         if earlier:
             best = max(earlier, key=lambda r: (r.effective_end, r.effective_start, r.imported_at))
+            reason = reason or "the nearest loaded, the newest that started before the date"
         else:
-            best = min(candidates, key=lambda r: r.effective_start)
+            best = min(pool, key=lambda r: (r.effective_start, r.imported_at))
+            reason = reason or "the nearest loaded, the earliest after the date"
         warning = DataWarning(
             code="release_not_in_force",
             family=family,
             message=(
                 f"no {title} loaded is in force on {day.isoformat()}; using {best.label} "
                 f"(effective {best.effective_start.isoformat()} to "
-                f"{best.effective_end.isoformat()}), the nearest loaded"
+                f"{best.effective_end.isoformat()}): {reason}"
             ),
         )
-        return ReleaseChoice(best, False, warning, ids=parts(best))
+        return ReleaseChoice(best, False, warning, ids=parts(best), reason=reason)
 
     def coverage(self, family: str, day: date) -> DataCoverage:
         """How ``family`` answers ``day``: in force, from the nearest release, or missing."""
@@ -236,7 +314,7 @@ class Store:
             effective_start=info.effective_start,
             effective_end=info.effective_end,
             days_away=away,
-            why=choice.warning.message if choice.warning else "",
+            why=f"not in force on {day.isoformat()}; {choice.reason}",
         )
 
     def invalidate(self) -> None:
