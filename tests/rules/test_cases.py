@@ -35,6 +35,7 @@ class Context(_Strict):
     date: date
     setting: Literal["professional", "facility"]
     note: dict[NoteFact | Literal["laterality"], object] = Field(default_factory=dict)
+    diagnoses: list[str] = Field(default_factory=list)
 
 
 class Example(_Strict):
@@ -47,7 +48,7 @@ class CaseFile(_Strict):
     rule: str
     #: the engine that applies the rule: the policy rules, the CMS edit engine,
     #: the bilateral check
-    engine: Literal["policy", "edits", "bilateral"] = "policy"
+    engine: Literal["policy", "edits", "bilateral", "diagnosis"] = "policy"
     pass_: list[Example] = Field(alias="pass", min_length=1)
     fail: list[Example] = Field(min_length=1)
 

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from clearclaim.checker.bilateral import bilateral_modifiers
+from clearclaim.diagnosis import check_diagnoses
 from clearclaim.edits import ClaimLine, engine_for
 from clearclaim.notes.models import ELEMENT_NAMES, FoundElement, NoteAnalysis, Procedure, TextSpan
 from clearclaim.rules import default_rules, documentation_gaps
@@ -142,6 +143,12 @@ def test_rule_case(path: Path, request: pytest.FixtureRequest) -> None:
     engine = spec.get("engine", "policy")
     if engine == "policy":
         fired_in = _fired
+    elif engine == "diagnosis":
+
+        def fired_in(context: dict[str, Any]) -> set[str]:
+            day = date.fromisoformat(str(context["date"]))
+            return {f.rule_id for f in check_diagnoses(context["diagnoses"], day).findings}
+
     else:
         store = request.getfixturevalue("full_store")
         run = _fired_edits if engine == "edits" else _fired_bilateral

@@ -64,6 +64,23 @@ class ClaimContext(BaseModel):
     language: str = "en"
     zip_code: str | None = None
     locality: str | None = None
+    #: ICD-10-CM codes of the claim (M54.16, E11.A): checked against the code set of
+    #: the date's fiscal year; a valid one documents the indication
+    diagnoses: list[str] = Field(default_factory=list)
+
+    @field_validator("diagnoses", mode="before")
+    @classmethod
+    def _diagnoses(cls, value: object) -> list[str]:
+        if value is None:
+            return []
+        items = re.split(r"[,\s]+", value) if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+        cleaned = [str(item).strip() for item in items if str(item).strip()]
+        for item in cleaned:
+            if len(item) > 10:
+                raise ValueError("a diagnosis code is at most 8 characters (M54.16)")
+        if len(cleaned) > 12:
+            raise ValueError("a claim carries at most 12 diagnosis codes")
+        return cleaned
 
     @field_validator("pos")
     @classmethod

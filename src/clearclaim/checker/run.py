@@ -390,6 +390,14 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
                 message="rule messages and CMS descriptors are in English; labels follow --lang",
             )
         )
+    dx_findings, dx_documents_indication = _diagnoses(context, day, docs, warnings)
+    if dx_documents_indication:
+        docs = docs.model_copy(
+            update={
+                "missing": [m for m in docs.missing if m != "indication"],
+                "gaps": [g for g in docs.gaps if g.element != "indication"],
+            }
+        )
     gap_findings = [_gap_finding(gap, day) for gap in docs.gaps]
     report = Report(
         context=_request_summary(context, pos, day),
@@ -404,15 +412,18 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
             gaps=docs.gaps,
         ),
         findings=_unique_findings(
-            [*state.applied, *final_findings, *state.findings, *gap_findings]
+            [*state.applied, *final_findings, *state.findings, *gap_findings, *dx_findings]
         ),
         payment=payment,
-        denial_risks=denial_risks(intended_findings, final_findings, state, gap_findings),
+        denial_risks=denial_risks(
+            intended_findings, final_findings + dx_findings, state, gap_findings
+        ),
         warnings=_unique_warnings(warnings),
         note=_note_summary(note, proposal_notes),
         undetermined=list(note.undetermined),
         needs_review=needs_review(note, context, state, day),
-        data_coverage=data_coverage(store, context.setting, pos, day),
+        data_coverage=data_coverage(store, context.setting, pos, day)
+        + _diagnosis_coverage(context, day),
     )
     if library is not None:
         report.library = _library_passages(library, report)
@@ -423,6 +434,48 @@ def _suppressed_out(item: Suppressed) -> SuppressedCode:
     return SuppressedCode.from_finding(
         item.finding, item.code, reason=item.reason, replaced_by=item.replaced_by, units=item.units
     )
+
+
+def _diagnoses(
+    context: ClaimContext, day: date, docs: Any, warnings: list[DataWarning]
+) -> tuple[list[Finding], bool]:
+    """The claim's ICD-10-CM codes as findings (DX01-DX03), and whether a valid one
+    documents the indication (DESIGN.md: a valid diagnosis in the request does)."""
+    if not context.diagnoses:
+        return [], False
+    from clearclaim.diagnosis import check_diagnoses
+
+    result = check_diagnoses(context.diagnoses, day)
+    rules = registry()
+    findings = [
+        Finding(
+            rule_id=dx.rule_id,
+            rule_name=dx.name,
+            kind="diagnosis",
+            severity=rules.rule(dx.rule_id).severity,
+            date_of_service=day,
+            codes=(dx.code,),
+            code=dx.code,
+            message=dx.message,
+            action=dx.action,
+            sources=(dx.source,),
+        )
+        for dx in result.findings
+    ]
+    warnings.append(
+        DataWarning(
+            code="medical_necessity_not_checked", family="icd10cm", message=result.not_checked
+        )
+    )
+    return findings, result.indication_documented
+
+
+def _diagnosis_coverage(context: ClaimContext, day: date) -> list[Any]:
+    if not context.diagnoses:
+        return []
+    from clearclaim.diagnosis.check import coverage
+
+    return [coverage(day)]
 
 
 def _validate_locality(store: Store, context: ClaimContext, day: date) -> None:
@@ -556,6 +609,7 @@ def _request_summary(context: ClaimContext, pos: str, day: date) -> RequestSumma
             + (f"x{c.units}" if c.units > 1 else "")
             for c in context.codes
         ],
+        diagnoses=list(context.diagnoses),
     )
 
 

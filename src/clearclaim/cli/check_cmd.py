@@ -80,6 +80,12 @@ def check_command(
     locality: Annotated[
         str | None, typer.Option(metavar="MAC-LL", help="Payment locality, e.g. 01112-05.")
     ] = None,
+    dx: Annotated[
+        str | None,
+        typer.Option(
+            "--dx", metavar="ICD10,...", help="Diagnosis codes (ICD-10-CM): M54.16,M47.816."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     audit: Annotated[
         bool, typer.Option(help="Record the decisions (never the note) in the audit trail.")
@@ -110,11 +116,14 @@ def check_command(
             language=language,
             zip_code=zip_code,
             locality=locality,
+            diagnoses=dx,
         )
     except ValueError as exc:  # pydantic: the message names the field, never the note
         errors: list[dict[str, Any]] = getattr(exc, "errors", lambda: [])()
         first = errors[0] if errors else {"loc": ("input",), "msg": str(exc)}
-        raise FieldError(str(first["msg"]), field="--" + str(first["loc"][0])) from None
+        field = str(first["loc"][0]) if first.get("loc") else "input"
+        field = {"diagnoses": "dx", "date_of_service": "date", "zip_code": "zip"}.get(field, field)
+        raise FieldError(str(first["msg"]), field="--" + field) from None
     with Checker.open() as checker:
         report = checker.check(context, audit=audit).to_dict()
     if as_json:

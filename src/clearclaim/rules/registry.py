@@ -3,12 +3,13 @@
 Rules are data in three kinds of file, each read by the engine that applies
 them: the policy rules (``rules/data/fluoro.yaml``, ``modifiers.yaml``,
 ``documentation.yaml``: conditions and outcomes), the bilateral rules
-(``rules/data/bilateral.yaml``) and the CMS edit rules
-(``edits/data/rules.yaml``: message templates the single-claim and the batch
-path share). The registry reads them all into :class:`RuleSpec`: a stable ID,
-a name, its kind, severity, effective dates, sources, and its effect on the
-claim, so that ``clearclaim rules``, ``docs/rules.md``, the report and the
-tests all see one list. Reading YAML only, it loads no engine (no Polars).
+(``rules/data/bilateral.yaml``), the CMS edit rules (``edits/data/rules.yaml``:
+message templates the single-claim and the batch path share) and the diagnosis
+code rules (``diagnosis/data/diagnosis_rules.yaml``). The registry reads them
+all into :class:`RuleSpec`: a stable ID, a name, its kind, severity, effective
+dates, sources, and its effect on the claim, so that ``clearclaim rules``,
+``docs/rules.md``, the report and the tests all see one list. Reading YAML
+only, it loads no engine (no Polars).
 """
 
 from __future__ import annotations
@@ -161,9 +162,33 @@ def _edit_specs() -> list[RuleSpec]:
     ]
 
 
-#: rule files of other packages that register rules (package, loader), so a new
-#: family (diagnosis codes, ...) is one entry here
-EXTRA_HOMES: tuple[str, ...] = ()
+_DX_SEVERITY: dict[str, Severity] = {"error": "deny", "warning": "warn", "info": "info"}
+
+
+def _diagnosis_specs() -> list[RuleSpec]:
+    spec = _data("diagnosis", "diagnosis_rules.yaml")
+    sources = {
+        key: Source(
+            kind="policy", title=body["title"], url=body.get("url"), verified=body.get("verified")
+        )
+        for key, body in spec["sources"].items()
+    }
+    return [
+        RuleSpec(
+            id=body["id"],
+            name=body["name"],
+            kind="diagnosis",
+            severity=_DX_SEVERITY[body["severity"]],
+            title=body["title"],
+            effect="none",
+            effective_start=body["effective_start"],
+            effective_end=body.get("effective_end"),
+            sources=[sources[body["source"]]],
+            uncertainty=body.get("uncertainty"),
+            home="diagnosis/data/diagnosis_rules.yaml",
+        )
+        for body in spec["rules"]
+    ]
 
 
 @cache
@@ -173,4 +198,5 @@ def registry() -> Registry:
     specs = [_policy_spec(r, ruleset.files.get(r.id, "")) for r in ruleset.rules]
     specs += _bilateral_specs()
     specs += _edit_specs()
+    specs += _diagnosis_specs()
     return Registry(specs)
