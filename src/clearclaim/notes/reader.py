@@ -31,9 +31,17 @@ from clearclaim.notes.pipeline import get_pipeline, load_yaml
 
 MAX_NOTE_CHARS = 200_000
 
+# "Hand & Upper Extremity clinic": a site word that names a service, not the site
+_SERVICE_NAME = re.compile(
+    r"[\w &/-]{0,30}\b(?:clinic|service|department|center|centre|practice|associates)\b",
+    re.IGNORECASE,
+)
+
 # Sections whose mentions are about the past or the future, not this session.
 _HISTORY_SECTIONS = frozenset({"history"})
 _PLAN_SECTIONS = frozenset({"plan"})
+# An earlier study a report compares with: its time and dose are not this session's.
+_PRIOR_SECTIONS = frozenset({"comparison"})
 # Sections that describe results, not what was done: a procedure named there
 # ("contrast in the epidural space") is not a procedure performed.
 _RESULT_SECTIONS = frozenset({"findings", "impression", "complications", "diagnosis_post"})
@@ -89,7 +97,7 @@ def _status(span: Any, section: str | None) -> MentionStatus:
         return "negated"
     if ext.is_hypothetical or ext.is_uncertain or section in _PLAN_SECTIONS:
         return "hypothetical"
-    if ext.is_historical or ext.is_family or section in _HISTORY_SECTIONS:
+    if ext.is_historical or ext.is_family or section in _HISTORY_SECTIONS | _PRIOR_SECTIONS:
         return "historical"
     return "affirmed"
 
@@ -468,8 +476,8 @@ def _elements(
     def affirmed(label: str, *, allow: tuple[str, ...] = ("affirmed",)) -> list[_Target]:
         return [t for t in targets if t.label == label and t.status in allow]
 
-    # fluoro_time: a non-zero time with a unit
-    times = [t for t in times if t.normalized_value > 0]
+    # fluoro_time: a time with a unit; "0.0 min" is a documented time (the display
+    # rounds a few seconds down), though it is no evidence that fluoroscopy was used
     if times:
         first = times[0]
         found["fluoro_time"] = _element(
@@ -521,7 +529,9 @@ def _elements(
     site_spans = [
         _tspan(note, t)
         for t in affirmed("SITE")
-        if t.section not in _HISTORY_SECTIONS and t.section not in _PLAN_SECTIONS
+        if t.section not in _HISTORY_SECTIONS
+        and t.section not in _PLAN_SECTIONS
+        and not _SERVICE_NAME.match(note, t.end)
     ]
     if site_spans:
         found["anatomic_site"] = _element("anatomic_site", _unique(site_spans))
@@ -645,12 +655,14 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
     times = [
         m
         for m in measures.find_fluoro_times(text)
-        if _section_at(sections, m.span.start) not in _HISTORY_SECTIONS | _PLAN_SECTIONS
+        if _section_at(sections, m.span.start)
+        not in _HISTORY_SECTIONS | _PLAN_SECTIONS | _PRIOR_SECTIONS
     ]
     doses = [
         m
         for m in measures.find_doses(text)
-        if _section_at(sections, m.span.start) not in _HISTORY_SECTIONS | _PLAN_SECTIONS
+        if _section_at(sections, m.span.start)
+        not in _HISTORY_SECTIONS | _PLAN_SECTIONS | _PRIOR_SECTIONS
     ]
 
     mentions = [
