@@ -235,6 +235,7 @@ def _vocab() -> dict[str, Any]:
     procs = load_yaml("procedures.yaml")
     return {
         "actors": re.compile(elements["presence_actors"], re.IGNORECASE),
+        "needle": re.compile(elements["needle"], re.IGNORECASE),
         "level_pair": re.compile(elements["level_pair"], re.IGNORECASE),
         "level_single": re.compile(elements["level_single"]),
         "procedures": {p["type"]: p for p in procs["procedures"]},
@@ -726,11 +727,10 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         has_written_report=has_report,
         has_tip_position=has_tip,
         intraoperative_imaging=intraop,
-        needle_placed=any(
-            t.label == "NEEDLE"
-            and t.status == "affirmed"
-            and t.section not in _HISTORY_SECTIONS | _PLAN_SECTIONS
-            for t in targets
+        needle_placed=bool(
+            _vocab()["needle"].search(
+                _text_outside(text, sections, _HISTORY_SECTIONS | _PLAN_SECTIONS)
+            )
         ),
     )
     if text == original:
