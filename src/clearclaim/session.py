@@ -34,6 +34,28 @@ if TYPE_CHECKING:
     from clearclaim.wrvu import ImportResult, ProcedureLog, WrvuPlan, WrvuReport
 
 
+def as_context(value: object) -> ClaimContext:
+    """A ClaimContext from one or from a mapping; bad input is an InputError that
+    names the field and never quotes a value (the note is patient data)."""
+    from pydantic import ValidationError
+
+    from clearclaim.checker.models import ClaimContext
+    from clearclaim.errors import FieldError, InputError
+
+    if isinstance(value, ClaimContext):
+        return value
+    if not isinstance(value, dict):
+        raise InputError(
+            f"a check takes a ClaimContext or a mapping of its fields, not {type(value).__name__}"
+        )
+    try:
+        return ClaimContext.model_validate(value)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first.get("loc", ())) or "context"
+        raise FieldError(str(first.get("msg", "invalid")), field=field) from None
+
+
 class Checker:
     """Everything clearclaim answers, over one store.
 
@@ -93,13 +115,13 @@ class Checker:
 
     # -- the check -------------------------------------------------------------
 
-    def check(self, context: ClaimContext, *, audit: bool = False) -> Report:
+    def check(self, context: ClaimContext | dict[str, Any], *, audit: bool = False) -> Report:
         """Check one note and its intended codes; passages of the user's library
         are attached, and with ``audit`` the decisions (never the note) are
         appended to the audit trail and the entry's id set on the report."""
         from clearclaim.checker import check
 
-        report = check(self.store, context, library=self.library(create=False))
+        report = check(self.store, as_context(context), library=self.library(create=False))
         if audit:
             from clearclaim.audit import record
 

@@ -12,7 +12,8 @@ _EDIT_FAMILIES = {
     "professional": ("ptp_practitioner", "mue_practitioner", "aoc"),
     "facility": ("ptp_outpatient_hospital", "mue_outpatient_hospital", "aoc"),
 }
-_PRICING_FAMILIES = ("pfs_rvu", "gpci", "conversion_factor")
+# the conversion factor of a date comes with its RVU release (the file carries it)
+_PRICING_FAMILIES = ("pfs_rvu", "gpci")
 _FACILITY_RATES = {"19": "opps_rate", "22": "opps_rate", "24": "asc_rate"}
 
 

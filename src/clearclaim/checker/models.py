@@ -50,10 +50,10 @@ class ClaimContext(BaseModel):
     """What happened: the note and what the user intends to bill, where and when.
 
     ``note`` is patient data: it is never logged, never in an error message, and
-    never in the audit trail.
+    never in the audit trail (validation errors never echo an input).
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, hide_input_in_errors=True)
 
     note: str = Field(repr=False)
     codes: list[IntendedLine] = Field(default_factory=list)

@@ -81,6 +81,17 @@ def _payment(
     return {"summary": summary, "locality": locality_info, "by_site": by_site}
 
 
+#: the data families a code page reads (RVUs and payment, edits, facility rates)
+PAGE_FAMILIES = (
+    "pfs_rvu",
+    "gpci",
+    "ptp_practitioner",
+    "mue_practitioner",
+    "aoc",
+    "opps_rate",
+)
+
+
 def code_page(
     store: Store,
     code: str,
@@ -162,6 +173,10 @@ def code_page(
     if status.deleted and status.last_valid and "deleted" not in page:
         page["deleted"] = status.last_valid.isoformat()
     page["warnings"] = [w.model_dump(mode="json") for w in facts["warnings"]]
+    # which release of each family the page was answered from, and how well
+    page["data_coverage"] = [
+        store.coverage(family, day).model_dump(mode="json") for family in PAGE_FAMILIES
+    ]
     return page
 
 
