@@ -46,7 +46,7 @@ def code_command(
 
     Example: clearclaim code 77003 --date 2026-07-15 --zip 10001
     """
-    from clearclaim import Checker, render_html, render_markdown
+    from clearclaim import Checker, render_markdown
 
     day = parse_date_option(date_of_service)
     with Checker.open() as checker:
@@ -55,7 +55,11 @@ def code_command(
         typer.echo(json.dumps(page, indent=2, ensure_ascii=False, default=str))
         return
     if as_html:
-        typer.echo(render_html(page))
+        # the web app's code page, as one standalone document (head, charset, title,
+        # the stylesheet inline)
+        from clearclaim import render_code_page_html
+
+        typer.echo(render_code_page_html(page, page.get("language")))
         return
     text = render_markdown(page)
     if as_md or not sys.stdout.isatty():
