@@ -5,8 +5,9 @@
   (cc053-cc192): an upper bound.
 - tests/check_cases/independent: written blind, half of each blind set; their
   failures were read and fixed where general.
-- tests/check_cases/untouched: the other half, never read while tuning: the
-  figure closest to what a new user meets. Its floor is a regression guard.
+- tests/check_cases/untouched: the other half, and a third blind set (bC)
+  scored once on first contact: never read while tuning, the figure closest to
+  what a new user meets. Its floor is a regression guard.
 - the real transcribed notes of shared/data/notes (MTSamples), split by number
   the same way (see mtsamples.py).
 """
@@ -36,7 +37,7 @@ def test_case_set_accuracy(full_store) -> None:
         assert result.rate(part) >= PART_FLOOR, failures
 
 
-@pytest.mark.parametrize(("folder", "floor"), [("independent", 0.9), ("untouched", 0.75)])
+@pytest.mark.parametrize(("folder", "floor"), [("independent", 0.9), ("untouched", 0.7)])
 def test_independent_case_accuracy(full_store, folder: str, floor: float) -> None:
     result = score(full_store, CASES / folder)
     print(f"\n{folder} cases: {result.cases}, exact {result.rate(result.exact):.1%}")
