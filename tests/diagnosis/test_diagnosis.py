@@ -102,6 +102,9 @@ def test_the_cached_index_is_the_package_s_code_set() -> None:
     """The index written to the cache folder reads back to what the package says."""
     from clearclaim.diagnosis import codeset
 
+    # an earlier test may have loaded the index in this process (from another cache
+    # folder): load it afresh so it is written to this test's folder
+    codeset._index.cache_clear()
     check_diagnoses(["M54.16"], IN_FY2026)  # loads (and caches) the index
     path = codeset._cache_file()
     assert path.exists()

@@ -48,7 +48,7 @@ class CaseFile(_Strict):
     rule: str
     #: the engine that applies the rule: the policy rules, the CMS edit engine,
     #: the bilateral check
-    engine: Literal["policy", "edits", "bilateral", "diagnosis"] = "policy"
+    engine: Literal["policy", "edits", "bilateral", "diagnosis", "modifier_names"] = "policy"
     pass_: list[Example] = Field(alias="pass", min_length=1)
     fail: list[Example] = Field(min_length=1)
 

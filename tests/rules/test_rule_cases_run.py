@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from clearclaim.checker.bilateral import bilateral_modifiers
+from clearclaim.checker.modifier_names import unknown_modifier_findings
 from clearclaim.diagnosis import check_diagnoses
 from clearclaim.edits import ClaimLine, engine_for
 from clearclaim.notes.models import ELEMENT_NAMES, FoundElement, NoteAnalysis, Procedure, TextSpan
@@ -143,6 +144,13 @@ def test_rule_case(path: Path, request: pytest.FixtureRequest) -> None:
     engine = spec.get("engine", "policy")
     if engine == "policy":
         fired_in = _fired
+    elif engine == "modifier_names":
+
+        def fired_in(context: dict[str, Any]) -> set[str]:
+            day = date.fromisoformat(str(context["date"]))
+            lines = [(c["code"], c.get("modifiers") or []) for c in context["codes"]]
+            return {f.rule_id for f in unknown_modifier_findings(lines, day)}
+
     elif engine == "diagnosis":
 
         def fired_in(context: dict[str, Any]) -> set[str]:

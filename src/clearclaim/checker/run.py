@@ -20,6 +20,7 @@ from clearclaim._yaml import load_yaml
 from clearclaim.checker.bilateral import bilateral_modifiers
 from clearclaim.checker.coverage import data_coverage
 from clearclaim.checker.models import ClaimContext
+from clearclaim.checker.modifier_names import unknown_modifier_findings
 from clearclaim.checker.ptp_dates import unconfirmed_ptp
 from clearclaim.checker.review import needs_review
 from clearclaim.checker.risks import denial_risks
@@ -391,6 +392,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
             )
         )
     dx_findings, dx_documents_indication = _diagnoses(context, day, docs, warnings)
+    dx_findings += unknown_modifier_findings(((c.code, c.modifiers) for c in context.codes), day)
     if dx_documents_indication:
         docs = docs.model_copy(
             update={

@@ -162,6 +162,26 @@ def _edit_specs() -> list[RuleSpec]:
     ]
 
 
+def _modifier_name_specs() -> list[RuleSpec]:
+    spec = _data("rules", "modifier_names.yaml")
+    body = spec["rule"]
+    return [
+        RuleSpec(
+            id=body["id"],
+            name=body["name"],
+            kind="policy",
+            severity=body["severity"],
+            title=body["title"],
+            effect=body["effect"],
+            effective_start=body["effective"]["from"],
+            effective_end=body["effective"].get("to"),
+            sources=[Source(kind="policy", title=s["source"]) for s in spec["sources"]],
+            uncertainty=" ".join(str(body.get("uncertainty", "")).split()) or None,
+            home="rules/data/modifier_names.yaml",
+        )
+    ]
+
+
 _DX_SEVERITY: dict[str, Severity] = {"error": "deny", "warning": "warn", "info": "info"}
 
 
@@ -197,6 +217,7 @@ def registry() -> Registry:
     ruleset = default_rules()
     specs = [_policy_spec(r, ruleset.files.get(r.id, "")) for r in ruleset.rules]
     specs += _bilateral_specs()
+    specs += _modifier_name_specs()
     specs += _edit_specs()
     specs += _diagnosis_specs()
     return Registry(specs)
