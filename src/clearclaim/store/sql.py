@@ -9,7 +9,8 @@ is recognised so that it can be added here without touching the callers.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +44,26 @@ def connect(location: str, *, read_only: bool = False) -> Connection:
             )
         else:
             conn = sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT)
-        conn.execute("PRAGMA journal_mode=WAL")
+        retry_while_locked(lambda: conn.execute("PRAGMA journal_mode=WAL"))
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA cache_size=-65536")
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(f"cannot open store {location}: {exc}") from exc
     return conn
+
+
+def retry_while_locked(step: Callable[[], object]) -> None:
+    """Run ``step``, waiting while another process holds the file: switching to WAL
+    on a new store gets "database is locked" at once, without the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def begin_bulk(conn: Connection) -> None:

@@ -134,7 +134,7 @@ class Store:
             )
 
     def _create_schema(self, missing: list[Any]) -> None:
-        try:
+        def create() -> None:
             with self.conn:
                 for table in missing:
                     for statement in table.create_sql():
@@ -144,6 +144,10 @@ class Store:
                     "ON CONFLICT (key) DO NOTHING",
                     (str(SCHEMA_VERSION),),
                 )
+
+        try:
+            # two processes opening a new store at once: the second waits for the first
+            sql.retry_while_locked(create)
         except sql.OperationalError as exc:
             raise StoreError(
                 f"cannot create the tables of store {self.location} ({exc})",
