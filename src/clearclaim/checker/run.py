@@ -422,7 +422,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         ),
         warnings=_unique_warnings(warnings),
         note=_note_summary(note, proposal_notes),
-        undetermined=list(note.undetermined),
+        undetermined=_undetermined_that_matters(note, state, day),
         needs_review=needs_review(note, context, state, day),
         data_coverage=data_coverage(store, context.setting, pos, day)
         + _diagnosis_coverage(context, day),
@@ -525,6 +525,23 @@ def _unique_findings(findings: list[Finding]) -> list[Finding]:
 def _unique_warnings(warnings: list[DataWarning]) -> list[DataWarning]:
     seen: set[str] = set()
     return [w for w in warnings if not (w.message in seen or seen.add(w.message))]  # type: ignore[func-returns-value]
+
+
+def _undetermined_that_matters(note: NoteAnalysis, state: ClaimState, day: date) -> list[str]:
+    """What the note left open that bears on this claim: physician presence only
+    where 76000 is billed (the guidance codes' physician is the operator), the use
+    of fluoroscopy only where a fluoroscopy code is billed, the procedure only
+    where no intended code names it."""
+    billed = {line.code for line in state.lines}
+    fluoro = default_rules().expand(["@fluoro_codes"], on=day)
+    coded = any(line.origin != "documented" and line.code not in fluoro for line in state.lines)
+    relevant = {
+        "physician_presence": bool(billed & {"76000", "76001"}),
+        "fluoroscopy_use": bool(billed & fluoro),
+        # the intended codes say what was done
+        "procedure": not coded,
+    }
+    return [item for item in note.undetermined if relevant.get(item, True)]
 
 
 def _procedure_from_codes(note: NoteAnalysis, claim: list[Line], day: date) -> bool:
