@@ -10,7 +10,6 @@ the index is rebuilt from it whenever its version changes or the file is gone.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import tempfile
@@ -21,6 +20,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 from platformdirs import user_cache_dir
+
+from clearclaim.lookalike import lookalikes
 
 PACKAGE = "simple-icd-10-cm"
 CACHE_ENV = "CLEARCLAIM_CACHE_DIR"
@@ -108,17 +109,5 @@ def all_billable() -> tuple[str, ...]:
 def close_matches(code: str, n: int = 5) -> list[str]:
     """Billable codes that look like ``code``: the longest shared beginning, then
     similarity."""
-    undotted = code.replace(".", "")
     candidates = [c for c in _billable() if c[:2] == code[:2]] or list(_billable())
-
-    def score(candidate: str) -> tuple[int, float]:
-        plain = candidate.replace(".", "")
-        shared = 0
-        for a, b in zip(undotted, plain, strict=False):
-            if a != b:
-                break
-            shared += 1
-        return shared, difflib.SequenceMatcher(None, undotted, plain).ratio()
-
-    ranked = sorted(candidates, key=score, reverse=True)
-    return [c for c in ranked[:n] if score(c)[1] >= 0.5]
+    return lookalikes(code, candidates, n, key=lambda c: c.replace(".", ""))

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -44,21 +44,7 @@ FamilyName = Literal[
     "ptp_modifier",
     "aoc_edit_type",
 ]
-FAMILIES: tuple[FamilyName, ...] = (
-    "status",
-    "pctc",
-    "global_days",
-    "supervision",
-    "mue_mai",
-    "mult_proc",
-    "imaging_family",
-    "bilat_surg",
-    "asst_surg",
-    "co_surg",
-    "team_surg",
-    "ptp_modifier",
-    "aoc_edit_type",
-)
+FAMILIES: tuple[FamilyName, ...] = get_args(FamilyName)
 
 
 class _Strict(BaseModel):

@@ -20,7 +20,6 @@ payment (OPPS / ASC) is in :mod:`clearclaim.pricing.facility`.
 
 from __future__ import annotations
 
-import difflib
 import weakref
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -35,6 +34,7 @@ from clearclaim.errors import (
     UnknownCodeError,
 )
 from clearclaim.knowledge import indicator_label
+from clearclaim.lookalike import lookalikes
 from clearclaim.models import DataCoverage, DataWarning, Source
 from clearclaim.pricing.facility import facility_payment
 from clearclaim.pricing.localities import (
@@ -692,19 +692,8 @@ def fmt_rvu(value: Decimal) -> str:
 
 
 def closest_codes(code: str, codes: list[str], n: int = 5) -> list[str]:
-    """Codes that look like ``code``: the longest shared beginning first (7600 -> 76000),
-    then overall similarity (a transposed digit)."""
-
-    def score(candidate: str) -> tuple[int, float]:
-        shared = 0
-        for a, b in zip(code, candidate, strict=False):
-            if a != b:
-                break
-            shared += 1
-        return shared, difflib.SequenceMatcher(None, code, candidate).ratio()
-
-    ranked = sorted(codes, key=score, reverse=True)
-    return [c for c in ranked[:n] if score(c)[1] >= 0.5]
+    """Codes that look like ``code`` (see :func:`clearclaim.lookalike.lookalikes`)."""
+    return lookalikes(code, codes, n)
 
 
 def _status_reason(status: str) -> str:
