@@ -17,14 +17,20 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 @cache
-def _lists() -> tuple[int, dict[str, frozenset[str]]]:
+def _lists() -> tuple[int, tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """Minimum hits, the languages, and for each listed word the languages that list it."""
     spec = load_yaml("language.yaml")
     ignore = {w.lower() for w in spec.get("ignore", [])}
-    langs = {
-        code: frozenset(w.lower() for w in words) - ignore
-        for code, words in spec["languages"].items()
-    }
-    return int(spec.get("min_hits", 3)), langs
+    by_word: dict[str, list[str]] = {}
+    for code, words in spec["languages"].items():
+        for word in {w.lower() for w in words} - ignore:
+            by_word.setdefault(word, []).append(code)
+    languages = tuple(spec["languages"])
+    return (
+        int(spec.get("min_hits", 3)),
+        languages,
+        {word: tuple(codes) for word, codes in by_word.items()},
+    )
 
 
 #: below this many English function words a note is checked with langdetect too
@@ -37,10 +43,14 @@ NON_LATIN_SHARE = 0.3
 
 
 def _non_latin_share(text: str) -> float:
+    if text.isascii():  # most notes: nothing to look up
+        return 0.0
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return 0.0
-    non_latin = sum(1 for c in letters if not unicodedata.name(c, "").startswith("LATIN"))
+    non_latin = sum(
+        1 for c in letters if not c.isascii() and not unicodedata.name(c, "").startswith("LATIN")
+    )
     return non_latin / len(letters)
 
 
@@ -53,13 +63,12 @@ def detect_language(text: str) -> str:
     Korean, Arabic, Tagalog and fifty more; terse English shorthand ("L4-5 ILESI,
     FT 0.6 min") is too short for it and stays English.
     """
-    min_hits, langs = _lists()
+    min_hits, languages, by_word = _lists()
     words = _WORD.findall(text.lower())
-    counts = dict.fromkeys(langs, 0)
+    counts = dict.fromkeys(languages, 0)
     for word in words:
-        for code, listed in langs.items():
-            if word in listed:
-                counts[code] += 1
+        for code in by_word.get(word, ()):
+            counts[code] += 1
     best = max(counts, key=lambda code: counts[code])
     if best != "en" and counts[best] >= min_hits and counts[best] > counts.get("en", 0):
         return best

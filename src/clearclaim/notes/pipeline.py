@@ -28,6 +28,7 @@ from spacy.tokens import Doc
 
 from clearclaim._yaml import load_yaml as parse_yaml
 from clearclaim.errors import DataError
+from clearclaim.notes.matching import TEXT_KEY, speed_up_regex_matching, token_pattern_regex
 
 # Modules that log through loguru (PyRuSH logs each token at DEBUG).
 _LOGURU_MODULES = ("PyRuSH", "medspacy", "PyFastNER", "quicksectx")
@@ -117,8 +118,12 @@ def target_rules() -> list[Any]:
     return rules
 
 
-def context_rules() -> list[Any]:
-    """medspaCy's default ConText rules, less those we drop, plus ours (all from data)."""
+def context_rules(as_regex: bool = True) -> list[Any]:
+    """medspaCy's default ConText rules, less those we drop, plus ours (all from data).
+
+    ``as_regex``: the default rules' token patterns are run as regexes (see
+    matching.py); False keeps them as spaCy token patterns (to compare).
+    """
     import medspacy.context
     from medspacy.context import ConTextRule
 
@@ -127,10 +132,13 @@ def context_rules() -> list[Any]:
     default_path = Path(medspacy.context.__file__).resolve().parents[2] / "resources" / "en"
     defaults = json.loads((default_path / "context_rules.json").read_text("utf-8"))
     rules = [r for r in defaults["context_rules"] if r["literal"] not in drop]
+    for rule in rules:  # token patterns run as regexes (see matching.py)
+        if as_regex and isinstance(rule.get("pattern"), list):
+            rule["pattern"] = token_pattern_regex(rule["pattern"])
     return [ConTextRule.from_dict(r) for r in rules + ours["context_rules"]]
 
 
-def _build() -> Any:
+def _build(token_patterns_as_regex: bool = True) -> Any:
     silence_loggers()
     import medspacy
     from medspacy.section_detection import SectionRule
@@ -146,7 +154,7 @@ def _build() -> Any:
     )
     matcher.add(target_rules())
     context = nlp.add_pipe("medspacy_context", config={"input_span_type": "group", "rules": None})
-    context.add(context_rules())
+    context.add(context_rules(token_patterns_as_regex))
     sectionizer = nlp.add_pipe(
         "medspacy_sectionizer", config={"rules": None, "input_span_type": "group"}
     )
@@ -156,52 +164,27 @@ def _build() -> Any:
     return nlp
 
 
-class _TextOnce:
-    """A Doc whose ``text_with_ws`` is built once.
-
-    medspaCy's RegexMatcher asks the Doc for its text once per pattern, and spaCy
-    rebuilds the text from its tokens on every ask: with a hundred patterns that
-    was most of a check's time. Everything else is the Doc's own.
-    """
-
-    def __init__(self, doc: Any) -> None:
-        self._doc = doc
-        self.text_with_ws = doc.text_with_ws
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._doc, name)
-
-    def __getitem__(self, key: Any) -> Any:
-        return self._doc[key]
-
-    def __iter__(self) -> Any:
-        return iter(self._doc)
-
-    def __len__(self) -> int:
-        return len(self._doc)
-
-
-def _text_once(call: Any) -> Any:
-    def matcher_call(self: Any, doc: Any) -> Any:
-        return call(self, _TextOnce(doc))
-
-    return matcher_call
-
-
-def _speed_up_regex_matching() -> None:
-    from medspacy.common.regex_matcher import RegexMatcher
-
-    if not getattr(RegexMatcher.__call__, "_text_once", False):
-        RegexMatcher.__call__ = _text_once(RegexMatcher.__call__)
-        RegexMatcher.__call__._text_once = True
-
-
 def get_pipeline() -> Any:
     """The process-wide pipeline (built on first use, about a second)."""
     global _nlp
     if _nlp is None:
         with _lock:
             if _nlp is None:
-                _speed_up_regex_matching()
+                speed_up_regex_matching()
                 _nlp = _build()
     return _nlp
+
+
+def read(text: str) -> Doc:
+    """``text`` through the pipeline, with the text kept on the Doc for the matchers.
+
+    spaCy rebuilds ``Doc.text`` from the tokens each time it is asked, and each
+    regex matcher asks once; the Doc's text is the text given, so it is stored
+    once (see matching.TEXT_KEY).
+    """
+    nlp = get_pipeline()
+    doc = nlp.make_doc(text)
+    doc.user_data[TEXT_KEY] = text
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc

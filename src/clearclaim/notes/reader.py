@@ -18,6 +18,7 @@ from typing import Any
 from clearclaim.errors import InputError
 from clearclaim.notes import measures
 from clearclaim.notes.language import detect_language
+from clearclaim.notes.matching import ascii_spaces
 from clearclaim.notes.models import (
     FoundElement,
     Measurement,
@@ -27,7 +28,7 @@ from clearclaim.notes.models import (
     Procedure,
     TextSpan,
 )
-from clearclaim.notes.pipeline import get_pipeline, load_yaml
+from clearclaim.notes.pipeline import get_pipeline, load_yaml, read
 
 MAX_NOTE_CHARS = 200_000
 
@@ -648,8 +649,8 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         )
 
     original = text
-    text = _blank_form_fields(text)
-    doc = get_pipeline()(text)
+    text = ascii_spaces(_blank_form_fields(text))  # same length: offsets hold
+    doc = read(text)
     sections = _sections(doc, text)
     targets = _dedupe_overlaps(_targets(doc, sections))
     # a time or dose in the history or plan belongs to another session

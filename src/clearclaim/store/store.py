@@ -95,6 +95,8 @@ class Store:
         self.conn = conn
         self._lock = threading.RLock()
         self._release_cache: dict[str, list[ReleaseInfo]] | None = None
+        # release_for answers, per (family, date): a check asks the same few many times
+        self._choice_cache: dict[tuple[str, date], ReleaseChoice] = {}
         self._ensure_schema()
 
     # -- opening -------------------------------------------------------------
@@ -244,6 +246,14 @@ class Store:
         Outside case 1 the choice carries a warning that names the release used and
         why it was chosen.
         """
+        cached = self._choice_cache.get((family, day))
+        if cached is not None:
+            return cached
+        choice = self._choose_release(family, day)
+        self._choice_cache[(family, day)] = choice
+        return choice
+
+    def _choose_release(self, family: str, day: date) -> ReleaseChoice:
         candidates = self.releases(family)
         title = FAMILY_TITLES.get(family, family)
         if not candidates:
@@ -323,6 +333,7 @@ class Store:
 
     def invalidate(self) -> None:
         self._release_cache = None
+        self._choice_cache = {}
 
     # -- writing (used by the importers) -------------------------------------
 

@@ -1,0 +1,237 @@
+"""Fast matching for medspaCy's matchers, with the same matches.
+
+A check spends most of its time in the note reader, and most of the reader's
+time went to medspaCy's matchers. This module makes them cheap without
+changing what they match:
+
+- medspaCy's RegexMatcher runs Python ``re`` over the note once per pattern.
+  Our target, section and context patterns are large alternations, which
+  ``re`` tries at every character. Here every pattern RE2 (Google's
+  linear-time engine) can run is gathered into one RE2 set per matcher
+  (``PatternSet``): one pass says which patterns occur, and only those are
+  run for their spans. A pattern RE2 cannot run (look-around,
+  back-references) stays on ``re``.
+- The RegexMatcher asks the Doc for its text once per pattern, and spaCy
+  rebuilds the text from its tokens each time (``_TextOnce``, ``TEXT_KEY``).
+- medspaCy's default ConText rules are spaCy token patterns
+  (``{"LOWER": {"IN": [...]}}``, ``"OP": "?"``); spaCy's Matcher checks every
+  pattern at every token. They are written as the equivalent regular
+  expressions (``token_pattern_regex``) and run by the regex matcher.
+
+RE2's ``\\s``, ``\\w`` and ``\\b`` are ASCII; ``ascii_spaces`` turns the
+Unicode spaces that word processors leave in pasted notes (no-break and thin
+spaces) into plain ones, one character for one, so offsets do not move.
+Notes in another language never reach the pipeline (see language.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import re2
+
+# Python-only regex syntax: look-ahead/behind, back-references, possessive or
+# atomic groups. RE2 refuses these; checking first keeps RE2 from logging.
+_PYTHON_ONLY = re.compile(r"\(\?<?[=!]|\(\?>|\\[1-9]|[*+?}]\+")
+_RE2_FLAGS = {re.IGNORECASE: "(?i)", re.MULTILINE: "(?m)", re.DOTALL: "(?s)"}
+_UNICODE_SPACES = re.compile(r"[^\S\n\t\r\f ]")  # whitespace that is not ASCII
+
+
+def re2_source(pattern: str, flags: int = 0) -> str | None:
+    """``pattern`` with its flags written inline for RE2, or None if RE2 cannot run it."""
+    flags = int(flags) & ~int(re.UNICODE)  # str patterns are Unicode anyway
+    known = 0
+    for flag in _RE2_FLAGS:
+        known |= int(flag)
+    if _PYTHON_ONLY.search(pattern) or flags & ~known:
+        return None
+    inline = "".join(text for flag, text in _RE2_FLAGS.items() if flags & flag)
+    source = inline + pattern
+    try:
+        re2.compile(source, options=_options())
+    except re2.error:
+        return None
+    return source
+
+
+#: memory for one matcher's RE2 set (RE2's default is 8 MB); past it RE2 says
+#: "no match", so texts longer than SET_MAX_TEXT skip the set and run every pattern
+SET_MEMORY = 64 << 20
+SET_MAX_TEXT = 200_000
+
+
+def _options(max_mem: int | None = None) -> Any:
+    options = re2.Options()
+    options.log_errors = False
+    if max_mem is not None:
+        options.max_mem = max_mem
+    return options
+
+
+class PatternSet:
+    """RE2 patterns of one matcher, asked together which of them occur in a text.
+
+    One pass over the note answers for all patterns at once; only those that
+    occur are then run one by one for their spans. The last answer is kept
+    for the text it was given, as every pattern asks about the same text.
+    """
+
+    def __init__(self) -> None:
+        self._sources: list[str] = []
+        self._set: Any = None
+        self._last: tuple[str, frozenset[int]] | None = None
+
+    def add(self, source: str) -> int:
+        self._sources.append(source)
+        self._set = None
+        return len(self._sources) - 1
+
+    def hits(self, text: str) -> frozenset[int]:
+        last = self._last  # one read: another thread may replace it
+        if last is not None and last[0] is text:
+            return last[1]
+        if len(text) > SET_MAX_TEXT:
+            return frozenset(range(len(self._sources)))
+        if self._set is None:
+            compiled = re2.Set.SearchSet(_options(SET_MEMORY))
+            for source in self._sources:
+                compiled.Add(source)
+            compiled.Compile()
+            self._set = compiled
+        found = frozenset(self._set.Match(text) or ())
+        self._last = (text, found)
+        return found
+
+
+class _GatedPattern:
+    """An RE2 pattern that is run only when its PatternSet says it occurs."""
+
+    def __init__(self, source: str, patterns: PatternSet) -> None:
+        self.pattern = source
+        self._compiled = re2.compile(source, options=_options())
+        self._patterns = patterns
+        self._index = patterns.add(source)
+
+    def finditer(self, text: str) -> Iterator[Any]:
+        if self._index not in self._patterns.hits(text):
+            return iter(())
+        return self._compiled.finditer(text)
+
+
+def ascii_spaces(text: str) -> str:
+    """``text`` with every non-ASCII space made a plain space (same length)."""
+    return _UNICODE_SPACES.sub(" ", text)
+
+
+def token_pattern_regex(tokens: list[dict[str, Any]]) -> str:
+    """A spaCy token pattern of ``LOWER`` values (case-insensitive) as a regex.
+
+    Tokens are words separated by spaces or tabs; a clitic (``n't``, ``'s``)
+    joins the word before it, as the tokenizer splits it off. A value with a
+    space in it can never equal one token, so it is dropped, as spaCy never
+    matches it. Any other attribute or operator raises ValueError: such a
+    pattern stays a token pattern.
+    """
+    required = [i for i, token in enumerate(tokens) if token.get("OP") not in ("?", "*")]
+    if not required:
+        raise ValueError("a token pattern with no required token is not translated")
+    first = required[0]
+    parts: list[str] = []
+    for i, token in enumerate(tokens):
+        words = _token_words(token)
+        if not words:
+            return r"[^\s\S]"  # nothing can match, as in spaCy
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        # "is" + "n't" is one word in the text ("isn't"): no boundary after "is"
+        clitic_next = (
+            following is not None
+            and following.get("OP") is None
+            and any(w.startswith(_CLITICS) for w in _token_words(following))
+        )
+        alternatives = []
+        for word in sorted(words, key=len, reverse=True):  # longest first: a token is whole
+            clitic = word.startswith(_CLITICS)
+            body = (r"\b" if word[0].isalnum() and not clitic else "") + re.escape(word)
+            body += r"\b" if word[-1].isalnum() and not clitic_next else ""
+            if i < first:  # an optional word before the first required one: space after it
+                alternatives.append(body + r"[ \t]+")
+            elif i == first or clitic:
+                alternatives.append(body)
+            else:
+                alternatives.append(r"[ \t]+" + body)
+        op = token.get("OP")
+        if op not in (None, "?", "*", "+"):
+            raise ValueError(f"token operator not translated: {op!r}")
+        parts.append("(?:" + "|".join(alternatives) + ")" + (op or ""))
+    return "".join(parts)
+
+
+_CLITICS = ("'", "n'")
+
+
+def _token_words(token: dict[str, Any]) -> list[str]:
+    """The lower-case words one token may be (those without a space in them)."""
+    value = token.get("LOWER")
+    if set(token) - {"LOWER", "OP"} or value is None:
+        raise ValueError(f"token not translated: {sorted(token)}")
+    if isinstance(value, dict) and set(value) != {"IN"}:
+        raise ValueError(f"token predicate not translated: {sorted(value)}")
+    values = value["IN"] if isinstance(value, dict) else [value]
+    return [str(v).lower() for v in values if not any(c.isspace() for c in str(v))]
+
+
+#: Doc.user_data key of the text the Doc was made from (set by pipeline.read)
+TEXT_KEY = "clearclaim_text"
+
+
+class _TextOnce:
+    """A Doc whose ``text_with_ws`` is built once; everything else is the Doc's."""
+
+    def __init__(self, doc: Any) -> None:
+        self._doc = doc
+        self.text_with_ws = doc.user_data.get(TEXT_KEY) or doc.text_with_ws
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._doc, name)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._doc[key]
+
+    def __iter__(self) -> Any:
+        return iter(self._doc)
+
+    def __len__(self) -> int:
+        return len(self._doc)
+
+
+def speed_up_regex_matching() -> None:
+    """Make medspaCy's RegexMatcher compile with RE2 and read the text once."""
+    from medspacy.common.regex_matcher import RegexMatcher
+
+    if getattr(RegexMatcher, "_clearclaim_fast", False):
+        return
+    add, call = RegexMatcher.add, RegexMatcher.__call__
+
+    def fast_add(self: Any, match_id: str, regex_rules: Any, on_match: Any = None) -> None:
+        add(self, match_id, regex_rules, on_match)
+        if not hasattr(self, "_clearclaim_set"):
+            self._clearclaim_set = PatternSet()
+        key = self.vocab.strings[match_id]
+        fast: list[Any] = []
+        for compiled in self._patterns[key]:
+            source = (
+                re2_source(compiled.pattern, compiled.flags)
+                if isinstance(compiled, re.Pattern)
+                else None
+            )
+            fast.append(compiled if source is None else _GatedPattern(source, self._clearclaim_set))
+        self._patterns[key] = fast
+
+    def fast_call(self: Any, doc: Any) -> Any:
+        return call(self, _TextOnce(doc))
+
+    RegexMatcher.add = fast_add
+    RegexMatcher.__call__ = fast_call
+    RegexMatcher._clearclaim_fast = True

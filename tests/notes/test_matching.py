@@ -1,0 +1,171 @@
+"""The fast matchers find what medspaCy's own matchers find, on real notes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import re2
+import yaml
+
+from clearclaim.notes.matching import (
+    SET_MAX_TEXT,
+    PatternSet,
+    ascii_spaces,
+    re2_source,
+    token_pattern_regex,
+)
+from clearclaim.notes.pipeline import _build, load_json, load_yaml, target_rules
+
+ROOT = Path(__file__).resolve().parents[2]
+MTSAMPLES = ROOT.parent / "shared" / "data" / "notes" / "mtsamples_procedure_notes.jsonl"
+
+
+def _notes() -> list[str]:
+    notes = [
+        yaml.safe_load(p.read_text(encoding="utf-8"))["note"]
+        for p in sorted((ROOT / "tests" / "check_cases").glob("cc*.yaml"))
+    ]
+    if MTSAMPLES.exists():
+        with MTSAMPLES.open(encoding="utf-8") as lines:
+            notes += [json.loads(line)["text"] for line in lines if line.strip()]
+    return notes
+
+
+NOTES = _notes()
+
+
+def _our_patterns() -> list[tuple[str, int]]:
+    """Every regex the reader's pipeline runs, with the flags medspaCy gives it."""
+    patterns = [(rule.pattern, re.IGNORECASE) for rule in target_rules()]
+    patterns += [
+        (rule["pattern"], re.IGNORECASE)
+        for rule in load_json("section_rules.json")["section_rules"]
+        if isinstance(rule.get("pattern"), str)
+    ]
+    patterns += [
+        (rule["pattern"], re.IGNORECASE)
+        for rule in load_json("context_rules.json")["context_rules"]
+        if isinstance(rule.get("pattern"), str)
+    ]
+    return patterns
+
+
+def test_notes_are_there() -> None:
+    assert len(NOTES) > 150
+
+
+def test_re2_finds_the_same_spans_as_re_on_every_note() -> None:
+    patterns = _our_patterns()
+    on_re2 = 0
+    for pattern, flags in patterns:
+        source = re2_source(pattern, flags)
+        if source is None:
+            continue
+        on_re2 += 1
+        fast, slow = re2.compile(source), re.compile(pattern, flags)
+        for note in NOTES:
+            text = ascii_spaces(note)
+            assert [m.span() for m in fast.finditer(text)] == [
+                m.span() for m in slow.finditer(text)
+            ], pattern[:60]
+    assert on_re2 > len(patterns) * 0.8  # nearly all run on RE2
+
+
+def test_look_around_stays_on_re() -> None:
+    assert re2_source(r"\bprior\b(?!\s+to\b)", re.IGNORECASE) is None
+    assert re2_source(r"(?<=x)y") is None
+    assert re2_source(r"\bfluoro\w*", re.IGNORECASE) == r"(?i)\bfluoro\w*"
+
+
+def test_pattern_set_says_which_patterns_occur() -> None:
+    sources = [s for s in (re2_source(p, f) for p, f in _our_patterns()) if s]
+    patterns = PatternSet()
+    for source in sources:
+        patterns.add(source)
+    compiled = [re2.compile(s) for s in sources]
+    long_text = "\n\n".join(NOTES)  # one very long text, past the set's limit
+    for text in [*NOTES[:80], long_text[: SET_MAX_TEXT - 1], long_text]:
+        expected = {i for i, c in enumerate(compiled) if c.search(text)}
+        assert expected <= patterns.hits(text)
+        if len(text) <= SET_MAX_TEXT:
+            assert patterns.hits(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("tokens", "text", "spans"),
+    [
+        (  # an optional first word
+            [{"LOWER": {"IN": ["may", "might"]}, "OP": "?"}, {"LOWER": "be"}, {"LOWER": "ruled"}],
+            "it may be ruled out; be ruled",
+            [(3, 15), (21, 29)],
+        ),
+        (  # "n't" is split from the word before it
+            [{"LOWER": {"IN": ["was", "is"]}}, {"LOWER": {"IN": ["not", "n't"]}}],
+            "isn't here, was not done, island not",
+            [(0, 5), (12, 19)],
+        ),
+        (  # a value with a space never equals one token
+            [{"LOWER": {"IN": ["risks of", "risk of"]}}],
+            "risk of bleeding",
+            [],
+        ),
+        (  # whole words only, any case
+            [{"LOWER": "no"}, {"LOWER": {"IN": ["new", "abnormal"]}, "OP": "?"}],
+            "No new findings; not now; no",
+            [(0, 6), (26, 28)],
+        ),
+    ],
+)
+def test_token_pattern_as_regex(tokens: list[dict[str, Any]], text: str, spans: list) -> None:
+    pattern = re.compile(token_pattern_regex(tokens), re.IGNORECASE)
+    assert [m.span() for m in pattern.finditer(text)] == spans
+
+
+def test_token_pattern_with_other_attributes_is_refused() -> None:
+    with pytest.raises(ValueError, match="not translated"):
+        token_pattern_regex([{"POS": "NOUN"}])
+    with pytest.raises(ValueError, match="not translated"):
+        token_pattern_regex([{"LOWER": {"REGEX": "x"}}])
+    with pytest.raises(ValueError, match="not translated"):
+        token_pattern_regex([{"LOWER": "a", "OP": "?"}])
+
+
+def test_ascii_spaces_keeps_offsets() -> None:
+    text = "L4-5\u00a0ILESI,\u2009FT 0.6\u202fmin\n\tdone"
+    fixed = ascii_spaces(text)
+    assert len(fixed) == len(text)
+    assert fixed == "L4-5 ILESI, FT 0.6 min\n\tdone"
+
+
+def _context_of(nlp: Any, note: str) -> list[tuple[Any, ...]]:
+    doc = nlp(ascii_spaces(note))
+    return sorted(
+        (
+            span.start,
+            span.end,
+            span.label_,
+            span._.is_negated,
+            span._.is_hypothetical,
+            span._.is_historical,
+            span._.is_uncertain,
+            span._.is_family,
+            tuple(sorted(m.category for m in span._.modifiers)),
+        )
+        for span in doc.spans["medspacy_spans"]
+    )
+
+
+def test_context_with_regexes_equals_context_with_token_patterns() -> None:
+    """ConText gives every target of every note the same modifiers either way."""
+    as_regex, as_tokens = _build(True), _build(False)
+    group = as_regex.get_pipe("medspacy_target_matcher")._span_group_name
+    assert group == "medspacy_spans"
+    differing = [
+        i for i, note in enumerate(NOTES) if _context_of(as_regex, note) != _context_of(as_tokens, note)
+    ]
+    assert differing == []
+    assert load_yaml("targets.yaml")  # the data the targets came from is there
