@@ -165,7 +165,9 @@ def test_context_with_regexes_equals_context_with_token_patterns() -> None:
     group = as_regex.get_pipe("medspacy_target_matcher")._span_group_name
     assert group == "medspacy_spans"
     differing = [
-        i for i, note in enumerate(NOTES) if _context_of(as_regex, note) != _context_of(as_tokens, note)
+        i
+        for i, note in enumerate(NOTES)
+        if _context_of(as_regex, note) != _context_of(as_tokens, note)
     ]
     assert differing == []
     assert load_yaml("targets.yaml")  # the data the targets came from is there

@@ -54,6 +54,7 @@ def _analysis(facts: dict[str, Any]) -> NoteAnalysis:
             if name not in missing
         },
         procedures=procedures,
+        interpreted_elsewhere=bool(facts.get("interpreted_elsewhere", False)),
     )
 
 
@@ -124,7 +125,11 @@ def _fired_bilateral(store: Store, context: dict[str, Any]) -> set[str]:
         )
     state = ClaimState(
         lines=[
-            Line(code=str(c["code"]), modifiers=[str(m) for m in c.get("modifiers") or []])
+            Line(
+                code=str(c["code"]),
+                units=int(c.get("units") or 1),
+                modifiers=[str(m) for m in c.get("modifiers") or []],
+            )
             for c in context["codes"]
         ],
         pos=str(context.get("pos") or ""),

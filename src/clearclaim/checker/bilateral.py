@@ -12,7 +12,7 @@ from typing import Any
 
 from clearclaim._yaml import load_yaml
 from clearclaim.models import Finding
-from clearclaim.rules.engine import ClaimState
+from clearclaim.rules.engine import ClaimState, Suppressed
 from clearclaim.rules.registry import registry
 from clearclaim.store import Store
 from clearclaim.store.queries import checker as queries
@@ -24,13 +24,19 @@ def _bilateral_rules() -> dict[str, Any]:
     return dict(load_yaml(path.read_text("utf-8")))
 
 
+def _sides(state: ClaimState) -> set[str]:
+    return {p.laterality for p in state.note.procedures if p.laterality} if state.note else set()
+
+
 def bilateral_modifiers(store: Store, state: ClaimState) -> None:
-    """Modifier 50: allowed by the code's PFS bilateral indicator, and documented?"""
+    """Modifier 50: allowed by the code's PFS bilateral indicator, and documented?
+    And both sides billed as units of a code Medicare pays as one line with 50?"""
+    _both_sides_as_units(store, state)
     lines = [line for line in state.lines if "50" in line.modifiers]
     if not lines:
         return
     spec = _bilateral_rules()
-    sides = {p.laterality for p in state.note.procedures if p.laterality} if state.note else set()
+    sides = _sides(state)
     one_side = bool(sides) and sides <= {"left", "right"} and len(sides) == 1
     for line in lines:
         indicator, release = queries.bilateral_indicator(store, line.code, state.day)
@@ -63,5 +69,53 @@ def bilateral_modifiers(store: Store, state: ClaimState) -> None:
                 sources=tuple(rule.sources),
                 uncertainty=rule.uncertainty,
                 details={"bilateral_indicator": str(indicator), "release": release},
+            )
+        )
+
+
+def _both_sides_as_units(store: Store, state: ClaimState) -> None:
+    """BIL03: two units of a bilateral-indicator-1 code for a procedure the note
+    documents on both sides are one line with modifier 50 and one unit."""
+    sides = _sides(state)
+    if "bilateral" not in sides and not {"left", "right"} <= sides:
+        return
+    rule_spec = _bilateral_rules()["rules"]["BIL03"]
+    for line in state.lines:
+        if line.units < 2 or "50" in line.modifiers or {"LT", "RT"} & set(line.modifiers):
+            continue
+        indicator, release = queries.bilateral_indicator(store, line.code, state.day)
+        if indicator is None or str(indicator) not in rule_spec["indicators"]:
+            continue
+        rule = registry().rule("BIL03")
+        excess = line.units - 1
+        finding = Finding(
+            rule_id=rule.id,
+            rule_name=rule.name,
+            kind="bilateral",
+            severity=rule.severity,
+            date_of_service=state.day,
+            codes=(line.code,),
+            code=line.code,
+            message=f"{line.code} billed with {line.units} units for a procedure the note "
+            f"documents on both sides: Medicare takes a bilateral procedure as one line with "
+            f"modifier 50 and 1 unit (PFS bilateral indicator {indicator}, {release}).",
+            action=" ".join(str(rule_spec["action"]).split()),
+            effect=rule.effect,
+            sources=tuple(rule.sources),
+            uncertainty=rule.uncertainty,
+            details={"bilateral_indicator": str(indicator), "release": release},
+        )
+        line.units = 1
+        line.modifiers = [*line.modifiers, "50"]
+        line.rule_ids.append(rule.id)
+        line.rationale.append(f"{rule.id}: {rule.title}")
+        state.findings.append(finding)
+        state.suppressed.append(
+            Suppressed(
+                line.code,
+                finding,
+                units=excess,
+                reason=f"{excess} unit(s) of {line.code} for the second side: billed as one "
+                "line with modifier 50",
             )
         )

@@ -110,6 +110,8 @@ def _validate_pos(store: Store, pos: str, day: date) -> None:
 
 
 GUIDANCE_ADD_ONS = ("77002", "77003", "77001")
+#: fluoroscopy as a service of its own (76001 until 2018)
+STANDALONE_FLUOROSCOPY = frozenset({"76000", "76001"})
 #: which guidance add-on a procedure takes when the add-on file lists it for several
 _PREFERRED_BY_FAMILY = {"spinal": "77003", "vascular_access": "77001"}
 
@@ -150,6 +152,10 @@ def _documented_imaging(
     fluoro = rules.expand(["@fluoro_codes"])  # deleted ones too: 76005 in 2008 is one
     present = {line.code for line in claim}
     intended_fluoro = bool(present & fluoro)
+    # 76000 billed for what was guidance (a port placed under fluoroscopy): the
+    # guidance code is what the claim should say (FLU01's action), so the family's
+    # guidance add-on is judged too; the stand-alone code is judged by its rules
+    standalone_only = intended_fluoro and present & fluoro <= STANDALONE_FLUOROSCOPY
     level, spans = _imaging_evidence(note)
     families = imaging_map()
     candidates: list[tuple[int, Line]] = []
@@ -160,7 +166,8 @@ def _documented_imaging(
         # a deleted code is judged as the code that replaced it (27370 -> 27369)
         code_now = successors.get(line.code, line.code)
         family = families.family_for(code_now, day, rules)
-        if intended_fluoro and not (family and family.also_when_intended):
+        instead = bool(standalone_only and family and family.imaging in GUIDANCE_ADD_ONS)
+        if intended_fluoro and not (family and (family.also_when_intended or instead)):
             continue
         # a guidance add-on guides a needle or catheter: with none placed, the
         # procedure's fluoroscopy is judged by its family
@@ -197,6 +204,7 @@ def _documented_imaging(
                 Line(
                     code=code,
                     origin="documented",
+                    instead_of_intended=instead and not (family and family.also_when_intended),
                     rationale=[
                         f"documented in the note ({quoted or 'the examination is fluoroscopic'}):"
                         f" {why}; not among the intended codes"
@@ -214,12 +222,18 @@ def _documented_imaging(
     return [best[1]]
 
 
-def _drop_unsupported(state: ClaimState) -> None:
+def _drop_unsupported(state: ClaimState, instead: set[str]) -> None:
     """A documented code billed only on explicit fluoroscopy: imaging inferred from
-    x-ray views or from the kind of exam says what is not billable, never what is."""
+    x-ray views or from the kind of exam says what is not billable, never what is.
+
+    A guidance code judged in place of the coder's 76000 that is not billable
+    either is not named again: the suppressed 76000 already says the note's
+    fluoroscopy is not billed (one fluoroscopy, one code)."""
     state.lines = [
         line for line in state.lines if line.origin != "documented" or line.support == "explicit"
     ]
+    billed = {line.code for line in state.lines}
+    state.suppressed = [item for item in state.suppressed if item.code not in instead - billed]
 
 
 def _claim_lines(state: ClaimState) -> list[ClaimLine]:
@@ -235,6 +249,19 @@ def _claim_lines(state: ClaimState) -> list[ClaimLine]:
         )
         for i, line in enumerate(state.lines, start=1)
     ]
+
+
+def _sole_primary(finding: Finding, line: Line, state: ClaimState) -> str | None:
+    """The one primary code the CMS add-on file lists for an intended add-on billed
+    without it, when the add-on has exactly one (10008 -> 10007, 64484 -> 64483)."""
+    if finding.kind != "add_on" or line.origin != "intended":
+        return None
+    if finding.details.get("n_primaries") != "1":
+        return None
+    primary = str(finding.details.get("primaries", "")).strip()
+    if not primary or primary in state.codes():
+        return None
+    return primary
 
 
 def _apply_edit_findings(state: ClaimState, findings: list[Finding]) -> bool:
@@ -262,6 +289,21 @@ def _apply_edit_findings(state: ClaimState, findings: list[Finding]) -> bool:
             note = f"{finding.rule_id}: an add-on code; bill it with its primary procedure code"
             if note not in line.rationale:
                 line.rationale.append(note)
+            continue
+        sole_primary = _sole_primary(finding, line, state)
+        if effect == "suppress" and sole_primary:
+            # "each additional" billed without the first (10008 alone, 64484 alone):
+            # the add-on's only listed primary is the code for the one performed
+            applied = finding.model_copy(update={"effect": "replace"})
+            state.suppressed.append(Suppressed(line.code, applied, replaced_by=sole_primary))
+            state.applied.append(applied)
+            line.code = sole_primary
+            line.origin = "replacement"
+            line.rule_ids.append(finding.rule_id)
+            line.rationale.append(
+                f"{finding.rule_id}: replaces the add-on billed without it (its only primary)"
+            )
+            changed = True
             continue
         applied = finding.model_copy(update={"effect": effect})
         if effect == "suppress":
@@ -363,7 +405,9 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         note_text=context.note,
     )
     rules = default_rules()
-    state.lines.extend(_documented_imaging(store, note, state.lines, day, rules))
+    documented = _documented_imaging(store, note, state.lines, day, rules)
+    state.lines.extend(documented)
+    instead = {line.code for line in documented if line.instead_of_intended}
     rule_engine_for(rules).apply(state)
     bilateral_modifiers(store, state)
 
@@ -375,7 +419,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         if result is None or not _apply_edit_findings(state, result.findings):
             break
         result = engine.check(_claim_lines(state), setting=context.setting) if state.lines else None
-    _drop_unsupported(state)
+    _drop_unsupported(state, instead)
     final_findings = list(result.findings) if result else []
     data_warnings = list(result.warnings) if result else (list(first.warnings) if first else [])
 

@@ -129,7 +129,11 @@ def import_command(
 def status_command(
     on: Annotated[
         str | None,
-        typer.Option("--date", help="Date of service to summarise, YYYY-MM-DD (default: today)."),
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="Date of service to summarise, YYYY-MM-DD (default: today).",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
 ) -> None:

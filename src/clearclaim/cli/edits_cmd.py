@@ -86,7 +86,10 @@ def edits_command(
     code1: Annotated[str, typer.Argument(help="a HCPCS/CPT code")],
     code2: Annotated[str, typer.Argument(help="another HCPCS/CPT code")],
     date_: Annotated[
-        str | None, typer.Option("--date", help="date of service YYYY-MM-DD (default: today)")
+        str | None,
+        typer.Option(
+            "--date", metavar="YYYY-MM-DD", help="date of service YYYY-MM-DD (default: today)"
+        ),
     ] = None,
     setting: SettingOpt = "professional",
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,

@@ -55,7 +55,9 @@ def _modifiers(values: list[str] | None) -> list[str]:
 @log_app.command("add")
 @handle_errors
 def add_command(
-    date: Annotated[str, typer.Option("--date", help="Date of service (YYYY-MM-DD).")],
+    date: Annotated[
+        str, typer.Option("--date", metavar="YYYY-MM-DD", help="Date of service (YYYY-MM-DD).")
+    ],
     code: Annotated[str, typer.Option("--code", help="CPT/HCPCS code.")],
     modifiers: Annotated[
         list[str] | None,

@@ -34,8 +34,65 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+def _plain_help_names() -> None:
+    """Name values in --help the way click does, not by their Python type.
+
+    Typer 0.29 writes a required argument as ``{NOTE}`` in the usage line, adds
+    the Python type to arguments (``NOTE <str>``) and shows options without a
+    metavar as ``--date <str>``: placeholders to a coder. Here an argument is
+    ``NOTE`` (``[NOTE]`` when optional), an option's value is its metavar or its
+    name (``--date DATE``), and choices keep their list. Skipped if Typer changes
+    these names.
+    """
+    from typer.core import TyperArgument, TyperOption
+
+    if getattr(TyperArgument, "_clearclaim_plain", False) or not all(
+        hasattr(cls, name)
+        for cls, name in (
+            (TyperArgument, "_usage_display_name"),
+            (TyperArgument, "_rich_display_name"),
+            (TyperArgument, "display_type_rich"),
+            (TyperOption, "display_type_rich"),
+        )
+    ):
+        return
+
+    def usage_name(self: Any) -> str:
+        name = str(self.metavar or self.name.upper())
+        name = name if self.required else f"[{name}]"
+        many = self.nargs != 1 and not name.rstrip("]").endswith("...")
+        return name + ("..." if many else "")
+
+    def no_type(self: Any, ctx: Any) -> None:
+        return None
+
+    typed = TyperOption.display_type_rich
+
+    def option_value(self: Any, ctx: Any) -> str | None:
+        if self.metavar:
+            return str(self.metavar)
+        if self.type_descriptor.is_choice:
+            return typed(self, ctx)
+        return str(self.name).upper()
+
+    def list_name(self: Any) -> str:
+        name = str(self.metavar or self.name.upper())
+        return name + ("..." if self.nargs != 1 and not name.endswith("...") else "")
+
+    replaced = (
+        (TyperArgument, "_usage_display_name", usage_name),
+        (TyperArgument, "_rich_display_name", list_name),
+        (TyperArgument, "display_type_rich", no_type),
+        (TyperOption, "display_type_rich", option_value),
+        (TyperArgument, "_clearclaim_plain", True),
+    )
+    for cls, name, value in replaced:
+        setattr(cls, name, value)
+
+
 def build_app(only: str | None = None) -> typer.Typer:
     """The Typer app with every command, or just ``only`` when it names one."""
+    _plain_help_names()
     application = typer.Typer(
         name="clearclaim",
         help="Coding and claim checking for US procedure billing, from CMS release files.",

@@ -141,7 +141,10 @@ def price_command(
         str | None, typer.Option("--modifier", "-m", help="26 or TC (or 53 where CMS prices it).")
     ] = None,
     date_of_service: Annotated[
-        str | None, typer.Option("--date", help="Date of service, YYYY-MM-DD (default: today).")
+        str | None,
+        typer.Option(
+            "--date", metavar="YYYY-MM-DD", help="Date of service, YYYY-MM-DD (default: today)."
+        ),
     ] = None,
     zip_code: Annotated[
         str | None, typer.Option("--zip", help="ZIP code: its locality from the CMS ZIP5 file.")

@@ -127,6 +127,8 @@ class NoteAnalysis(_Frozen):
     intraoperative_imaging: list[TextSpan] = Field(default_factory=list)
     #: a needle, wire or catheter placed in this session (what guidance codes guide)
     needle_placed: bool = False
+    #: the images are interpreted by another physician (a radiologist's separate report)
+    interpreted_elsewhere: bool = False
 
     def found(self, element: str) -> bool:
         return element in self.elements

@@ -210,16 +210,26 @@ def _section_at(sections: list[_Section], start: int) -> str | None:
     return None
 
 
+@cache
+def _empty_answers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    spec = load_yaml("forms.yaml")
+    return (
+        re.compile(spec["says_nothing"], re.IGNORECASE),
+        re.compile(spec["points_elsewhere"], re.IGNORECASE),
+    )
+
+
 def _section_body(note: str, sec: _Section) -> TextSpan | None:
     """The section's text, if it says anything."""
     text = note[sec.body_start : sec.body_end]
     stripped = text.strip(" \t\r\n:-")
-    if len(re.sub(r"\W", "", stripped)) < 3 or re.fullmatch(
-        r"(?i)(?:none|n/a|na|nil|unremarkable|-+|\.+)", stripped
+    says_nothing, points_elsewhere = _empty_answers()
+    # "N/A", "Not provided on requisition", or a pointer elsewhere ("see H&P")
+    if (
+        len(re.sub(r"\W", "", stripped)) < 3
+        or says_nothing.fullmatch(stripped)
+        or points_elsewhere.fullmatch(stripped)
     ):
-        return None
-    # a pointer elsewhere ("see H&P", "as above", "per chart") documents nothing here
-    if re.fullmatch(r"(?i)(?:see|per|as|refer to)\b[^.\n]{0,25}\.?", stripped):
         return None
     lead = len(text) - len(text.lstrip(" \t\r\n:-"))
     start = sec.body_start + lead
@@ -512,10 +522,13 @@ def _elements(
         for s in sections
         if s.category == "indication" and (body := _section_body(note, s)) is not None
     ]
+    procedures = [t for t in targets if t.label == "PROCEDURE"]
     ind_spans += [
         _tspan(note, t)
         for t in affirmed("INDICATION", allow=("affirmed", "historical", "hypothetical"))
         if t.section not in _RESULT_SECTIONS and t.section not in _PLAN_SECTIONS
+        # "ASPIRATION" in "FLUOROSCOPY GUIDED ASPIRATION, LEFT HIP" names the procedure
+        and not any(p.start <= t.start and t.end <= p.end for p in procedures)
     ]
     if not ind_spans:
         # radiology reports give the reason for the exam under "History:"
@@ -732,6 +745,12 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
             _vocab()["needle"].search(
                 _text_outside(text, sections, _HISTORY_SECTIONS | _PLAN_SECTIONS)
             )
+        ),
+        interpreted_elsewhere=any(
+            t.label == "INTERPRETED_ELSEWHERE"
+            and t.status == "affirmed"
+            and t.section not in _HISTORY_SECTIONS | _PLAN_SECTIONS | _PRIOR_SECTIONS
+            for t in targets
         ),
     )
     if text == original:

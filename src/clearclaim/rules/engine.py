@@ -39,6 +39,8 @@ class Line:
     #: the note's text that supports a documented line, and how strongly
     evidence: list[dict[str, Any]] = field(default_factory=list)
     support: str | None = None  # explicit, imaging, inherent
+    #: a documented guidance code judged in place of the coder's stand-alone 76000
+    instead_of_intended: bool = False
 
 
 @dataclass
@@ -154,6 +156,8 @@ class RuleEngine:
             return self._distinct_site(state) in values
         if fact == "needle_placed_by_landmark":
             return ("landmark" in note.imaging_modalities) in values
+        if fact == "interpreted_elsewhere":
+            return note.interpreted_elsewhere in values
         if fact == "modality_without_fluoroscopy":
             used = set(note.imaging_modalities) & set(values)
             return bool(used) and note.fluoroscopy != "used"

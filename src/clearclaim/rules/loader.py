@@ -147,6 +147,7 @@ NoteFact = Literal[
     "distinct_site_documented",
     "modality_without_fluoroscopy",
     "needle_placed_by_landmark",
+    "interpreted_elsewhere",
 ]
 
 

@@ -134,8 +134,18 @@ def _bilateral_specs() -> list[RuleSpec]:
             effect=body["effect"],
             effective_start=body["effective"]["from"],
             effective_end=body["effective"].get("to"),
-            sources=[source],
-            uncertainty=body.get("uncertainty"),
+            sources=[source]
+            + [
+                Source(
+                    kind="policy",
+                    title=extra["title"],
+                    publisher=extra.get("publisher"),
+                    section=extra.get("section"),
+                    url=extra.get("url"),
+                )
+                for extra in body.get("sources", [])
+            ],
+            uncertainty=" ".join(str(body.get("uncertainty", "")).split()) or None,
             home="rules/data/bilateral.yaml",
         )
         for rule_id, body in spec["rules"].items()
