@@ -101,7 +101,8 @@ def split_sentences(doc: Doc) -> Doc:
         elif not (space_after and before in _SENT_END):
             starts[i] = -1
     # spaCy stores SENT_START unsigned: -1 ("not a start") is written wrapped
-    doc.from_array([SENT_START], numpy.array(starts, dtype="int64").astype("uint64")[:, None])
+    column: Any = numpy.array(starts, dtype="int64").astype("uint64")[:, None]
+    doc.from_array([SENT_START], column)
     return doc
 
 
