@@ -4,6 +4,7 @@ naming the field, and bad input answered with a 4xx, never a crash."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import time
@@ -258,9 +259,13 @@ def test_check_page_renders_prompts_and_spanish_labels(client: TestClient) -> No
     response = client.post("/check?lang=es", data=body, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "No facturar" in response.text or "No factur" in response.text
-    api = client.post("/api/check", json=check_body()).json()
-    gap = api["documentation"]["gaps"][0]
-    assert (gap.get("prompt") or gap["action"]).split("(")[0] in response.text
+    english = client.post("/api/check", json=check_body()).json()
+    spanish = client.post("/api/check", json={**check_body(), "lang": "es"}).json()
+    gap_en, gap_es = english["documentation"]["gaps"][0], spanish["documentation"]["gaps"][0]
+    # the whole report follows the language: the prompt the physician completes too
+    assert gap_es["prompt"] and gap_es["prompt"] != gap_en["prompt"]
+    assert html.escape(gap_es["prompt"].split("(")[0], quote=False) in response.text
+    assert gap_en["prompt"].split("(")[0] not in response.text
 
 
 def test_check_page_accepts_a_note_file(client: TestClient) -> None:

@@ -48,6 +48,7 @@ from clearclaim.rules.engine import ClaimState, Line, Suppressed
 from clearclaim.rules.engine import engine_for as rule_engine_for
 from clearclaim.rules.imaging import imaging_map
 from clearclaim.rules.registry import registry
+from clearclaim.rules.translations import localize_report
 from clearclaim.store import Store
 from clearclaim.store.queries import checker as queries
 
@@ -166,9 +167,6 @@ def _documented_imaging(
         # a deleted code is judged as the code that replaced it (27370 -> 27369)
         code_now = successors.get(line.code, line.code)
         family = families.family_for(code_now, day, rules)
-        instead = bool(standalone_only and family and family.imaging in GUIDANCE_ADD_ONS)
-        if intended_fluoro and not (family and (family.also_when_intended or instead)):
-            continue
         # a guidance add-on guides a needle or catheter: with none placed, the
         # procedure's fluoroscopy is judged by its family
         listed = [
@@ -189,6 +187,10 @@ def _documented_imaging(
             continue
         if code in present:
             continue
+        instead = standalone_only and code in GUIDANCE_ADD_ONS
+        also = bool(family and family.also_when_intended)
+        if intended_fluoro and not (also or instead):
+            continue
         if evidence == "inherent":
             if note.fluoroscopy in ("not_used", "hypothetical", "historical"):
                 continue
@@ -204,7 +206,7 @@ def _documented_imaging(
                 Line(
                     code=code,
                     origin="documented",
-                    instead_of_intended=instead and not (family and family.also_when_intended),
+                    instead_of_intended=instead and not also,
                     rationale=[
                         f"documented in the note ({quoted or 'the examination is fluoroscopic'}):"
                         f" {why}; not among the intended codes"
@@ -233,7 +235,29 @@ def _drop_unsupported(state: ClaimState, instead: set[str]) -> None:
         line for line in state.lines if line.origin != "documented" or line.support == "explicit"
     ]
     billed = {line.code for line in state.lines}
-    state.suppressed = [item for item in state.suppressed if item.code not in instead - billed]
+    unnamed = instead - billed
+    state.suppressed = [item for item in state.suppressed if item.code not in unnamed]
+    state.findings = [f for f in state.findings if not f.codes or not set(f.codes) <= unnamed]
+    state.applied = [f for f in state.applied if not f.codes or not set(f.codes) <= unnamed]
+    _fold_replacements(state, billed)
+
+
+def _fold_replacements(state: ClaimState, billed: set[str]) -> None:
+    """A code replaced by another that is not billable either is named once, with
+    both reasons (76001 -> 76000 on an ERCP; 77003 -> 77002 where 77002 is bundled):
+    the coder billed one code for one service."""
+    by_code = {item.code: item for item in state.suppressed if item.units is None}
+    folded: set[int] = set()
+    for item in state.suppressed:
+        successor = by_code.get(item.replaced_by or "")
+        if successor is None or item.replaced_by in billed or successor is item:
+            continue
+        first = item.reason or item.finding.message
+        then = successor.reason or successor.finding.message
+        item.reason = f"{first} {successor.code}, which replaces it, is not billable either: {then}"
+        item.replaced_by = None
+        folded.add(id(successor))
+    state.suppressed = [item for item in state.suppressed if id(item) not in folded]
 
 
 def _claim_lines(state: ClaimState) -> list[ClaimLine]:
@@ -432,7 +456,8 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         warnings.append(
             DataWarning(
                 code="english_text",
-                message="rule messages and CMS descriptors are in English; labels follow --lang",
+                message="CMS short descriptors and data notes are in English; rule texts and "
+                "labels follow --lang",
             )
         )
     dx_findings, dx_documents_indication = _diagnoses(context, day, docs, warnings)
@@ -473,7 +498,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     )
     if library is not None:
         report.library = _library_passages(library, report)
-    return report
+    return localize_report(report, context.language)
 
 
 def _suppressed_out(item: Suppressed) -> SuppressedCode:
@@ -623,7 +648,7 @@ def _undetermined_report(
     findings = list(result.findings) if result else []
     if result:
         warnings.extend(result.warnings)
-    return Report(
+    report = Report(
         context=_request_summary(context, pos, day),
         lines=[],
         suppressed=[],
@@ -657,6 +682,7 @@ def _undetermined_report(
         ],
         data_coverage=data_coverage(store, context.setting, pos, day),
     )
+    return localize_report(report, context.language)
 
 
 def _request_summary(context: ClaimContext, pos: str, day: date) -> RequestSummary:

@@ -43,6 +43,8 @@ _HISTORY_SECTIONS = frozenset({"history"})
 _PLAN_SECTIONS = frozenset({"plan"})
 # An earlier study a report compares with: its time and dose are not this session's.
 _PRIOR_SECTIONS = frozenset({"comparison"})
+#: a later entry that corrects the note above it
+_ADDENDUM_SECTIONS = frozenset({"addendum"})
 # Sections that describe results, not what was done: a procedure named there
 # ("contrast in the epidural space") is not a procedure performed.
 _RESULT_SECTIONS = frozenset({"findings", "impression", "complications", "diagnosis_post"})
@@ -197,7 +199,10 @@ def _sections(doc: Any, note: str) -> list[_Section]:
                 category=sec.category,
                 title=_span(note, title.start_char, title.end_char, sec.category),
                 body_start=body_start,
-                body_end=_paragraph_end(note, body_start, max(limit, body_start)),
+                # an addendum is one block to the next header, whatever its lines
+                body_end=max(limit, body_start)
+                if sec.category in _ADDENDUM_SECTIONS
+                else _paragraph_end(note, body_start, max(limit, body_start)),
             )
         )
     return out
@@ -453,7 +458,17 @@ def _presence(targets: list[_Target], note: str) -> tuple[str, list[TextSpan]]:
     return "unknown", []
 
 
-def _fluoro_status(mentions: list[Mention], times: list[Measurement]) -> str:
+def _fluoro_status(
+    mentions: list[Mention], times: list[Measurement], sections: list[_Section]
+) -> str:
+    # an addendum that speaks of the fluoroscopy corrects the note above it ("C-arm
+    # down today; the fluoro line is carried forward from the last visit")
+    later = [m for m in mentions if m.span.section in _ADDENDUM_SECTIONS]
+    if later:
+        statuses = {m.status for m in later}
+        if "affirmed" in statuses:
+            return "used"
+        return "not_used" if statuses & {"negated", "historical"} else "hypothetical"
     # "FLUOROSCOPY TIME: 0 minutes" names fluoroscopy without saying it was used
     # (nor that it was not: a display shows 0.0 min for a few seconds)
     zero = [t.span for t in times if t.normalized_value == 0]
@@ -526,7 +541,8 @@ def _elements(
     ind_spans += [
         _tspan(note, t)
         for t in affirmed("INDICATION", allow=("affirmed", "historical", "hypothetical"))
-        if t.section not in _RESULT_SECTIONS and t.section not in _PLAN_SECTIONS
+        if t.section not in _RESULT_SECTIONS
+        and t.section not in _PLAN_SECTIONS
         # "ASPIRATION" in "FLUOROSCOPY GUIDED ASPIRATION, LEFT HIP" names the procedure
         and not any(p.start <= t.start and t.end <= p.end for p in procedures)
     ]
@@ -685,7 +701,7 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         for t in targets
         if t.label == "FLUORO"
     ]
-    fluoroscopy = _fluoro_status(mentions, times)
+    fluoroscopy = _fluoro_status(mentions, times, sections)
     modalities = sorted(
         {
             {"FLUORO": "fluoroscopy", "ULTRASOUND": "ultrasound", "CT": "ct"}[t.label]

@@ -1,0 +1,178 @@
+"""The rule texts of a report in the user's language.
+
+Each rule's title, message, action and documentation prompt are written in
+English beside the rule (rules/data, edits/data, diagnosis/data) and
+translated in ``rules/i18n/<language>.yaml``, keyed by rule ID, with the same
+``{placeholders}``. A finding's message was rendered from its rule's template
+with the finding's values (code, line, date, the rule's fields in
+``details``); the translation is rendered from the translated template with
+the same values. ``localize_report`` then swaps every English text of the
+report for its translation: findings, suppressed codes, documentation gaps
+and prompts, denial risks and the rules named on the billed lines.
+
+What has no translation, or whose values are not on the finding, stays in
+English; CMS short descriptors always do (they are CMS's text).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from clearclaim._yaml import load_yaml
+from clearclaim.models import Finding, Report
+
+_FIELDS = ("title", "message", "action", "prompt")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The translated rule texts of one language."""
+
+    language: str
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    phrases: dict[str, str] = field(default_factory=dict)
+
+
+@cache
+def catalog(language: str) -> Catalog | None:
+    """The rule texts in ``language`` (None for English or a language with no file)."""
+    if language == "en" or not re.fullmatch(r"[a-z]{2,3}", language):
+        return None
+    path = resources.files("clearclaim.rules").joinpath("i18n", f"{language}.yaml")
+    if not path.is_file():
+        return None
+    data = load_yaml(path.read_text("utf-8")) or {}
+    return Catalog(
+        language=language,
+        rules={str(k): dict(v) for k, v in (data.get("rules") or {}).items()},
+        phrases={str(k): str(v) for k, v in (data.get("phrases") or {}).items()},
+    )
+
+
+@cache
+def _english() -> Catalog:
+    """The English phrases the report builds around rule texts (the templates'
+    English lives beside each rule; these few are written by the checker)."""
+    data = load_yaml(
+        resources.files("clearclaim.rules").joinpath("i18n", "phrases.yaml").read_text("utf-8")
+    )
+    return Catalog(language="en", phrases={str(k): str(v) for k, v in data.items()})
+
+
+def _values(finding: Finding) -> dict[str, str]:
+    """The values a rule's template is rendered with, as the finding carries them."""
+    values = {
+        "code": finding.code or "",
+        "line": str(finding.lines[0]) if finding.lines else "",
+        "lines": ", ".join(str(n) for n in finding.lines),
+        "dos": finding.date_of_service.isoformat() if finding.date_of_service else "",
+        "related_code": finding.related_code or "",
+        "related_line": str(finding.related_line or ""),
+    }
+    release = next((s.release for s in finding.sources if s.release), None)
+    if release:
+        values["release"] = release
+    values.update({k: str(v) for k, v in finding.details.items()})
+    return values
+
+
+def _render(template: str, values: dict[str, str]) -> str | None:
+    """``template`` with ``values``; None when it needs a value the finding lacks."""
+    names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    if not names <= values.keys():
+        return None
+    return " ".join(template.format_map(values).split())
+
+
+def _pairs(report: Report, texts: Catalog) -> dict[str, str]:
+    """English text -> its translation, for every rule text in the report."""
+    from clearclaim.rules.registry import registry
+
+    pairs: dict[str, str] = {}
+    for finding in report.findings:
+        translated = texts.rules.get(finding.rule_id)
+        if not translated:
+            continue
+        values = _values(finding)
+        for name, english in (("message", finding.message), ("action", finding.action)):
+            template = translated.get(name)
+            rendered = _render(str(template), values) if template and english else None
+            if rendered:
+                pairs[english] = rendered
+    for gap in report.documentation.gaps:
+        translated = texts.rules.get(gap.rule, {})
+        for name in ("message", "action", "prompt"):
+            english = getattr(gap, name)
+            if english and translated.get(name):
+                pairs[english] = " ".join(str(translated[name]).split())
+    rules = registry()
+    for rule_id, translated in texts.rules.items():
+        if rule_id in rules and translated.get("title"):
+            pairs[rules.rule(rule_id).title] = str(translated["title"])
+    return {english: text for english, text in pairs.items() if english != text}
+
+
+def _phrase_patterns(texts: Catalog) -> list[tuple[re.Pattern[str], str]]:
+    """The checker's own phrases around rule texts, as patterns to rewrite."""
+    patterns = []
+    for key, english in _english().phrases.items():
+        translated = texts.phrases.get(key)
+        if not translated:
+            continue
+        parts = re.split(r"\{(\w+)\}", english)
+        regex = "".join(
+            re.escape(part) if i % 2 == 0 else f"(?P<{part}>\\S+?)" for i, part in enumerate(parts)
+        )
+        patterns.append((re.compile(regex), translated))
+    return patterns
+
+
+def _swap(text: str, pairs: dict[str, str], order: list[str], phrases: list[Any]) -> str:
+    if text in pairs:
+        return pairs[text]
+    for english in order:
+        if english in text:
+            text = text.replace(english, pairs[english])
+    for pattern, translated in phrases:
+        text = pattern.sub(lambda m, t=translated: t.format_map(m.groupdict()), text)
+    return text
+
+
+def _walk(value: Any, swap: Any) -> Any:
+    if isinstance(value, str):
+        return swap(value)
+    if isinstance(value, list):
+        return [_walk(item, swap) for item in value]
+    if isinstance(value, dict):
+        return {key: _walk(item, swap) for key, item in value.items()}
+    return value
+
+
+#: the report parts whose text is rule text (never the note's quotes or CMS data)
+_TRANSLATED_PARTS = ("lines", "suppressed", "documentation", "findings", "denial_risks")
+
+
+def localize_report(report: Report, language: str) -> Report:
+    """``report`` with its rule texts in ``language`` (itself when there is no catalog)."""
+    texts = catalog(language)
+    if texts is None:
+        return report
+    pairs = _pairs(report, texts)
+    order = sorted(pairs, key=len, reverse=True)  # a whole message before a title in it
+    phrases = _phrase_patterns(texts)
+
+    def swap(text: str) -> str:
+        return _swap(text, pairs, order, phrases)
+
+    data = report.model_dump(mode="json")
+    for part in _TRANSLATED_PARTS:
+        if part == "documentation":
+            data[part]["gaps"] = _walk(data[part]["gaps"], swap)
+        else:
+            data[part] = _walk(data[part], swap)
+    return Report.model_validate(data)

@@ -1,0 +1,140 @@
+"""Rule texts in the ten languages: complete, placeholder for placeholder, and
+swapped into a real report."""
+
+from __future__ import annotations
+
+import string
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from clearclaim.i18n import SUPPORTED_LANGUAGES
+from clearclaim.rules.loader import default_rules
+from clearclaim.rules.registry import registry
+from clearclaim.rules.translations import catalog, localize_report
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "clearclaim"
+sys.path.insert(0, str(SRC.parents[1] / "tests" / "check"))
+
+
+def _norm(text: Any) -> str:
+    return " ".join(str(text).split())
+
+
+def english_texts() -> dict[str, dict[str, Any]]:
+    """Every rule's English title, message, action and prompt, from the rule files."""
+    texts: dict[str, dict[str, Any]] = {}
+    for rule in default_rules().rules:
+        entry = {"title": rule.title, "message": rule.message, "action": rule.action}
+        if rule.prompt:
+            entry["prompt"] = rule.prompt
+        texts[rule.id] = {k: _norm(v) for k, v in entry.items()}
+    edits = yaml.safe_load((SRC / "edits" / "data" / "rules.yaml").read_text())
+    for rule in edits["rules"]:
+        texts[rule["id"]] = {k: _norm(rule[k]) for k in ("title", "message", "action")}
+    dx = yaml.safe_load((SRC / "diagnosis" / "data" / "diagnosis_rules.yaml").read_text())
+    rules = (
+        dx["rules"].items()
+        if isinstance(dx["rules"], dict)
+        else [(r["id"], r) for r in dx["rules"]]
+    )
+    for rule_id, rule in rules:
+        texts[rule_id] = {k: _norm(rule[k]) for k in ("title", "message", "action")}
+    names = yaml.safe_load((SRC / "rules" / "data" / "modifier_names.yaml").read_text())["rule"]
+    texts[names.get("id", "MOD09")] = {k: _norm(names[k]) for k in ("title", "message", "action")}
+    bilateral = yaml.safe_load((SRC / "rules" / "data" / "bilateral.yaml").read_text())
+    for rule_id, rule in bilateral["rules"].items():
+        texts[rule_id] = {"title": _norm(rule["title"]), "action": _norm(rule["action"])}
+    return texts
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+ENGLISH = english_texts()
+LANGUAGES = [lang for lang in SUPPORTED_LANGUAGES if lang != "en"]
+
+
+def test_every_registered_rule_has_english_texts() -> None:
+    assert set(registry().ids()) <= set(ENGLISH)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_rule_text_is_translated_with_its_placeholders(language: str) -> None:
+    texts = catalog(language)
+    assert texts is not None, language
+    for rule_id, english in ENGLISH.items():
+        translated = texts.rules.get(rule_id)
+        assert translated, (language, rule_id)
+        for name, text in english.items():
+            assert translated.get(name), (language, rule_id, name)
+            assert _placeholders(str(translated[name])) == _placeholders(text), (
+                language,
+                rule_id,
+                name,
+            )
+            if len(text) > 30:
+                assert str(translated[name]) != text, (language, rule_id, name)
+
+
+def _report(case_id: str, language: str) -> Any:
+    from evaluate import CASES, context_for, load_cases
+
+
+    case = next(c for c in load_cases(CASES) if c["_file"].startswith(case_id))
+    context = context_for(case).model_copy(update={"language": language})
+    return case, context
+
+
+def test_a_spanish_report_says_why_in_spanish(full_store) -> None:
+    from clearclaim.checker import check
+
+    _, context = _report("cc001", "es")
+    english = check(full_store, context.model_copy(update={"language": "en"}))
+    spanish = check(full_store, context)
+    assert spanish.suppressed, "the case names a code not to bill"
+    assert [s.code for s in spanish.suppressed] == [s.code for s in english.suppressed]
+    texts = catalog("es")
+    assert texts is not None
+    for es, en in zip(spanish.suppressed, english.suppressed, strict=True):
+        assert es.reason != en.reason and es.action != en.action
+        assert es.action == _norm(texts.rules[es.rule]["action"])
+    # lines, payments and the note's quotes are not rule text: unchanged
+    assert [ln.code for ln in spanish.lines] == [ln.code for ln in english.lines]
+    assert spanish.payment == english.payment
+    assert spanish.documentation.found == english.documentation.found
+
+
+def test_gap_prompts_and_risks_follow_the_language(full_store) -> None:
+    from evaluate import CASES, context_for, load_cases
+
+    from clearclaim.checker import check
+
+    with_gaps = None
+    for case in load_cases(CASES):
+        report = check(full_store, context_for(case))
+        if report.documentation.gaps and report.denial_risks:
+            with_gaps = case
+            break
+    assert with_gaps is not None
+    context = context_for(with_gaps)
+    english = check(full_store, context)
+    arabic = check(full_store, context.model_copy(update={"language": "ar"}))
+    for gap_en, gap_ar in zip(english.documentation.gaps, arabic.documentation.gaps, strict=True):
+        assert gap_ar.prompt and gap_ar.prompt != gap_en.prompt
+        assert any("\u0600" <= ch <= "\u06ff" for ch in gap_ar.prompt)
+    assert any(any("\u0600" <= ch <= "\u06ff" for ch in risk.risk) for risk in arabic.denial_risks)
+
+
+def test_english_and_unknown_languages_are_left_alone(full_store) -> None:
+    from clearclaim.checker import check
+
+    _, context = _report("cc001", "en")
+    report = check(full_store, context)
+    assert localize_report(report, "en") is report
+    assert localize_report(report, "xx") is report
+    assert catalog("../etc") is None
