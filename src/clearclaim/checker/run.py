@@ -19,6 +19,7 @@ from typing import Any
 from clearclaim._yaml import load_yaml
 from clearclaim.checker.bilateral import bilateral_modifiers
 from clearclaim.checker.coverage import data_coverage
+from clearclaim.checker.distinct import restore_guidance_of_other_site, separate_structure
 from clearclaim.checker.models import ClaimContext
 from clearclaim.checker.modifier_names import unknown_modifier_findings
 from clearclaim.checker.ptp_dates import unconfirmed_ptp
@@ -288,11 +289,12 @@ def _sole_primary(finding: Finding, line: Line, state: ClaimState) -> str | None
     return primary
 
 
-def _apply_edit_findings(state: ClaimState, findings: list[Finding]) -> bool:
+def _apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]) -> bool:
     """Change the claim as the rules of deny findings declare (their ``effect`` in
     the registry); True when something changed."""
     changed = False
     rules = registry()
+    rule_set = default_rules()
     by_number = dict(enumerate(list(state.lines), start=1))
     for finding in findings:
         if finding.severity != "deny" or finding.line is None:
@@ -313,6 +315,10 @@ def _apply_edit_findings(state: ClaimState, findings: list[Finding]) -> bool:
             note = f"{finding.rule_id}: an add-on code; bill it with its primary procedure code"
             if note not in line.rationale:
                 line.rationale.append(note)
+            continue
+        if effect == "suppress" and separate_structure(store, state, finding, line, rule_set):
+            state.applied.append(finding.model_copy(update={"effect": "add_modifier"}))
+            changed = True
             continue
         sole_primary = _sole_primary(finding, line, state)
         if effect == "suppress" and sole_primary:
@@ -432,7 +438,9 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     documented = _documented_imaging(store, note, state.lines, day, rules)
     state.lines.extend(documented)
     instead = {line.code for line in documented if line.instead_of_intended}
+    before = list(state.lines)
     rule_engine_for(rules).apply(state)
+    restore_guidance_of_other_site(store, state, before, rules)
     bilateral_modifiers(store, state)
 
     engine = engine_for(store)
@@ -440,7 +448,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     intended_findings = list(first.findings) if first else []
     result = first
     for _ in range(MAX_PASSES):
-        if result is None or not _apply_edit_findings(state, result.findings):
+        if result is None or not _apply_edit_findings(store, state, result.findings):
             break
         result = engine.check(_claim_lines(state), setting=context.setting) if state.lines else None
     _drop_unsupported(state, instead)
