@@ -6,6 +6,7 @@ sources and effect are in the registry.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -49,28 +50,42 @@ def bilateral_modifiers(store: Store, state: ClaimState) -> None:
             why = f"the note documents the {next(iter(sides))} side only"
         if rule_id is None:
             continue
-        rule = registry().rule(rule_id)
         line.modifiers = [m for m in line.modifiers if m != "50"]
         line.rule_ids.append(rule_id)
-        line.rationale.append(f"{rule_id}: {rule.title}")
+        line.rationale.append(f"{rule_id}: {registry().rule(rule_id).title}")
         state.findings.append(
-            Finding(
-                rule_id=rule_id,
-                rule_name=rule.name,
-                kind="bilateral",
-                severity=rule.severity,
-                date_of_service=state.day,
-                codes=(line.code,),
-                code=line.code,
-                message=f"{line.code} with modifier 50: {why} (PFS bilateral indicator "
+            _finding(
+                rule_id,
+                state.day,
+                line.code,
+                f"{line.code} with modifier 50: {why} (PFS bilateral indicator "
                 f"{indicator}, {release}).",
-                action=" ".join(str(spec["rules"][rule_id]["action"]).split()),
-                effect=rule.effect,
-                sources=tuple(rule.sources),
-                uncertainty=rule.uncertainty,
-                details={"bilateral_indicator": str(indicator), "release": release},
+                indicator,
+                release,
             )
         )
+
+
+def _finding(
+    rule_id: str, day: date, code: str, message: str, indicator: object, release: str
+) -> Finding:
+    """The finding of a bilateral rule, with its action, sources and dates from the data."""
+    rule = registry().rule(rule_id)
+    return Finding(
+        rule_id=rule_id,
+        rule_name=rule.name,
+        kind="bilateral",
+        severity=rule.severity,
+        date_of_service=day,
+        codes=(code,),
+        code=code,
+        message=message,
+        action=" ".join(str(_bilateral_rules()["rules"][rule_id]["action"]).split()),
+        effect=rule.effect,
+        sources=tuple(rule.sources),
+        uncertainty=rule.uncertainty,
+        details={"bilateral_indicator": str(indicator), "release": release},
+    )
 
 
 def _both_sides_as_units(store: Store, state: ClaimState) -> None:
@@ -88,22 +103,15 @@ def _both_sides_as_units(store: Store, state: ClaimState) -> None:
             continue
         rule = registry().rule("BIL03")
         excess = line.units - 1
-        finding = Finding(
-            rule_id=rule.id,
-            rule_name=rule.name,
-            kind="bilateral",
-            severity=rule.severity,
-            date_of_service=state.day,
-            codes=(line.code,),
-            code=line.code,
-            message=f"{line.code} billed with {line.units} units for a procedure the note "
-            f"documents on both sides: Medicare takes a bilateral procedure as one line with "
+        finding = _finding(
+            rule.id,
+            state.day,
+            line.code,
+            f"{line.code} billed with {line.units} units for a procedure the note "
+            "documents on both sides: Medicare takes a bilateral procedure as one line with "
             f"modifier 50 and 1 unit (PFS bilateral indicator {indicator}, {release}).",
-            action=" ".join(str(rule_spec["action"]).split()),
-            effect=rule.effect,
-            sources=tuple(rule.sources),
-            uncertainty=rule.uncertainty,
-            details={"bilateral_indicator": str(indicator), "release": release},
+            indicator,
+            release,
         )
         line.units = 1
         line.modifiers = [*line.modifiers, "50"]
