@@ -225,6 +225,29 @@ def _documented_imaging(
     return [best[1]]
 
 
+def _documented_ultrasound(
+    note: NoteAnalysis, claim: list[Line], day: date, rules: Any
+) -> list[Line]:
+    """The ultrasound guidance code of ultrasound the note documents, to be named
+    where the procedure includes it (see imaging.yaml; never billed from here)."""
+    if "ultrasound" not in note.imaging_modalities or not note.needle_placed:
+        return []
+    spec = imaging_map().ultrasound
+    present = {line.code for line in claim}
+    if present & {spec.vascular_code, spec.needle_code} or not present:
+        return []
+    return [
+        Line(
+            code=spec.code_for(present, day, rules),
+            origin="documented",
+            rationale=[
+                "documented in the note (ultrasound guidance): not among the intended codes"
+            ],
+            support="ultrasound",
+        )
+    ]
+
+
 def _drop_unsupported(state: ClaimState, instead: set[str]) -> None:
     """A documented code billed only on explicit fluoroscopy: imaging inferred from
     x-ray views or from the kind of exam says what is not billable, never what is.
@@ -232,6 +255,7 @@ def _drop_unsupported(state: ClaimState, instead: set[str]) -> None:
     A guidance code judged in place of the coder's 76000 that is not billable
     either is not named again: the suppressed 76000 already says the note's
     fluoroscopy is not billed (one fluoroscopy, one code)."""
+    # documented ultrasound is named when bundled, never billed (imaging.yaml)
     state.lines = [
         line for line in state.lines if line.origin != "documented" or line.support == "explicit"
     ]
@@ -240,25 +264,6 @@ def _drop_unsupported(state: ClaimState, instead: set[str]) -> None:
     state.suppressed = [item for item in state.suppressed if item.code not in unnamed]
     state.findings = [f for f in state.findings if not f.codes or not set(f.codes) <= unnamed]
     state.applied = [f for f in state.applied if not f.codes or not set(f.codes) <= unnamed]
-    _fold_replacements(state, billed)
-
-
-def _fold_replacements(state: ClaimState, billed: set[str]) -> None:
-    """A code replaced by another that is not billable either is named once, with
-    both reasons (76001 -> 76000 on an ERCP; 77003 -> 77002 where 77002 is bundled):
-    the coder billed one code for one service."""
-    by_code = {item.code: item for item in state.suppressed if item.units is None}
-    folded: set[int] = set()
-    for item in state.suppressed:
-        successor = by_code.get(item.replaced_by or "")
-        if successor is None or item.replaced_by in billed or successor is item:
-            continue
-        first = item.reason or item.finding.message
-        then = successor.reason or successor.finding.message
-        item.reason = f"{first} {successor.code}, which replaces it, is not billable either: {then}"
-        item.replaced_by = None
-        folded.add(id(successor))
-    state.suppressed = [item for item in state.suppressed if id(item) not in folded]
 
 
 def _claim_lines(state: ClaimState) -> list[ClaimLine]:
@@ -436,6 +441,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     )
     rules = default_rules()
     documented = _documented_imaging(store, note, state.lines, day, rules)
+    documented += _documented_ultrasound(note, state.lines, day, rules)
     state.lines.extend(documented)
     instead = {line.code for line in documented if line.instead_of_intended}
     before = list(state.lines)

@@ -33,10 +33,24 @@ class ImagingFamily(_Strict):
     also_when_intended: bool = False
 
 
+class UltrasoundGuidance(_Strict):
+    """The ultrasound guidance code a note's documented ultrasound is coded as."""
+
+    vascular_code: Literal["76937"]
+    #: procedures whose ultrasound guides vascular access
+    vascular: list[str] = Field(min_length=1)
+    needle_code: Literal["76942"]
+
+    def code_for(self, codes: set[str], day: date, rules: RuleSet) -> str:
+        vascular = _expanded(rules, tuple(self.vascular), day)
+        return self.vascular_code if codes & vascular else self.needle_code
+
+
 class ImagingMap(_Strict):
     source: list[Citation] = Field(min_length=1)
     effective: Effective
     families: list[ImagingFamily] = Field(min_length=1)
+    ultrasound: UltrasoundGuidance
 
     def family_for(self, code: str, day: date, rules: RuleSet) -> ImagingFamily | None:
         """The first family whose codes hold ``code`` on ``day``."""
@@ -71,10 +85,9 @@ def imaging_map() -> ImagingMap:
     except ValidationError as exc:
         raise DataError(f"imaging families are malformed: {exc}", path="imaging.yaml") from None
     lists = default_rules().code_lists
-    for family in found.families:
-        for ref in family.codes:
+    named = [(family.name, family.codes) for family in found.families]
+    for name, refs in [*named, ("ultrasound", found.ultrasound.vascular)]:
+        for ref in refs:
             if ref.startswith("@") and ref[1:] not in lists:
-                raise DataError(
-                    f"family {family.name}: unknown code list {ref}", path="imaging.yaml"
-                )
+                raise DataError(f"{name}: unknown code list {ref}", path="imaging.yaml")
     return found
