@@ -77,7 +77,18 @@ def detect_language(text: str) -> str:
         return _langdetect(text) or "und"
     if counts.get("en", 0) >= ENGLISH_SURE or len([w for w in words if len(w) > 2]) < MIN_WORDS:
         return "en"
+    clinical_min, clinical = _english_clinical()
+    others = max((n for code, n in counts.items() if code != "en"), default=0)
+    if others < min_hits and sum(1 for word in words if word in clinical) >= clinical_min:
+        return "en"  # terse English shorthand
     return _langdetect(text) or "en"
+
+
+@cache
+def _english_clinical() -> tuple[int, frozenset[str]]:
+    spec = load_yaml("language.yaml")
+    words = frozenset(w.lower() for w in spec.get("english_clinical", []))
+    return int(spec.get("english_clinical_min", 3)), words
 
 
 def _langdetect(text: str) -> str | None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from clearclaim.config import default_store_location
 from clearclaim.errors import ReleaseError, StoreError
@@ -14,6 +14,8 @@ from clearclaim.models import DataCoverage, DataWarning, ReleaseInfo
 from clearclaim.store import sql
 from clearclaim.store.releases import FEE_SCHEDULE_YEAR_FAMILIES
 from clearclaim.store.schema import DATA_TABLES, SCHEMA_VERSION, TABLES
+
+T = TypeVar("T")
 
 FAMILY_TITLES: dict[str, str] = {
     "pfs_rvu": "PFS relative value file",
@@ -97,6 +99,8 @@ class Store:
         self._release_cache: dict[str, list[ReleaseInfo]] | None = None
         # release_for answers, per (family, date): a check asks the same few many times
         self._choice_cache: dict[tuple[str, date], ReleaseChoice] = {}
+        # small answers that only change with the loaded releases (see remember)
+        self._memo: dict[Hashable, Any] = {}
         self._ensure_schema()
 
     # -- opening -------------------------------------------------------------
@@ -334,6 +338,21 @@ class Store:
     def invalidate(self) -> None:
         self._release_cache = None
         self._choice_cache = {}
+        self._memo = {}
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, kept for ``key`` until the releases change (``invalidate``).
+
+        For small answers a check asks again and again (the primaries of an
+        add-on code on a date); the key must name every input of ``compute``.
+        """
+        if key in self._memo:
+            return cast(T, self._memo[key])
+        if len(self._memo) > 4096:
+            self._memo = {}
+        value = compute()
+        self._memo[key] = value
+        return value
 
     # -- writing (used by the importers) -------------------------------------
 

@@ -46,6 +46,12 @@ def bilateral_indicator(store: Store, code: str, day: date) -> BilateralIndicato
 def add_on_primaries(store: Store, add_on: str, day: date) -> frozenset[str]:
     """The primary codes the NCCI add-on file in use on ``day`` lists for ``add_on``,
     each edit row in force on the day; empty when no add-on file is loaded."""
+    return store.remember(
+        ("add_on_primaries", add_on, day), lambda: _add_on_primaries(store, add_on, day)
+    )
+
+
+def _add_on_primaries(store: Store, add_on: str, day: date) -> frozenset[str]:
     try:
         choice = store.release_for("aoc", day)
     except ReleaseError:
