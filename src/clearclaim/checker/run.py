@@ -19,10 +19,15 @@ from typing import Any
 from clearclaim._yaml import load_yaml
 from clearclaim.checker.bilateral import bilateral_modifiers
 from clearclaim.checker.coverage import data_coverage
-from clearclaim.checker.distinct import restore_guidance_of_other_site, separate_structure
+from clearclaim.checker.distinct import restore_guidance_of_other_site
+from clearclaim.checker.documented import (
+    documented_imaging,
+    documented_ultrasound,
+    drop_unsupported,
+)
+from clearclaim.checker.edit_effects import apply_edit_findings
 from clearclaim.checker.models import ClaimContext
 from clearclaim.checker.modifier_names import unknown_modifier_findings
-from clearclaim.checker.ptp_dates import unconfirmed_ptp
 from clearclaim.checker.review import needs_review
 from clearclaim.checker.risks import denial_risks
 from clearclaim.edits import ClaimLine, engine_for
@@ -47,7 +52,6 @@ from clearclaim.reference.facts import closest_codes, code_is_known
 from clearclaim.rules import default_rules, documentation_gaps
 from clearclaim.rules.engine import ClaimState, Line, Suppressed
 from clearclaim.rules.engine import engine_for as rule_engine_for
-from clearclaim.rules.imaging import imaging_map
 from clearclaim.rules.registry import registry
 from clearclaim.rules.translations import localize_report
 from clearclaim.store import Store
@@ -111,161 +115,6 @@ def _validate_pos(store: Store, pos: str, day: date) -> None:
         raise InputError(f"--pos {pos} is not an assigned CMS place-of-service code")
 
 
-GUIDANCE_ADD_ONS = ("77002", "77003", "77001")
-#: fluoroscopy as a service of its own (76001 until 2018)
-STANDALONE_FLUOROSCOPY = frozenset({"76000", "76001"})
-#: which guidance add-on a procedure takes when the add-on file lists it for several
-_PREFERRED_BY_FAMILY = {"spinal": "77003", "vascular_access": "77001"}
-
-
-def _imaging_evidence(note: NoteAnalysis) -> tuple[str | None, list[dict[str, Any]]]:
-    """How strongly the note documents fluoroscopy during this procedure.
-
-    ``explicit``: fluoroscopy named as used (or a fluoroscopy time); ``imaging``:
-    intraoperative x-ray views with no modality named; None: neither.
-    """
-    if note.fluoroscopy == "used":
-        spans = [m.span for m in note.fluoro_mentions if m.status == "affirmed"]
-        return "explicit", [s.model_dump(mode="json") for s in spans[:3]]
-    if note.fluoroscopy in ("not_used", "hypothetical", "historical"):
-        return None, []
-    if note.intraoperative_imaging:
-        return "imaging", [s.model_dump(mode="json") for s in note.intraoperative_imaging[:3]]
-    return None, []
-
-
-def _documented_imaging(
-    store: Store, note: NoteAnalysis, claim: list[Line], day: date, rules: Any
-) -> list[Line]:
-    """The fluoroscopy code the note documents, for the claim's procedures.
-
-    It is put on the claim as a ``documented`` line and judged by the same rules
-    and edits as an intended code: suppressed where the procedure includes it
-    (the report then names it as not billable), a missed charge where it is
-    separately reportable (only when the note names fluoroscopy explicitly; see
-    :func:`_drop_unsupported`). One fluoroscopy is one code: the guidance add-on
-    a procedure takes comes before stand-alone fluoroscopy. When the coder
-    intended a fluoroscopy code, it reports the note's fluoroscopy, and a code is
-    added only for the families that say so (a spinal injection's fluoroscopy is
-    named 77003 even when 76000 or 77002 was billed for it).
-    """
-    if not note.determinable:
-        return []
-    fluoro = rules.expand(["@fluoro_codes"])  # deleted ones too: 76005 in 2008 is one
-    present = {line.code for line in claim}
-    intended_fluoro = bool(present & fluoro)
-    # 76000 billed for what was guidance (a port placed under fluoroscopy): the
-    # guidance code is what the claim should say (FLU01's action), so the family's
-    # guidance add-on is judged too; the stand-alone code is judged by its rules
-    standalone_only = intended_fluoro and present & fluoro <= STANDALONE_FLUOROSCOPY
-    level, spans = _imaging_evidence(note)
-    families = imaging_map()
-    candidates: list[tuple[int, Line]] = []
-    successors = rules.replacements(day)
-    for line in claim:
-        if line.code in fluoro:
-            continue
-        # a deleted code is judged as the code that replaced it (27370 -> 27369)
-        code_now = successors.get(line.code, line.code)
-        family = families.family_for(code_now, day, rules)
-        # a guidance add-on guides a needle or catheter: with none placed, the
-        # procedure's fluoroscopy is judged by its family
-        listed = [
-            g
-            for g in GUIDANCE_ADD_ONS
-            if note.needle_placed and code_now in queries.add_on_primaries(store, g, day)
-        ]
-        if listed:
-            preferred = _PREFERRED_BY_FAMILY.get(family.name if family else "")
-            code = preferred if preferred in listed else listed[0]
-            evidence, rank = "explicit", 0
-            why = f"{code} is the guidance add-on the CMS add-on file lists for {line.code}"
-        elif family is not None:
-            # the claim's first procedure is the one its fluoroscopy is for
-            code, evidence, rank = family.imaging, family.evidence, 1
-            why = f"{line.code} is a {family.name.replace('_', ' ')} procedure"
-        else:
-            continue
-        if code in present:
-            continue
-        instead = standalone_only and code in GUIDANCE_ADD_ONS
-        also = bool(family and family.also_when_intended)
-        if intended_fluoro and not (also or instead):
-            continue
-        if evidence == "inherent":
-            if note.fluoroscopy in ("not_used", "hypothetical", "historical"):
-                continue
-            support, shown = "inherent", spans
-        elif level is None or (evidence == "explicit" and level != "explicit"):
-            continue
-        else:
-            support, shown = level, spans
-        quoted = "; ".join(f'"{s["text"]}"' for s in shown[:2])
-        candidates.append(
-            (
-                rank,
-                Line(
-                    code=code,
-                    origin="documented",
-                    instead_of_intended=instead and not also,
-                    rationale=[
-                        f"documented in the note ({quoted or 'the examination is fluoroscopic'}):"
-                        f" {why}; not among the intended codes"
-                    ],
-                    evidence=shown,
-                    support=support,
-                ),
-            )
-        )
-    if not candidates:
-        return []
-    # one fluoroscopy, one code: a guidance add-on the CMS file lists for one of
-    # the procedures, else the family of the first procedure that has one
-    best = min(candidates, key=lambda pair: pair[0])
-    return [best[1]]
-
-
-def _documented_ultrasound(
-    note: NoteAnalysis, claim: list[Line], day: date, rules: Any
-) -> list[Line]:
-    """The ultrasound guidance code of ultrasound the note documents, to be named
-    where the procedure includes it (see imaging.yaml; never billed from here)."""
-    if "ultrasound" not in note.imaging_modalities or not note.needle_placed:
-        return []
-    spec = imaging_map().ultrasound
-    present = {line.code for line in claim}
-    if present & {spec.vascular_code, spec.needle_code} or not present:
-        return []
-    return [
-        Line(
-            code=spec.code_for(present, day, rules),
-            origin="documented",
-            rationale=[
-                "documented in the note (ultrasound guidance): not among the intended codes"
-            ],
-            support="ultrasound",
-        )
-    ]
-
-
-def _drop_unsupported(state: ClaimState, instead: set[str]) -> None:
-    """A documented code billed only on explicit fluoroscopy: imaging inferred from
-    x-ray views or from the kind of exam says what is not billable, never what is.
-
-    A guidance code judged in place of the coder's 76000 that is not billable
-    either is not named again: the suppressed 76000 already says the note's
-    fluoroscopy is not billed (one fluoroscopy, one code)."""
-    # documented ultrasound is named when bundled, never billed (imaging.yaml)
-    state.lines = [
-        line for line in state.lines if line.origin != "documented" or line.support == "explicit"
-    ]
-    billed = {line.code for line in state.lines}
-    unnamed = instead - billed
-    state.suppressed = [item for item in state.suppressed if item.code not in unnamed]
-    state.findings = [f for f in state.findings if not f.codes or not set(f.codes) <= unnamed]
-    state.applied = [f for f in state.applied if not f.codes or not set(f.codes) <= unnamed]
-
-
 def _claim_lines(state: ClaimState) -> list[ClaimLine]:
     return [
         ClaimLine(
@@ -279,100 +128,6 @@ def _claim_lines(state: ClaimState) -> list[ClaimLine]:
         )
         for i, line in enumerate(state.lines, start=1)
     ]
-
-
-def _sole_primary(finding: Finding, line: Line, state: ClaimState) -> str | None:
-    """The one primary code the CMS add-on file lists for an intended add-on billed
-    without it, when the add-on has exactly one (10008 -> 10007, 64484 -> 64483)."""
-    if finding.kind != "add_on" or line.origin != "intended":
-        return None
-    if finding.details.get("n_primaries") != "1":
-        return None
-    primary = str(finding.details.get("primaries", "")).strip()
-    if not primary or primary in state.codes():
-        return None
-    return primary
-
-
-def _apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]) -> bool:
-    """Change the claim as the rules of deny findings declare (their ``effect`` in
-    the registry); True when something changed."""
-    changed = False
-    rules = registry()
-    rule_set = default_rules()
-    by_number = dict(enumerate(list(state.lines), start=1))
-    for finding in findings:
-        if finding.severity != "deny" or finding.line is None:
-            continue
-        if unconfirmed_ptp(finding, state.day):
-            continue
-        related = by_number.get(finding.related_line) if finding.related_line else None
-        if related is not None and related not in state.lines:
-            # its column-1 code was just dropped: the next pass judges it again
-            continue
-        line = by_number.get(finding.line)
-        if line is None or line not in state.lines:
-            continue
-        effect = rules.rule(finding.rule_id).effect if finding.rule_id in rules else "none"
-        if effect == "suppress" and finding.kind == "add_on" and line.origin == "proposed":
-            # the user gave no codes, so the primary procedure is theirs to add: the
-            # proposed add-on stays, with what it needs (the finding stays a risk)
-            note = f"{finding.rule_id}: an add-on code; bill it with its primary procedure code"
-            if note not in line.rationale:
-                line.rationale.append(note)
-            continue
-        if effect == "suppress" and separate_structure(store, state, finding, line, rule_set):
-            state.applied.append(finding.model_copy(update={"effect": "add_modifier"}))
-            changed = True
-            continue
-        sole_primary = _sole_primary(finding, line, state)
-        if effect == "suppress" and sole_primary:
-            # "each additional" billed without the first (10008 alone, 64484 alone):
-            # the add-on's only listed primary is the code for the one performed
-            applied = finding.model_copy(update={"effect": "replace"})
-            state.suppressed.append(Suppressed(line.code, applied, replaced_by=sole_primary))
-            state.applied.append(applied)
-            line.code = sole_primary
-            line.origin = "replacement"
-            line.rule_ids.append(finding.rule_id)
-            line.rationale.append(
-                f"{finding.rule_id}: replaces the add-on billed without it (its only primary)"
-            )
-            changed = True
-            continue
-        applied = finding.model_copy(update={"effect": effect})
-        if effect == "suppress":
-            state.lines.remove(line)
-            state.suppressed.append(Suppressed(line.code, applied))
-            state.applied.append(applied)
-            changed = True
-        elif effect == "remove_modifier":
-            line.modifiers = [m for m in line.modifiers if m not in ("26", "TC")]
-            line.rationale.append(f"{finding.rule_id}: {finding.rule_name}")
-            state.applied.append(applied)
-            changed = True
-        elif effect == "add_modifier" and "26" not in line.modifiers:
-            line.modifiers = [m for m in line.modifiers if m != "TC"] + ["26"]
-            line.rationale.append(f"{finding.rule_id}: {finding.rule_name}")
-            state.applied.append(applied)
-            changed = True
-        elif effect == "cap_units":
-            limit = finding.details.get("limit")
-            if limit and limit.isdigit() and line.units > int(limit) > 0:
-                excess = line.units - int(limit)
-                state.suppressed.append(
-                    Suppressed(
-                        line.code,
-                        applied,
-                        units=excess,
-                        reason=f"{excess} unit(s) over the MUE of {limit}: {finding.message}",
-                    )
-                )
-                state.applied.append(applied)
-                line.units = int(limit)
-                line.rationale.append(f"{finding.rule_id}: units capped at the MUE ({limit})")
-                changed = True
-    return changed
 
 
 def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report:
@@ -440,8 +195,8 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         note_text=context.note,
     )
     rules = default_rules()
-    documented = _documented_imaging(store, note, state.lines, day, rules)
-    documented += _documented_ultrasound(note, state.lines, day, rules)
+    documented = documented_imaging(store, note, state.lines, day, rules)
+    documented += documented_ultrasound(note, state.lines, day, rules)
     state.lines.extend(documented)
     instead = {line.code for line in documented if line.instead_of_intended}
     before = list(state.lines)
@@ -454,10 +209,10 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     intended_findings = list(first.findings) if first else []
     result = first
     for _ in range(MAX_PASSES):
-        if result is None or not _apply_edit_findings(store, state, result.findings):
+        if result is None or not apply_edit_findings(store, state, result.findings):
             break
         result = engine.check(_claim_lines(state), setting=context.setting) if state.lines else None
-    _drop_unsupported(state, instead)
+    drop_unsupported(state, instead)
     final_findings = list(result.findings) if result else []
     data_warnings = list(result.warnings) if result else (list(first.warnings) if first else [])
 

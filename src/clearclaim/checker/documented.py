@@ -1,0 +1,175 @@
+"""The imaging a note documents that the intended codes leave out.
+
+A note that documents fluoroscopy (or ultrasound guidance) during a procedure
+puts on the claim the code that imaging is coded as, as a ``documented`` line:
+judged by the same rules and CMS edits as an intended code, it is named as not
+billable where the procedure includes it, and billed as a missed charge where
+it is separately reportable and the fluoroscopy is named explicitly. Which code
+a procedure's imaging is coded as is data (``rules/data/imaging.yaml``) and the
+CMS add-on file.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from clearclaim.notes import NoteAnalysis
+from clearclaim.rules.engine import ClaimState, Line
+from clearclaim.rules.imaging import imaging_map
+from clearclaim.store import Store
+from clearclaim.store.queries import checker as queries
+
+GUIDANCE_ADD_ONS = ("77002", "77003", "77001")
+#: fluoroscopy as a service of its own (76001 until 2018)
+STANDALONE_FLUOROSCOPY = frozenset({"76000", "76001"})
+#: which guidance add-on a procedure takes when the add-on file lists it for several
+_PREFERRED_BY_FAMILY = {"spinal": "77003", "vascular_access": "77001"}
+
+
+def _imaging_evidence(note: NoteAnalysis) -> tuple[str | None, list[dict[str, Any]]]:
+    """How strongly the note documents fluoroscopy during this procedure.
+
+    ``explicit``: fluoroscopy named as used (or a fluoroscopy time); ``imaging``:
+    intraoperative x-ray views with no modality named; None: neither.
+    """
+    if note.fluoroscopy == "used":
+        spans = [m.span for m in note.fluoro_mentions if m.status == "affirmed"]
+        return "explicit", [s.model_dump(mode="json") for s in spans[:3]]
+    if note.fluoroscopy in ("not_used", "hypothetical", "historical"):
+        return None, []
+    if note.intraoperative_imaging:
+        return "imaging", [s.model_dump(mode="json") for s in note.intraoperative_imaging[:3]]
+    return None, []
+
+
+def documented_imaging(
+    store: Store, note: NoteAnalysis, claim: list[Line], day: date, rules: Any
+) -> list[Line]:
+    """The fluoroscopy code the note documents, for the claim's procedures.
+
+    It is put on the claim as a ``documented`` line and judged by the same rules
+    and edits as an intended code: suppressed where the procedure includes it
+    (the report then names it as not billable), a missed charge where it is
+    separately reportable (only when the note names fluoroscopy explicitly; see
+    :func:`drop_unsupported`). One fluoroscopy is one code: the guidance add-on
+    a procedure takes comes before stand-alone fluoroscopy. When the coder
+    intended a fluoroscopy code, it reports the note's fluoroscopy, and a code is
+    added only for the families that say so (a spinal injection's fluoroscopy is
+    named 77003 even when 76000 or 77002 was billed for it).
+    """
+    if not note.determinable:
+        return []
+    fluoro = rules.expand(["@fluoro_codes"])  # deleted ones too: 76005 in 2008 is one
+    present = {line.code for line in claim}
+    intended_fluoro = bool(present & fluoro)
+    # 76000 billed for what was guidance (a port placed under fluoroscopy): the
+    # guidance code is what the claim should say (FLU01's action), so the family's
+    # guidance add-on is judged too; the stand-alone code is judged by its rules
+    standalone_only = intended_fluoro and present & fluoro <= STANDALONE_FLUOROSCOPY
+    level, spans = _imaging_evidence(note)
+    families = imaging_map()
+    candidates: list[tuple[int, Line]] = []
+    successors = rules.replacements(day)
+    for line in claim:
+        if line.code in fluoro:
+            continue
+        # a deleted code is judged as the code that replaced it (27370 -> 27369)
+        code_now = successors.get(line.code, line.code)
+        family = families.family_for(code_now, day, rules)
+        # a guidance add-on guides a needle or catheter: with none placed, the
+        # procedure's fluoroscopy is judged by its family
+        listed = [
+            g
+            for g in GUIDANCE_ADD_ONS
+            if note.needle_placed and code_now in queries.add_on_primaries(store, g, day)
+        ]
+        if listed:
+            preferred = _PREFERRED_BY_FAMILY.get(family.name if family else "")
+            code = preferred if preferred in listed else listed[0]
+            evidence, rank = "explicit", 0
+            why = f"{code} is the guidance add-on the CMS add-on file lists for {line.code}"
+        elif family is not None:
+            # the claim's first procedure is the one its fluoroscopy is for
+            code, evidence, rank = family.imaging, family.evidence, 1
+            why = f"{line.code} is a {family.name.replace('_', ' ')} procedure"
+        else:
+            continue
+        if code in present:
+            continue
+        instead = standalone_only and code in GUIDANCE_ADD_ONS
+        also = bool(family and family.also_when_intended)
+        if intended_fluoro and not (also or instead):
+            continue
+        if evidence == "inherent":
+            if note.fluoroscopy in ("not_used", "hypothetical", "historical"):
+                continue
+            support, shown = "inherent", spans
+        elif level is None or (evidence == "explicit" and level != "explicit"):
+            continue
+        else:
+            support, shown = level, spans
+        quoted = "; ".join(f'"{s["text"]}"' for s in shown[:2])
+        candidates.append(
+            (
+                rank,
+                Line(
+                    code=code,
+                    origin="documented",
+                    instead_of_intended=instead and not also,
+                    rationale=[
+                        f"documented in the note ({quoted or 'the examination is fluoroscopic'}):"
+                        f" {why}; not among the intended codes"
+                    ],
+                    evidence=shown,
+                    support=support,
+                ),
+            )
+        )
+    if not candidates:
+        return []
+    # one fluoroscopy, one code: a guidance add-on the CMS file lists for one of
+    # the procedures, else the family of the first procedure that has one
+    best = min(candidates, key=lambda pair: pair[0])
+    return [best[1]]
+
+
+def documented_ultrasound(
+    note: NoteAnalysis, claim: list[Line], day: date, rules: Any
+) -> list[Line]:
+    """The ultrasound guidance code of ultrasound the note documents, to be named
+    where the procedure includes it (see imaging.yaml; never billed from here)."""
+    if "ultrasound" not in note.imaging_modalities or not note.needle_placed:
+        return []
+    spec = imaging_map().ultrasound
+    present = {line.code for line in claim}
+    if present & {spec.vascular_code, spec.needle_code} or not present:
+        return []
+    return [
+        Line(
+            code=spec.code_for(present, day, rules),
+            origin="documented",
+            rationale=[
+                "documented in the note (ultrasound guidance): not among the intended codes"
+            ],
+            support="ultrasound",
+        )
+    ]
+
+
+def drop_unsupported(state: ClaimState, instead: set[str]) -> None:
+    """A documented code billed only on explicit fluoroscopy: imaging inferred from
+    x-ray views or from the kind of exam says what is not billable, never what is.
+
+    A guidance code judged in place of the coder's 76000 that is not billable
+    either is not named again: the suppressed 76000 already says the note's
+    fluoroscopy is not billed (one fluoroscopy, one code)."""
+    # documented ultrasound is named when bundled, never billed (imaging.yaml)
+    state.lines = [
+        line for line in state.lines if line.origin != "documented" or line.support == "explicit"
+    ]
+    billed = {line.code for line in state.lines}
+    unnamed = instead - billed
+    state.suppressed = [item for item in state.suppressed if item.code not in unnamed]
+    state.findings = [f for f in state.findings if not f.codes or not set(f.codes) <= unnamed]
+    state.applied = [f for f in state.applied if not f.codes or not set(f.codes) <= unnamed]
