@@ -47,7 +47,7 @@ def english_texts() -> dict[str, dict[str, Any]]:
     texts[names.get("id", "MOD09")] = {k: _norm(names[k]) for k in ("title", "message", "action")}
     bilateral = yaml.safe_load((SRC / "rules" / "data" / "bilateral.yaml").read_text())
     for rule_id, rule in bilateral["rules"].items():
-        texts[rule_id] = {"title": _norm(rule["title"]), "action": _norm(rule["action"])}
+        texts[rule_id] = {k: _norm(rule[k]) for k in ("title", "message", "action")}
     return texts
 
 
@@ -138,3 +138,25 @@ def test_english_and_unknown_languages_are_left_alone(full_store) -> None:
     assert localize_report(report, "en") is report
     assert localize_report(report, "xx") is report
     assert catalog("../etc") is None
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_phrase_is_translated_with_its_placeholders(language: str) -> None:
+    english = yaml.safe_load((SRC / "rules" / "i18n" / "phrases.yaml").read_text())
+    texts = catalog(language)
+    assert texts is not None
+    for key, text in english.items():
+        assert texts.phrases.get(key), (language, key)
+        assert _placeholders(texts.phrases[key]) == _placeholders(text), (language, key)
+
+
+def test_line_reasons_follow_the_language(full_store) -> None:
+    from clearclaim.checker import check
+
+    _, context = _report("cc001", "en")
+    english = check(full_store, context)
+    german = check(full_store, context.model_copy(update={"language": "de"}))
+    texts = catalog("de")
+    assert texts is not None
+    assert english.lines and english.lines[0].rationale.startswith("intended code")
+    assert german.lines[0].rationale.startswith(texts.phrases["intended_code"])

@@ -41,36 +41,26 @@ def bilateral_modifiers(store: Store, state: ClaimState) -> None:
     one_side = bool(sides) and sides <= {"left", "right"} and len(sides) == 1
     for line in lines:
         indicator, release = queries.bilateral_indicator(store, line.code, state.day)
-        rule_id, why = None, None
+        values = {"bilateral_indicator": str(indicator), "release": release}
         if indicator is not None and str(indicator) in spec["rules"]["BIL01"]["indicators"]:
             rule_id = "BIL01"
-            why = spec["rules"]["BIL01"]["indicators"][str(indicator)]
+            values["why"] = spec["rules"]["BIL01"]["indicators"][str(indicator)]
         elif one_side:
             rule_id = "BIL02"
-            why = f"the note documents the {next(iter(sides))} side only"
-        if rule_id is None:
+            values["side"] = next(iter(sides))
+        else:
             continue
         line.modifiers = [m for m in line.modifiers if m != "50"]
         line.rule_ids.append(rule_id)
         line.rationale.append(f"{rule_id}: {registry().rule(rule_id).title}")
-        state.findings.append(
-            _finding(
-                rule_id,
-                state.day,
-                line.code,
-                f"{line.code} with modifier 50: {why} (PFS bilateral indicator "
-                f"{indicator}, {release}).",
-                indicator,
-                release,
-            )
-        )
+        state.findings.append(_finding(rule_id, state.day, line.code, values))
 
 
-def _finding(
-    rule_id: str, day: date, code: str, message: str, indicator: object, release: str
-) -> Finding:
-    """The finding of a bilateral rule, with its action, sources and dates from the data."""
+def _finding(rule_id: str, day: date, code: str, values: dict[str, str]) -> Finding:
+    """The finding of a bilateral rule: its message rendered from the template in
+    the data with ``values`` (kept in ``details``, so that a translation renders too)."""
     rule = registry().rule(rule_id)
+    spec = _bilateral_rules()["rules"][rule_id]
     return Finding(
         rule_id=rule_id,
         rule_name=rule.name,
@@ -79,12 +69,12 @@ def _finding(
         date_of_service=day,
         codes=(code,),
         code=code,
-        message=message,
-        action=" ".join(str(_bilateral_rules()["rules"][rule_id]["action"]).split()),
+        message=" ".join(str(spec["message"]).format(code=code, **values).split()),
+        action=" ".join(str(spec["action"]).split()),
         effect=rule.effect,
         sources=tuple(rule.sources),
         uncertainty=rule.uncertainty,
-        details={"bilateral_indicator": str(indicator), "release": release},
+        details=values,
     )
 
 
@@ -107,11 +97,7 @@ def _both_sides_as_units(store: Store, state: ClaimState) -> None:
             rule.id,
             state.day,
             line.code,
-            f"{line.code} billed with {line.units} units for a procedure the note "
-            "documents on both sides: Medicare takes a bilateral procedure as one line with "
-            f"modifier 50 and 1 unit (PFS bilateral indicator {indicator}, {release}).",
-            indicator,
-            release,
+            {"bilateral_indicator": str(indicator), "release": release, "units": str(line.units)},
         )
         line.units = 1
         line.modifiers = [*line.modifiers, "50"]

@@ -99,6 +99,9 @@ def _pairs(report: Report, texts: Catalog) -> dict[str, str]:
         if not translated:
             continue
         values = _values(finding)
+        indicators = translated.get("indicators") or {}
+        if values.get("bilateral_indicator") in indicators:  # BIL01's reason, translated
+            values["why"] = str(indicators[values["bilateral_indicator"]])
         for name, english in (("message", finding.message), ("action", finding.action)):
             template = translated.get(name)
             rendered = _render(str(template), values) if template and english else None
@@ -117,17 +120,27 @@ def _pairs(report: Report, texts: Catalog) -> dict[str, str]:
     return {english: text for english, text in pairs.items() if english != text}
 
 
-def _phrase_patterns(texts: Catalog) -> list[tuple[re.Pattern[str], str]]:
+#: phrases that are a whole part of a billed line's rationale ("intended code"),
+#: matched only as such ("MUE02: units capped at the MUE (1)" has a rule prefix)
+LINE_PHRASES = frozenset(
+    {"intended_code", "documented_ultrasound", "units_capped", "separate_structure", "sole_primary"}
+)
+
+
+def _phrase_patterns(texts: Catalog, keys: Any) -> list[tuple[re.Pattern[str], str]]:
     """The checker's own phrases around rule texts, as patterns to rewrite."""
     patterns = []
     for key, english in _english().phrases.items():
         translated = texts.phrases.get(key)
-        if not translated:
+        if not translated or key not in keys:
             continue
         parts = re.split(r"\{(\w+)\}", english)
         regex = "".join(
             re.escape(part) if i % 2 == 0 else f"(?P<{part}>\\S+?)" for i, part in enumerate(parts)
         )
+        if key in LINE_PHRASES:
+            regex = rf"^(?P<_rule>[A-Z]{{2,4}}\d{{2}}: )?{regex}$"
+            translated = "{_rule}" + translated
         patterns.append((re.compile(regex), translated))
     return patterns
 
@@ -164,12 +177,24 @@ def localize_report(report: Report, language: str) -> Report:
         return report
     pairs = _pairs(report, texts)
     order = sorted(pairs, key=len, reverse=True)  # a whole message before a title in it
-    phrases = _phrase_patterns(texts)
+    phrases = _phrase_patterns(texts, set(_english().phrases) - LINE_PHRASES)
+    line_phrases = _phrase_patterns(texts, LINE_PHRASES)
 
     def swap(text: str) -> str:
         return _swap(text, pairs, order, phrases)
 
+    def swap_reason(part: str) -> str:
+        for pattern, translated in line_phrases:
+            found = pattern.match(part)
+            if found:
+                values = {k: v or "" for k, v in found.groupdict().items()}
+                return translated.format_map(values)
+        return swap(part)
+
     data = report.model_dump(mode="json")
+    for line in data["lines"]:
+        reasons = str(line.get("rationale") or "")
+        line["rationale"] = "; ".join(swap_reason(part) for part in reasons.split("; "))
     for part in _TRANSLATED_PARTS:
         if part == "documentation":
             data[part]["gaps"] = _walk(data[part]["gaps"], swap)
