@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import date
 
 from clearclaim.models import Finding
+from clearclaim.notes import NoteAnalysis
 from clearclaim.rules.engine import ClaimState, Line, Suppressed
 from clearclaim.rules.loader import RuleSet
 from clearclaim.store import Store
@@ -36,15 +37,17 @@ _SPINAL_LISTS = (
 _GUIDANCE = ("77001", "77002", "77003")
 
 
-def two_sites_documented(state: ClaimState) -> bool:
+def two_sites(note: NoteAnalysis | None) -> bool:
     """The note documents a spinal procedure and one away from the spine."""
-    note = state.note
-    if note is None:
-        return False
-    return {p.spinal for p in note.procedures} == {True, False}
+    return note is not None and {p.spinal for p in note.procedures} == {True, False}
 
 
-def _spinal_codes(rules: RuleSet, day: date) -> set[str]:
+def two_sites_documented(state: ClaimState) -> bool:
+    return two_sites(state.note)
+
+
+def spinal_codes(rules: RuleSet, day: date) -> set[str]:
+    """The codes of procedures on the spine (the rule code lists)."""
     return set(rules.expand(list(_SPINAL_LISTS), on=day))
 
 
@@ -64,7 +67,7 @@ def restore_guidance_of_other_site(
     when it guides the other site's procedure (77002 for the hip, beside 62323)."""
     if not two_sites_documented(state):
         return
-    spinal = _spinal_codes(rules, state.day)
+    spinal = spinal_codes(rules, state.day)
     kept: list[Suppressed] = []
     for item in state.suppressed:
         original = next((ln for ln in before if ln.code == item.code), None)
@@ -98,7 +101,7 @@ def separate_structure(
         return False
     if DISTINCT_MODIFIERS & set(line.modifiers) or not finding.related_code:
         return False
-    spinal = _spinal_codes(rules, state.day)
+    spinal = spinal_codes(rules, state.day)
     mine = _side(store, state, line.code, spinal)
     theirs = _side(store, state, finding.related_code, spinal)
     if mine is None or theirs is None or mine == theirs:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from clearclaim.checker.distinct import spinal_codes, two_sites
 from clearclaim.notes import NoteAnalysis
 from clearclaim.rules.engine import ClaimState, Line
 from clearclaim.rules.imaging import imaging_map
@@ -25,6 +26,8 @@ GUIDANCE_ADD_ONS = ("77002", "77003", "77001")
 STANDALONE_FLUOROSCOPY = frozenset({"76000", "76001"})
 #: which guidance add-on a procedure takes when the add-on file lists it for several
 _PREFERRED_BY_FAMILY = {"spinal": "77003", "vascular_access": "77001"}
+#: which side of a two-site session a guidance code guides (True: the spine)
+_GUIDANCE_SIDE = {"77003": True, "77002": False, "77001": False}
 
 
 def _imaging_evidence(note: NoteAnalysis) -> tuple[str | None, list[dict[str, Any]]]:
@@ -69,7 +72,11 @@ def documented_imaging(
     standalone_only = intended_fluoro and present & fluoro <= STANDALONE_FLUOROSCOPY
     level, spans = _imaging_evidence(note)
     families = imaging_map()
-    candidates: list[tuple[int, Line]] = []
+    # two sites in one session (an ESI and a hip injection) are two fluoroscopies:
+    # a site whose guidance the intended codes do not cover gets its own code
+    spinal = spinal_codes(rules, day) if two_sites(note) else None
+    covered = {_GUIDANCE_SIDE[c] for c in present if c in _GUIDANCE_SIDE}
+    candidates: list[tuple[int, bool | None, Line]] = []
     successors = rules.replacements(day)
     for line in claim:
         if line.code in fluoro:
@@ -99,7 +106,9 @@ def documented_imaging(
             continue
         instead = standalone_only and code in GUIDANCE_ADD_ONS
         also = bool(family and family.also_when_intended)
-        if intended_fluoro and not (also or instead):
+        side = (code_now in spinal) if spinal is not None else None
+        other_site = side is not None and side not in covered and code in GUIDANCE_ADD_ONS
+        if intended_fluoro and not (also or instead or other_site):
             continue
         if evidence == "inherent":
             if note.fluoroscopy in ("not_used", "hypothetical", "historical"):
@@ -113,6 +122,7 @@ def documented_imaging(
         candidates.append(
             (
                 rank,
+                side,
                 Line(
                     code=code,
                     origin="documented",
@@ -129,9 +139,13 @@ def documented_imaging(
     if not candidates:
         return []
     # one fluoroscopy, one code: a guidance add-on the CMS file lists for one of
-    # the procedures, else the family of the first procedure that has one
-    best = min(candidates, key=lambda pair: pair[0])
-    return [best[1]]
+    # the procedures, else the family of the first procedure that has one (per
+    # site, when the note documents two)
+    best: dict[bool | None, tuple[int, Line]] = {}
+    for rank, side, line in candidates:
+        if side not in best or rank < best[side][0]:
+            best[side] = (rank, line)
+    return [line for _, line in best.values()]
 
 
 def documented_ultrasound(

@@ -37,6 +37,8 @@ import re2
 _PYTHON_ONLY = re.compile(r"\(\?<?[=!]|\(\?>|\\[1-9]|[*+?}]\+")
 _RE2_FLAGS = {re.IGNORECASE: "(?i)", re.MULTILINE: "(?m)", re.DOTALL: "(?s)"}
 _UNICODE_SPACES = re.compile(r"[^\S\n\t\r\f ]")  # whitespace that is not ASCII
+# a line that goes on in lower case after a word (no closing punctuation): a wrap
+_SOFT_WRAP = re.compile(r"(?<=[A-Za-z0-9,)])\r?\n(?=[ \t]*[a-z])")
 
 
 def re2_source(pattern: str, flags: int = 0) -> str | None:
@@ -123,6 +125,17 @@ class _GatedPattern:
 def ascii_spaces(text: str) -> str:
     """``text`` with every non-ASCII space made a plain space (same length)."""
     return _UNICODE_SPACES.sub(" ", text)
+
+
+def unwrap_lines(text: str) -> str:
+    """``text`` with wrapped lines joined (same length: the break becomes spaces).
+
+    Dictation systems and templates wrap long lines ("2. Left hip intra-articular
+    / injection"); a phrase split by the wrap is one phrase. A line that starts
+    in lower case after a word is a wrap; a new item, a header or a sentence
+    after a full stop is not.
+    """
+    return _SOFT_WRAP.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def token_pattern_regex(tokens: list[dict[str, Any]]) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from clearclaim.errors import InputError
 from clearclaim.notes import measures
 from clearclaim.notes.language import detect_language
-from clearclaim.notes.matching import ascii_spaces
+from clearclaim.notes.matching import ascii_spaces, unwrap_lines
 from clearclaim.notes.models import (
     FoundElement,
     Measurement,
@@ -45,6 +45,8 @@ _PLAN_SECTIONS = frozenset({"plan"})
 _PRIOR_SECTIONS = frozenset({"comparison"})
 #: a later entry that corrects the note above it
 _ADDENDUM_SECTIONS = frozenset({"addendum"})
+#: an absence that needs no physician named: the technologist ran it alone
+_TECH = re.compile(r"\b(?:tech(?:nologist)?|RT)\b", re.IGNORECASE)
 # Sections that describe results, not what was done: a procedure named there
 # ("contrast in the epidural space") is not a procedure performed.
 _RESULT_SECTIONS = frozenset({"findings", "impression", "complications", "diagnosis_post"})
@@ -442,6 +444,8 @@ def _presence(targets: list[_Target], note: str) -> tuple[str, list[TextSpan]]:
         sentence = note[t.sent_start : t.sent_end]
         if t.label == "PRESENCE" and not actors.search(sentence):
             continue  # "present" said of someone else (the patient, the family)
+        if t.label == "ABSENCE" and not actors.search(sentence) and not _TECH.search(t.text):
+            continue  # "absent" said of something else ("firm endpoint absent")
         span = _span(note, t.sent_start, t.sent_end, t.section)
         if t.status in ("hypothetical", "historical"):
             continue
@@ -678,7 +682,7 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         )
 
     original = text
-    text = ascii_spaces(_blank_form_fields(text))  # same length: offsets hold
+    text = unwrap_lines(ascii_spaces(_blank_form_fields(text)))  # same length: offsets hold
     doc = read(text)
     sections = _sections(doc, text)
     targets = _dedupe_overlaps(_targets(doc, sections))

@@ -156,6 +156,11 @@ class RuleEngine:
             return self._distinct_site(state) in values
         if fact == "needle_placed_by_landmark":
             return ("landmark" in note.imaging_modalities) in values
+        if fact == "imaging_used":
+            imaged = note.fluoroscopy == "used" or bool(
+                {"ct", "ultrasound"} & set(note.imaging_modalities)
+            )
+            return imaged in values
         if fact == "interpreted_elsewhere":
             return note.interpreted_elsewhere in values
         if fact == "modality_without_fluoroscopy":

@@ -148,6 +148,7 @@ NoteFact = Literal[
     "modality_without_fluoroscopy",
     "needle_placed_by_landmark",
     "interpreted_elsewhere",
+    "imaging_used",
 ]
 
 
