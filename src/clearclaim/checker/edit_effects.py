@@ -38,7 +38,9 @@ def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]
     rules = registry()
     rule_set = default_rules()
     by_number = dict(enumerate(list(state.lines), start=1))
-    for finding in findings:
+    # an add-on that goes first takes its PTP edits with it: a code bundled into
+    # an add-on billed without its primary is judged again without it
+    for finding in sorted(findings, key=lambda f: f.kind != "add_on"):
         if finding.severity != "deny" or finding.line is None:
             continue
         if unconfirmed_ptp(finding, state.day):

@@ -339,7 +339,10 @@ class RuleSet(BaseModel):
         found: dict[str, str] = {}
         for rule in self.in_force(on):
             when = rule.when
-            if rule.outcome.action != "replace" or when.with_any or when.note:
+            # a successor replaces its code whatever else is billed: a replace rule
+            # with any other condition (62322 with 77003, 20610 with 76942) is not one
+            conditions = set(when.model_dump(exclude_defaults=True)) - _SUCCESSION_KEYS
+            if rule.outcome.action != "replace" or conditions:
                 continue
             if (when.date_from and on < when.date_from) or (when.date_to and on > when.date_to):
                 continue
@@ -348,6 +351,10 @@ class RuleSet(BaseModel):
 
     def in_force(self, on: date) -> list[Rule]:
         return [r for r in self.rules if r.effective.covers(on)]
+
+
+#: the conditions a deleted code's successor rule may have (the code and the dates)
+_SUCCESSION_KEYS = frozenset({"codes_any", "date_from", "date_to"})
 
 
 def _read_yaml(path: Path | Any, label: str) -> Any:
