@@ -336,23 +336,33 @@ class RuleSet(BaseModel):
     def replacements(self, on: date) -> dict[str, str]:
         """Deleted code -> its successor, by the replace rules in force on ``on``
         (76001 -> 76000 and 27370 -> 27369 from 2019)."""
+        key = (id(self), on)
+        entry = _REPLACEMENTS.get(key)
+        # the entry holds its rule set, so the id cannot be another set's
+        if entry is not None and entry[0] is self:
+            return dict(entry[1])
         found: dict[str, str] = {}
         for rule in self.in_force(on):
             when = rule.when
-            # a successor replaces its code whatever else is billed: a replace rule
-            # with any other condition (62322 with 77003, 20610 with 76942) is not one
+            # a successor replaces its code whatever else is billed: a replace
+            # rule with any other condition (62322 with 77003) is not one
             conditions = set(when.model_dump(exclude_defaults=True)) - _SUCCESSION_KEYS
             if rule.outcome.action != "replace" or conditions:
                 continue
             if (when.date_from and on < when.date_from) or (when.date_to and on > when.date_to):
                 continue
             found.update(rule.outcome.code_map)
-        return found
+        if len(_REPLACEMENTS) > 4096:
+            _REPLACEMENTS.clear()
+        _REPLACEMENTS[key] = (self, found)
+        return dict(found)
 
     def in_force(self, on: date) -> list[Rule]:
         return [r for r in self.rules if r.effective.covers(on)]
 
 
+#: replacements() answers per rule set and date (rule sets are immutable)
+_REPLACEMENTS: dict[tuple[int, date], tuple[Any, dict[str, str]]] = {}
 #: the conditions a deleted code's successor rule may have (the code and the dates)
 _SUCCESSION_KEYS = frozenset({"codes_any", "date_from", "date_to"})
 
