@@ -59,22 +59,17 @@ def bilateral_modifiers(store: Store, state: ClaimState) -> None:
 def _finding(rule_id: str, day: date, code: str, values: dict[str, str]) -> Finding:
     """The finding of a bilateral rule: its message rendered from the template in
     the data with ``values`` (kept in ``details``, so that a translation renders too)."""
-    rule = registry().rule(rule_id)
     spec = _bilateral_rules()["rules"][rule_id]
-    return Finding(
-        rule_id=rule_id,
-        rule_name=rule.name,
-        kind="bilateral",
-        severity=rule.severity,
-        date_of_service=day,
-        codes=(code,),
-        code=code,
-        message=" ".join(str(spec["message"]).format(code=code, **values).split()),
-        action=" ".join(str(spec["action"]).split()),
-        effect=rule.effect,
-        sources=tuple(rule.sources),
-        uncertainty=rule.uncertainty,
-        details=values,
+    return (
+        registry()
+        .rule(rule_id)
+        .finding(
+            day=day,
+            code=code,
+            message=str(spec["message"]).format(code=code, **values),
+            action=str(spec["action"]),
+            details=values,
+        )
     )
 
 

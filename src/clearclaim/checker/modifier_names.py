@@ -42,19 +42,13 @@ def unknown_modifier_findings(
             if modifier in known:
                 continue
             found.append(
-                Finding(
-                    rule_id=rule.id,
-                    rule_name=rule.name,
-                    kind="policy",
-                    severity=rule.severity,
-                    date_of_service=day,
-                    codes=(code,),
+                rule.finding(
+                    day=day,
                     code=code,
                     message=" ".join(spec["message"].split()).format(modifier=modifier, code=code),
-                    action=" ".join(spec["action"].split()),
-                    sources=tuple(rule.sources),
-                    uncertainty=rule.uncertainty,
+                    action=spec["action"],
                     details={"modifier": modifier},
+                    kind="policy",
                 )
             )
     return found

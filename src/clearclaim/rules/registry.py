@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from clearclaim._yaml import load_yaml
-from clearclaim.models import Effect, RuleKind, Severity, Source
+from clearclaim.models import Effect, Finding, RuleKind, Severity, Source
 from clearclaim.rules.loader import Rule, default_rules
 
 #: a policy rule's outcome -> its effect on the claim
@@ -62,6 +62,34 @@ class RuleSpec(BaseModel):
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+    def finding(
+        self,
+        *,
+        day: date,
+        code: str,
+        message: str,
+        action: str,
+        details: dict[str, str],
+        kind: RuleKind | None = None,
+    ) -> Finding:
+        """The finding this rule gives about ``code``, with its sources and
+        uncertainty from the registry (texts as written in the rule's data)."""
+        return Finding(
+            rule_id=self.id,
+            rule_name=self.name,
+            kind=kind or self.kind,
+            severity=self.severity,
+            date_of_service=day,
+            codes=(code,),
+            code=code,
+            message=" ".join(message.split()),
+            action=" ".join(action.split()),
+            effect=self.effect,
+            sources=tuple(self.sources),
+            uncertainty=self.uncertainty,
+            details=details,
+        )
 
 
 class Registry:
