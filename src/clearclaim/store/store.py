@@ -97,8 +97,6 @@ class Store:
         self.conn = conn
         self._lock = threading.RLock()
         self._release_cache: dict[str, list[ReleaseInfo]] | None = None
-        # release_for answers, per (family, date): a check asks the same few many times
-        self._choice_cache: dict[tuple[str, date], ReleaseChoice] = {}
         # small answers that only change with the loaded releases (see remember)
         self._memo: dict[Hashable, Any] = {}
         self._ensure_schema()
@@ -250,12 +248,10 @@ class Store:
         Outside case 1 the choice carries a warning that names the release used and
         why it was chosen.
         """
-        cached = self._choice_cache.get((family, day))
-        if cached is not None:
-            return cached
-        choice = self._choose_release(family, day)
-        self._choice_cache[(family, day)] = choice
-        return choice
+        # a check asks the same few (family, date) pairs many times
+        return self.remember(
+            ("release_for", family, day), lambda: self._choose_release(family, day)
+        )
 
     def _choose_release(self, family: str, day: date) -> ReleaseChoice:
         candidates = self.releases(family)
@@ -337,7 +333,6 @@ class Store:
 
     def invalidate(self) -> None:
         self._release_cache = None
-        self._choice_cache = {}
         self._memo = {}
 
     def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
