@@ -34,6 +34,13 @@ if TYPE_CHECKING:
     from clearclaim.wrvu import ImportResult, ProcedureLog, WrvuPlan, WrvuReport
 
 
+# a made-up note (no patient's): what warm_up checks
+WARM_UP_NOTE = (
+    "PROCEDURE: Lumbar interlaminar epidural steroid injection, L4-5, under fluoroscopy.\n"
+    "Fluoroscopy time 0.4 minutes. The physician performed and interpreted the imaging."
+)
+
+
 def as_context(value: object) -> ClaimContext:
     """A ClaimContext from one or from a mapping; bad input is an InputError that
     names the field and never quotes a value (the note is patient data)."""
@@ -127,6 +134,17 @@ class Checker:
 
             report.audit_id = record(report.to_dict(), self.audit_path)["id"]
         return report
+
+    def warm_up(self) -> None:
+        """Do now what the first check would do (build the note pipeline, compile
+        the patterns, load today's rules, edits and prices): a server calls it at
+        start-up so that no user's first check waits about a second."""
+        from clearclaim.checker.models import ClaimContext, parse_codes
+        from clearclaim.notes import warm_up
+
+        warm_up()
+        sample = ClaimContext(note=WARM_UP_NOTE, codes=parse_codes(["62323", "77003-26"]), pos="22")
+        self.check(sample, audit=False)
 
     def audit_log(self, since: date | None = None) -> list[dict[str, Any]]:
         """The audit trail's entries, oldest first (from ``since`` when given)."""

@@ -82,3 +82,13 @@ def test_the_code_page_says_which_release_answered(full_store) -> None:
     states = {c["family"]: c["state"] for c in page["data_coverage"]}
     assert {"pfs_rvu", "ptp_practitioner", "mue_practitioner"} <= set(states)
     assert set(states.values()) <= {"in_force", "nearest", "missing"}
+
+
+def test_warm_up_checks_nothing_of_the_users(full_store, tmp_path: Path) -> None:
+    """A server warms each worker with a made-up note: no audit entry, no library."""
+    trail = tmp_path / "audit.jsonl"
+    checker = Checker(full_store, library=tmp_path / "library", audit_path=trail)
+    checker.warm_up()
+    assert not trail.exists()
+    assert not (tmp_path / "library").exists()
+    assert checker.audit_log() == []

@@ -9,7 +9,6 @@ it is imported on first use (so is Polars), and it never imports this module.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
@@ -286,16 +285,10 @@ class EditEngine:
         )
 
 
-_ENGINES: weakref.WeakKeyDictionary[Store, EditEngine] = weakref.WeakKeyDictionary()
-
-
 def engine_for(store: Store) -> EditEngine:
-    """One engine per store, kept while the store lives (so its caches are reused)."""
-    engine = _ENGINES.get(store)
-    if engine is None:
-        engine = EditEngine(store)
-        _ENGINES[store] = engine
-    return engine
+    """One engine per store (so its caches are reused), renewed when the store's
+    releases change."""
+    return store.remember(("edit engine",), lambda: EditEngine(store))
 
 
 def check_claim(

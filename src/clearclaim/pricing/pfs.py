@@ -20,7 +20,6 @@ payment (OPPS / ASC) is in :mod:`clearclaim.pricing.facility`.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -734,17 +733,10 @@ def _unique(items: list[T]) -> list[T]:
     return seen
 
 
-_PRICERS: weakref.WeakKeyDictionary[Store, tuple[int, Pricer]] = weakref.WeakKeyDictionary()
-
-
 def pricer_for(store: Store) -> Pricer:
-    """A shared :class:`Pricer` for ``store``, renewed when its releases change."""
-    token = hash(tuple((r.release_key, r.imported_at) for r in store.releases()))
-    cached = _PRICERS.get(store)
-    if cached is None or cached[0] != token:
-        cached = (token, Pricer(store))
-        _PRICERS[store] = cached
-    return cached[1]
+    """A shared :class:`Pricer` for ``store`` (its caches reused), renewed when the
+    store's releases change."""
+    return store.remember(("pricer",), lambda: Pricer(store))
 
 
 def price(

@@ -35,7 +35,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from clearclaim._yaml import load_yaml
 from clearclaim.errors import DataError
@@ -122,6 +130,7 @@ class CodeList(_Strict):
     citations: list[Citation] = Field(min_length=1)
     codes: list[ListedCode] = Field(default_factory=list)
     ranges: list[CodeRange] = Field(default_factory=list)
+    _range_codes: frozenset[str] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _codes(self) -> CodeList:
@@ -136,6 +145,13 @@ class CodeList(_Strict):
                 raise ValueError(f"code {c.code} listed twice")
             seen.add(c.code)
         return self
+
+    def range_codes(self) -> frozenset[str]:
+        """Every code of the list's ranges, built once: a range such as
+        20100-29999 is ten thousand codes, and rules ask for them on every date."""
+        if self._range_codes is None:
+            self._range_codes = frozenset(c for run in self.ranges for c in run.codes())
+        return self._range_codes
 
 
 NoteFact = Literal[
@@ -327,8 +343,7 @@ class RuleSet(BaseModel):
                 for c in listed.codes:
                     if on is None or c.valid_on(on):
                         out.add(c.code)
-                for run in listed.ranges:
-                    out.update(run.codes())
+                out.update(listed.range_codes())
             else:
                 out.add(ref)
         return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -80,6 +81,10 @@ def create_app(checker: Checker | None = None, settings: WebSettings | None = No
         own = checker is None
         app.state.checker = checker if checker is not None else Checker.open()
         app.state.jobs = JobRunner(app.state.checker, settings.data_dir / "scrub")
+        if own:
+            # each worker process warms itself before it takes a request
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(app.state.session, app.state.checker.warm_up)
         try:
             yield
         finally:
