@@ -45,11 +45,11 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+CASE_FILES = sorted((ROOT / "tests" / "check_cases").glob("cc*.yaml"))
+
+
 def check_bodies() -> Iterator[dict[str, Any]]:
-    cases = [
-        yaml.safe_load(path.read_text(encoding="utf-8"))
-        for path in sorted((ROOT / "tests" / "check_cases").glob("cc*.yaml"))
-    ]
+    cases = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in CASE_FILES]
     bodies = [
         {
             "note": c["note"],
@@ -189,9 +189,10 @@ def main() -> None:
         def code_page(connection: Connection) -> Awaitable[int]:
             return connection.request("GET", f"/codes/{next(codes)}")
 
-        # warm: every case once, every code page once per worker
-        asyncio.run(load(port, 4, 200 + 20 * args.workers, check))
-        asyncio.run(load(port, 4, len(CODES) * 2 * args.workers, code_page))
+        # warm: every case and code page twice per worker, over as many connections
+        # as the measured run (a connection stays with the worker that accepted it)
+        asyncio.run(load(port, args.clients, 2 * len(CASE_FILES) * args.workers, check))
+        asyncio.run(load(port, args.clients, len(CODES) * 2 * args.workers, code_page))
         print(f"server: clearclaim serve --workers {args.workers}, {os.cpu_count()} cores")
         for name, send in (
             ("code page GET /codes/CODE", code_page),

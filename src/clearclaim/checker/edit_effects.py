@@ -3,8 +3,8 @@
 Each deny finding's rule declares its effect as data (the registry): suppress
 the line, remove or add a modifier, cap the units. Two refinements the note
 supports come first: a column-2 code of another anatomic site keeps its line
-with XS (distinct.py), and an add-on billed without its only primary becomes
-that primary (10008 alone is 10007).
+with XS (distinct.py), and an add-on billed without its primary is billed with
+it, or becomes it (10008 alone is 10007).
 """
 
 from __future__ import annotations
@@ -16,19 +16,87 @@ from clearclaim.rules import default_rules
 from clearclaim.rules.engine import ClaimState, Line, Suppressed
 from clearclaim.rules.registry import registry
 from clearclaim.store import Store
+from clearclaim.store.queries.checker import add_on_primaries
 
 
-def _sole_primary(finding: Finding, line: Line, state: ClaimState) -> str | None:
-    """The one primary code the CMS add-on file lists for an intended add-on billed
-    without it, when the add-on has exactly one (10008 -> 10007, 64484 -> 64483)."""
+def _first_level_primary(
+    store: Store, finding: Finding, line: Line, state: ClaimState
+) -> str | None:
+    """The code an intended add-on billed without its primary stands for, when the
+    CMS add-on file makes it clear: the add-on's only listed primary (10008 ->
+    10007), else the listed primary numbered just before it when no other listed
+    first-level code is within three numbers (64494 -> 64493, not 64490): CPT
+    numbers an "each additional" code right after its first one, and 22512 (22510
+    or 22511) stays for the coder to choose."""
     if finding.kind != "add_on" or line.origin != "intended":
         return None
-    if finding.details.get("n_primaries") != "1":
+    primaries = add_on_primaries(store, line.code, state.day)
+    if not primaries or not line.code.isdigit():
         return None
-    primary = str(finding.details.get("primaries", "")).strip()
-    if not primary or primary in state.codes():
-        return None
-    return primary
+    if len(primaries) == 1:
+        primary = next(iter(primaries))
+    else:
+        first_levels = {p for p in primaries if not add_on_primaries(store, p, state.day)}
+        before = f"{int(line.code) - 1:05d}"
+        near = {p for p in first_levels if p.isdigit() and 0 < int(line.code) - int(p) <= 3}
+        if near != {before}:
+            return None
+        primary = before
+    return None if primary in state.codes() else primary
+
+
+def _chained(store: Store, line: Line, state: ClaimState) -> bool:
+    """Another intended add-on on the claim takes this add-on as its primary
+    (64495, "third and any additional level", with 64494): the claim counts
+    levels past the first, so the first level was done too."""
+    return any(
+        other is not line
+        and other.origin == "intended"
+        and line.code in add_on_primaries(store, other.code, state.day)
+        for other in state.lines
+    )
+
+
+def _bill_primary(
+    store: Store, state: ClaimState, finding: Finding, line: Line, primary: str
+) -> None:
+    """An intended add-on billed without its primary: the first level is billed.
+
+    With levels or lesions past the first counted on the claim (a second add-on
+    chained to this one) the primary is added; with several units of the add-on,
+    one of them is the first (10006 x2 for two nodules is 10005 + 10006); one
+    unit alone is the one performed (10008 alone is 10007)."""
+    if _chained(store, line, state) or line.units > 1:
+        applied = finding.model_copy(update={"effect": "add_code"})
+        added = Line(
+            primary,
+            modifiers=[m for m in line.modifiers if m in ("26", "TC")],
+            origin="added",
+            rule_ids=[finding.rule_id],
+        )
+        if line.units > 1 and not _chained(store, line, state):
+            line.units -= 1
+            state.suppressed.append(Suppressed(line.code, applied, replaced_by=primary, units=1))
+            added.rationale.append(
+                f"{finding.rule_id}: the first of the {line.code} units billed, as its primary"
+            )
+        else:
+            added.rationale.append(
+                f"{finding.rule_id}: the primary that {line.code} adds on to (the claim "
+                "counts levels past the first)"
+            )
+        state.lines.insert(state.lines.index(line), added)
+        state.applied.append(applied)
+        return
+    # "each additional" billed without the first (10008 alone, 64484 alone):
+    # the add-on's primary is the code for the one performed
+    applied = finding.model_copy(update={"effect": "replace"})
+    state.suppressed.append(Suppressed(line.code, applied, replaced_by=primary))
+    state.applied.append(applied)
+    line.code = primary
+    line.origin = "replacement"
+    line.rule_ids.append(finding.rule_id)
+    line.rationale.append(f"{finding.rule_id}: replaces the add-on billed without it (its primary)")
 
 
 def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]) -> bool:
@@ -64,19 +132,9 @@ def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]
             state.applied.append(finding.model_copy(update={"effect": "add_modifier"}))
             changed = True
             continue
-        sole_primary = _sole_primary(finding, line, state)
-        if effect == "suppress" and sole_primary:
-            # "each additional" billed without the first (10008 alone, 64484 alone):
-            # the add-on's only listed primary is the code for the one performed
-            applied = finding.model_copy(update={"effect": "replace"})
-            state.suppressed.append(Suppressed(line.code, applied, replaced_by=sole_primary))
-            state.applied.append(applied)
-            line.code = sole_primary
-            line.origin = "replacement"
-            line.rule_ids.append(finding.rule_id)
-            line.rationale.append(
-                f"{finding.rule_id}: replaces the add-on billed without it (its only primary)"
-            )
+        primary = _first_level_primary(store, finding, line, state)
+        if effect == "suppress" and primary:
+            _bill_primary(store, state, finding, line, primary)
             changed = True
             continue
         applied = finding.model_copy(update={"effect": effect})

@@ -288,7 +288,7 @@ class EditEngine:
 def engine_for(store: Store) -> EditEngine:
     """One engine per store (so its caches are reused), renewed when the store's
     releases change."""
-    return store.remember(("edit engine",), lambda: EditEngine(store))
+    return store.remember(("edit engine",), lambda: EditEngine(store), lasting=True)
 
 
 def check_claim(

@@ -31,7 +31,14 @@ RuleKind = Literal[
 ]
 #: what a finding did to the recommended claim (declared by its rule, as data)
 Effect = Literal[
-    "none", "suppress", "replace", "add_modifier", "remove_modifier", "set_units", "cap_units"
+    "none",
+    "suppress",
+    "replace",
+    "add_code",
+    "add_modifier",
+    "remove_modifier",
+    "set_units",
+    "cap_units",
 ]
 SEVERITY_ORDER: dict[str, int] = {"deny": 0, "warn": 1, "info": 2}
 

@@ -129,6 +129,9 @@ class NoteAnalysis(_Frozen):
     needle_placed: bool = False
     #: the images are interpreted by another physician (a radiologist's separate report)
     interpreted_elsewhere: bool = False
+    #: a conventional arthrogram documented (its views or findings), beyond the
+    #: spot image that confirms a needle before CT or MR arthrography
+    arthrogram_series: bool = False
 
     def found(self, element: str) -> bool:
         return element in self.elements

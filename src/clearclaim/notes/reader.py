@@ -51,6 +51,10 @@ _TECH = re.compile(r"\b(?:tech(?:nologist)?|RT)\b", re.IGNORECASE)
 # ("contrast in the epidural space") is not a procedure performed.
 _RESULT_SECTIONS = frozenset({"findings", "impression", "complications", "diagnosis_post"})
 _REPORT_SECTIONS = frozenset({"findings", "impression"})
+#: where an imaging study named is not this procedure's guidance
+_EARLIER_STUDY_SECTIONS = frozenset(
+    {"indication", "history", "comparison", "plan", "diagnosis_post"}
+)
 
 
 @dataclass(frozen=True)
@@ -463,7 +467,10 @@ def _presence(targets: list[_Target], note: str) -> tuple[str, list[TextSpan]]:
 
 
 def _fluoro_status(
-    mentions: list[Mention], times: list[Measurement], sections: list[_Section]
+    mentions: list[Mention],
+    times: list[Measurement],
+    sections: list[_Section],
+    standby: list[tuple[int, int]] = [],  # noqa: B006 (read only)
 ) -> str:
     # an addendum that speaks of the fluoroscopy corrects the note above it ("C-arm
     # down today; the fluoro line is carried forward from the last visit")
@@ -478,6 +485,12 @@ def _fluoro_status(
     zero = [t.span for t in times if t.normalized_value == 0]
     mentions = [m for m in mentions if not any(z.start <= m.span.start < z.end for z in zero)]
     statuses = {m.status for m in mentions}
+    if "negated" in statuses and not any(t.normalized_value > 0 for t in times):
+        # the fluoroscope set up or standing by is no use of it, against a note that
+        # says fluoroscopy was not used
+        affirmed = [m for m in mentions if m.status == "affirmed"]
+        if affirmed and all(any(a <= m.span.start < b for a, b in standby) for m in affirmed):
+            return "not_used"
     if "affirmed" in statuses or any(t.normalized_value > 0 for t in times):
         return "used"
     for status, result in (
@@ -705,12 +718,16 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         for t in targets
         if t.label == "FLUORO"
     ]
-    fluoroscopy = _fluoro_status(mentions, times, sections)
+    standby = [(t.start, t.end) for t in targets if t.label == "FLUORO_STANDBY"]
+    fluoroscopy = _fluoro_status(mentions, times, sections, standby)
     modalities = sorted(
         {
-            {"FLUORO": "fluoroscopy", "ULTRASOUND": "ultrasound", "CT": "ct"}[t.label]
+            {"ULTRASOUND": "ultrasound", "CT": "ct"}[t.label]
             for t in targets
-            if t.label in ("FLUORO", "ULTRASOUND", "CT") and t.status == "affirmed"
+            if t.label in ("ULTRASOUND", "CT")
+            and t.status == "affirmed"
+            # "hydronephrosis on ultrasound" in the indication is an earlier study
+            and t.section not in _EARLIER_STUDY_SECTIONS
         }
         # placed by palpation or landmarks, and nowhere said to be guided by fluoroscopy
         | (
@@ -768,6 +785,12 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         ),
         interpreted_elsewhere=any(
             t.label == "INTERPRETED_ELSEWHERE"
+            and t.status == "affirmed"
+            and t.section not in _HISTORY_SECTIONS | _PLAN_SECTIONS | _PRIOR_SECTIONS
+            for t in targets
+        ),
+        arthrogram_series=any(
+            t.label == "ARTHROGRAM_SERIES"
             and t.status == "affirmed"
             and t.section not in _HISTORY_SECTIONS | _PLAN_SECTIONS | _PRIOR_SECTIONS
             for t in targets

@@ -736,7 +736,7 @@ def _unique(items: list[T]) -> list[T]:
 def pricer_for(store: Store) -> Pricer:
     """A shared :class:`Pricer` for ``store`` (its caches reused), renewed when the
     store's releases change."""
-    return store.remember(("pricer",), lambda: Pricer(store))
+    return store.remember(("pricer",), lambda: Pricer(store), lasting=True)
 
 
 def price(

@@ -163,6 +163,8 @@ class RuleEngine:
             return imaged in values
         if fact == "interpreted_elsewhere":
             return note.interpreted_elsewhere in values
+        if fact == "arthrogram_series":
+            return note.arthrogram_series in values
         if fact == "modality_without_fluoroscopy":
             used = set(note.imaging_modalities) & set(values)
             return bool(used) and note.fluoroscopy != "used"

@@ -165,6 +165,7 @@ NoteFact = Literal[
     "needle_placed_by_landmark",
     "interpreted_elsewhere",
     "imaging_used",
+    "arthrogram_series",
 ]
 
 

@@ -123,7 +123,15 @@ def _pairs(report: Report, texts: Catalog) -> dict[str, str]:
 #: phrases that are a whole part of a billed line's rationale ("intended code"),
 #: matched only as such ("MUE02: units capped at the MUE (1)" has a rule prefix)
 LINE_PHRASES = frozenset(
-    {"intended_code", "documented_ultrasound", "units_capped", "separate_structure", "sole_primary"}
+    {
+        "intended_code",
+        "documented_ultrasound",
+        "units_capped",
+        "separate_structure",
+        "sole_primary",
+        "add_on_first_unit",
+        "add_on_primary_added",
+    }
 )
 
 

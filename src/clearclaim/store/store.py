@@ -99,6 +99,9 @@ class Store:
         self._release_cache: dict[str, list[ReleaseInfo]] | None = None
         # small answers that only change with the loaded releases (see remember)
         self._memo: dict[Hashable, Any] = {}
+        #: objects kept for the store's life (the pricer, the edit engine): the
+        #: memo's size bound never drops them and their caches
+        self._lasting: dict[Hashable, Any] = {}
         self._ensure_schema()
 
     # -- opening -------------------------------------------------------------
@@ -334,19 +337,23 @@ class Store:
     def invalidate(self) -> None:
         self._release_cache = None
         self._memo = {}
+        self._lasting = {}
 
-    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def remember(self, key: Hashable, compute: Callable[[], T], *, lasting: bool = False) -> T:
         """``compute()``, kept for ``key`` until the releases change (``invalidate``).
 
         For small answers a check asks again and again (the primaries of an
         add-on code on a date); the key must name every input of ``compute``.
+        ``lasting`` is for the few objects that hold caches of their own (the
+        pricer, the edit engine): never dropped to bound the memo's size.
         """
-        if key in self._memo:
-            return cast(T, self._memo[key])
-        if len(self._memo) > 4096:
-            self._memo = {}
+        memo = self._lasting if lasting else self._memo
+        if key in memo:
+            return cast(T, memo[key])
+        if not lasting and len(memo) > 4096:
+            self._memo = memo = {}
         value = compute()
-        self._memo[key] = value
+        memo[key] = value
         return value
 
     # -- writing (used by the importers) -------------------------------------
