@@ -384,8 +384,14 @@ def _procedure_from_codes(note: NoteAnalysis, claim: list[Line], day: date) -> b
     language or a cancelled procedure stays undetermined)."""
     if {"language", "procedure_not_performed"} & set(note.undetermined):
         return False
-    # an unfilled template documents nothing, whatever the codes say
-    if not (note.elements or note.intraoperative_imaging or note.imaging_modalities):
+    # an unfilled template documents nothing, whatever the codes say (a ticked
+    # box says it was filled in)
+    if not (
+        note.elements
+        or note.intraoperative_imaging
+        or note.imaging_modalities
+        or note.form_answered
+    ):
         return False
     fluoro = default_rules().expand(["@fluoro_codes"], on=day)
     return any(line.code not in fluoro for line in claim)

@@ -132,6 +132,10 @@ class NoteAnalysis(_Frozen):
     #: a conventional arthrogram documented (its views or findings), beyond the
     #: spot image that confirms a needle before CT or MR arthrography
     arthrogram_series: bool = False
+    #: the injection is for a CT or MR arthrogram (named in the note)
+    cross_sectional_arthrography: bool = False
+    #: a templated note with at least one box ticked: it was filled in
+    form_answered: bool = False
 
     def found(self, element: str) -> bool:
         return element in self.elements

@@ -51,6 +51,7 @@ _TECH = re.compile(r"\b(?:tech(?:nologist)?|RT)\b", re.IGNORECASE)
 # ("contrast in the epidural space") is not a procedure performed.
 _RESULT_SECTIONS = frozenset({"findings", "impression", "complications", "diagnosis_post"})
 _REPORT_SECTIONS = frozenset({"findings", "impression"})
+_TICKED = re.compile(r"\[\s*[xX\u2713\u2714]\s*\]")
 #: where an imaging study named is not this procedure's guidance
 _EARLIER_STUDY_SECTIONS = frozenset(
     {"indication", "history", "comparison", "plan", "diagnosis_post"}
@@ -630,6 +631,16 @@ def _form_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
     )
 
 
+@cache
+def _negative_answer() -> re.Pattern[str]:
+    return re.compile(load_yaml("forms.yaml")["negative_answer"], re.IGNORECASE | re.MULTILINE)
+
+
+def _negative_answers(note: str) -> list[tuple[int, int]]:
+    """The labels of form fields answered "no" (their offsets in the note)."""
+    return [m.span("label") for m in _negative_answer().finditer(note)]
+
+
 def _blank_form_fields(note: str) -> str:
     """Unanswered questions, unchecked options and unfilled fields, replaced by
     spaces of the same length; spoken punctuation of a dictated note, replaced by
@@ -713,8 +724,14 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         not in _HISTORY_SECTIONS | _PLAN_SECTIONS | _PRIOR_SECTIONS
     ]
 
+    answered_no = _negative_answers(text)
     mentions = [
-        Mention(label=t.label, status=t.status, span=_tspan(text, t))
+        Mention(
+            label=t.label,
+            # "Fluoroscopy used: [x] No": the form's answer, not ConText, says it
+            status="negated" if any(a <= t.start < b for a, b in answered_no) else t.status,
+            span=_tspan(text, t),
+        )
         for t in targets
         if t.label == "FLUORO"
     ]
@@ -787,6 +804,13 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
             t.label == "INTERPRETED_ELSEWHERE"
             and t.status == "affirmed"
             and t.section not in _HISTORY_SECTIONS | _PLAN_SECTIONS | _PRIOR_SECTIONS
+            for t in targets
+        ),
+        form_answered=bool(_TICKED.search(text)),
+        cross_sectional_arthrography=any(
+            t.label == "CT_MR_ARTHROGRAPHY"
+            and t.status != "historical"
+            and t.section not in _HISTORY_SECTIONS | _PRIOR_SECTIONS
             for t in targets
         ),
         arthrogram_series=any(

@@ -165,6 +165,8 @@ class RuleEngine:
             return note.interpreted_elsewhere in values
         if fact == "arthrogram_series":
             return note.arthrogram_series in values
+        if fact == "cross_sectional_arthrography":
+            return note.cross_sectional_arthrography in values
         if fact == "modality_without_fluoroscopy":
             used = set(note.imaging_modalities) & set(values)
             return bool(used) and note.fluoroscopy != "used"

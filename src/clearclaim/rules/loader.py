@@ -166,6 +166,7 @@ NoteFact = Literal[
     "interpreted_elsewhere",
     "imaging_used",
     "arthrogram_series",
+    "cross_sectional_arthrography",
 ]
 
 
