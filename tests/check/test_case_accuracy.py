@@ -4,7 +4,7 @@
   (cc001-cc052) or by authors who never saw the code and then tuned on
   (cc053-cc192): an upper bound.
 - tests/check_cases/independent: written blind, the odd-numbered half of each
-  blind set (bA, bB, bD-bO); their failures were read and fixed where general.
+  blind set (bA, bB, bD-bO, bR-bY); their failures were read and fixed where general.
 - tests/check_cases/untouched: the even-numbered half, and the whole of sets bC, bP, bQ,
   scored on first contact and never read while tuning: the figure closest to
   what a new user meets. Its floor is a regression guard.

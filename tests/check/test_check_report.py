@@ -215,3 +215,39 @@ def test_cli_reads_the_note_from_stdin(full_store, monkeypatch) -> None:
     assert report["context"]["intended_codes"] == ["20610", "77003"]
     empty = runner.invoke(app, ["check", "-"], input="")
     assert empty.exit_code == 2 and "empty" in empty.output
+
+
+FACET_NOTE = """PROCEDURE: Right L3-4, L4-5 and L5-S1 medial branch blocks under fluoroscopy.
+INDICATION: Lumbar facet pain. Needles to the L3, L4 and L5 medial branches and the
+sacral ala; positions confirmed on AP and oblique views. Fluoroscopy 1.1 min, 6.8 mGy.
+"""
+FNA_NOTE = """Ultrasound-guided FNA of two thyroid nodules. Nodule 1 (right): 25G x 4 passes
+under real-time ultrasound, needle tip in nodule, images saved. Nodule 2 (left): 25G x 3
+passes under real-time ultrasound, images saved.
+"""
+
+
+def test_add_ons_without_their_primary_get_it(full_store) -> None:
+    """CMS's add-on file decides the primary; the claim decides add or recode."""
+    # 64494 and 64495 count levels past the first: the first level (64493) is added
+    chained = check(
+        full_store,
+        ClaimContext(
+            note=FACET_NOTE, codes=parse_codes("64494,64495"), pos="24",
+            equipment="facility", date_of_service=date(2025, 9, 30),
+        ),  # fmt: skip
+    )
+    lines = {(ln.code, ln.units, ln.origin) for ln in chained.lines}
+    assert lines == {("64493", 1, "added"), ("64494", 1, "intended"), ("64495", 1, "intended")}
+    assert not chained.suppressed or {s.code for s in chained.suppressed} <= {"77003"}
+    # two units of "each additional lesion": one of them is the first lesion
+    split = check(
+        full_store,
+        ClaimContext(
+            note=FNA_NOTE, codes=parse_codes("10006,10006"), pos="11",
+            equipment="physician", date_of_service=date(2025, 7, 15),
+        ),  # fmt: skip
+    )
+    assert {(ln.code, ln.units) for ln in split.lines} == {("10005", 1), ("10006", 1)}
+    recoded = next(s for s in split.suppressed if s.code == "10006")
+    assert recoded.replaced_by == "10005" and recoded.units == 1

@@ -265,3 +265,57 @@ def test_bad_input_raises_without_note_text(bad: str | bytes) -> None:
 def test_bytes_utf8_accepted() -> None:
     a = analyze_note(b"L5-S1 ILESI under fluoro, FT 30 s")
     assert a.fluoroscopy == "used"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a templated field answered "no": the form says it, not a sentence
+        ("Procedure: R knee injection.\nFluoroscopy used: [ ] Yes [x] No\n", "not_used"),
+        ("Procedure: R knee injection.\nFluoro: No\n", "not_used"),
+        # a ticked fluoroscopy box and another field answered "none" on its line
+        ("Procedure: R knee injection.\nGuidance: [x] Fluoroscopy  Complications: [x] None\n", "used"),
+        # the C-arm set up, and the note says fluoroscopy was not used
+        (
+            "Procedure: cystoscopy. The C-arm was positioned for the planned pyelogram. "
+            "No contrast was injected and no fluoroscopy was used.",
+            "not_used",
+        ),
+        ("Fluoroscopic guidance was set up but was not required; landmark technique used.", "not_used"),
+        # in the consent: a risk of the procedure, not its use
+        ("Consent: radiation exposure from fluoroscopy if used. Injection by palpation.", "hypothetical"),
+    ],
+)
+def test_fluoroscopy_status_of_forms_and_standby(text: str, status: str) -> None:
+    assert analyze_note(text).fluoroscopy == status
+
+
+def test_measures_in_parentheses_after_the_guidance() -> None:
+    a = analyze_note(
+        "Needle advanced under intermittent fluoroscopic guidance (0.3 minutes, 1.2 mGy) "
+        "to the greater trochanter."
+    )
+    kinds = {m.kind: m.normalized_value for m in a.measurements}
+    assert kinds == {"fluoro_time": 18.0, "air_kerma": 1.2}
+
+
+def test_an_earlier_ultrasound_is_no_guidance_but_a_terse_one_is() -> None:
+    earlier = analyze_note(
+        "PREOP DX: Right hydronephrosis on ultrasound.\nPROCEDURE: Cystoscopy only."
+    )
+    assert "ultrasound" not in earlier.imaging_modalities
+    terse = analyze_note("R knee arthrocentesis. 18g needle under real-time US, image saved.")
+    assert "ultrasound" in terse.imaging_modalities
+
+
+def test_conventional_arthrogram_told_from_a_confirmation_image() -> None:
+    spot = analyze_note(
+        "Injection for MR arthrogram. Needle tip intra-articular, confirmed by a single spot "
+        "image. No conventional arthrographic series obtained."
+    )
+    assert spot.cross_sectional_arthrography and not spot.arthrogram_series
+    series = analyze_note(
+        "Knee arthrogram followed by MR arthrogram. Conventional arthrographic AP, lateral "
+        "and oblique fluoroscopic images obtained. FINDINGS: Contrast distends the joint."
+    )
+    assert series.arthrogram_series
