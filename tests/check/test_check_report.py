@@ -233,9 +233,12 @@ def test_add_ons_without_their_primary_get_it(full_store) -> None:
     chained = check(
         full_store,
         ClaimContext(
-            note=FACET_NOTE, codes=parse_codes("64494,64495"), pos="24",
-            equipment="facility", date_of_service=date(2025, 9, 30),
-        ),  # fmt: skip
+            note=FACET_NOTE,
+            codes=parse_codes("64494,64495"),
+            pos="24",
+            equipment="facility",
+            date_of_service=date(2025, 9, 30),
+        ),
     )
     lines = {(ln.code, ln.units, ln.origin) for ln in chained.lines}
     assert lines == {("64493", 1, "added"), ("64494", 1, "intended"), ("64495", 1, "intended")}
@@ -244,9 +247,12 @@ def test_add_ons_without_their_primary_get_it(full_store) -> None:
     split = check(
         full_store,
         ClaimContext(
-            note=FNA_NOTE, codes=parse_codes("10006,10006"), pos="11",
-            equipment="physician", date_of_service=date(2025, 7, 15),
-        ),  # fmt: skip
+            note=FNA_NOTE,
+            codes=parse_codes("10006,10006"),
+            pos="11",
+            equipment="physician",
+            date_of_service=date(2025, 7, 15),
+        ),
     )
     assert {(ln.code, ln.units) for ln in split.lines} == {("10005", 1), ("10006", 1)}
     recoded = next(s for s in split.suppressed if s.code == "10006")

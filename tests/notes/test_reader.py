@@ -274,16 +274,25 @@ def test_bytes_utf8_accepted() -> None:
         ("Procedure: R knee injection.\nFluoroscopy used: [ ] Yes [x] No\n", "not_used"),
         ("Procedure: R knee injection.\nFluoro: No\n", "not_used"),
         # a ticked fluoroscopy box and another field answered "none" on its line
-        ("Procedure: R knee injection.\nGuidance: [x] Fluoroscopy  Complications: [x] None\n", "used"),
+        (
+            "Procedure: R knee injection.\nGuidance: [x] Fluoroscopy  Complications: [x] None\n",
+            "used",
+        ),
         # the C-arm set up, and the note says fluoroscopy was not used
         (
             "Procedure: cystoscopy. The C-arm was positioned for the planned pyelogram. "
             "No contrast was injected and no fluoroscopy was used.",
             "not_used",
         ),
-        ("Fluoroscopic guidance was set up but was not required; landmark technique used.", "not_used"),
+        (
+            "Fluoroscopic guidance was set up but was not required; landmark technique used.",
+            "not_used",
+        ),
         # in the consent: a risk of the procedure, not its use
-        ("Consent: radiation exposure from fluoroscopy if used. Injection by palpation.", "hypothetical"),
+        (
+            "Consent: radiation exposure from fluoroscopy if used. Injection by palpation.",
+            "hypothetical",
+        ),
     ],
 )
 def test_fluoroscopy_status_of_forms_and_standby(text: str, status: str) -> None:

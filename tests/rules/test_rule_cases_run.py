@@ -55,6 +55,8 @@ def _analysis(facts: dict[str, Any]) -> NoteAnalysis:
         },
         procedures=procedures,
         interpreted_elsewhere=bool(facts.get("interpreted_elsewhere", False)),
+        arthrogram_series=bool(facts.get("arthrogram_series", False)),
+        cross_sectional_arthrography=bool(facts.get("cross_sectional_arthrography", False)),
     )
 
 

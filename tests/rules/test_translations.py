@@ -3,6 +3,7 @@ swapped into a real report."""
 
 from __future__ import annotations
 
+import re
 import string
 import sys
 from pathlib import Path
@@ -160,3 +161,56 @@ def test_line_reasons_follow_the_language(full_store) -> None:
     assert texts is not None
     assert english.lines and english.lines[0].rationale.startswith("intended code")
     assert german.lines[0].rationale.startswith(texts.phrases["intended_code"])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_data_warning_is_translated_with_its_placeholders(language: str) -> None:
+    from clearclaim.rules.translations import warning_templates
+    from clearclaim.store.store import FAMILY_TITLES
+
+    texts = catalog(language)
+    assert texts is not None
+    for key, text in warning_templates().items():
+        assert texts.warnings.get(key), (language, key)
+        assert _placeholders(texts.warnings[key]) == _placeholders(text), (language, key)
+    assert set(texts.family_titles) == set(FAMILY_TITLES), language
+
+
+def test_warning_templates_repeat_their_data_files() -> None:
+    """The notes the warnings quote from data files are the files' texts, word
+    for word: a change there without one here would leave them in English."""
+    from clearclaim.diagnosis.rules import diagnosis_rules
+    from clearclaim.edits.rules import edit_data
+    from clearclaim.pricing.rules import payment_rules
+    from clearclaim.rules.translations import warning_templates
+
+    templates = warning_templates()
+    for key, note in edit_data().release_notes.items():
+        assert templates[f"release_{key}"] == _norm(note), key
+    rules = payment_rules()
+    for status, rule in rules.status_payment.items():
+        if rule.note:
+            assert templates[f"status_{status}"] == _norm(rule.note), status
+    for pctc, notes in rules.pctc_notes.items():
+        if notes.facility:
+            assert templates[f"pctc_{pctc}"] == _norm(notes.facility), pctc
+    assert templates["medical_necessity"] == _norm(diagnosis_rules().not_checked)
+
+
+@pytest.mark.parametrize("case_id", ["cc001", "cc041", "cc150"])
+def test_a_reports_data_warnings_follow_the_language(full_store, case_id: str) -> None:
+    """Which release answered, what was assumed or not checked: in the user's
+    language, with the report's own dates and releases in it."""
+    from clearclaim.checker import check
+
+    _, context = _report(case_id, "es")
+    english = check(full_store, context.model_copy(update={"language": "en"}))
+    spanish = check(full_store, context)
+    by_code = {w.code: w for w in english.warnings}
+    translated = [w for w in spanish.warnings if w.code != "english_text"]
+    assert translated, case_id
+    for warning in translated:
+        source = by_code[warning.code]
+        assert warning.message != source.message, (case_id, warning.code, warning.message)
+        for date_text in re.findall(r"\d{4}-\d{2}-\d{2}", source.message):
+            assert date_text in warning.message, (case_id, warning.code)

@@ -225,8 +225,8 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         warnings.append(
             DataWarning(
                 code="english_text",
-                message="CMS short descriptors and data notes are in English; rule texts and "
-                "labels follow --lang",
+                message="CMS short descriptors are CMS's own English text; rule texts, "
+                "labels and data warnings follow --lang",
             )
         )
     dx_findings, dx_documents_indication = _diagnoses(context, day, docs, warnings)

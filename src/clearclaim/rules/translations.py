@@ -36,6 +36,9 @@ class Catalog:
     language: str
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     phrases: dict[str, str] = field(default_factory=dict)
+    #: data warning templates (keys of warnings.yaml) and data family titles
+    warnings: dict[str, str] = field(default_factory=dict)
+    family_titles: dict[str, str] = field(default_factory=dict)
 
 
 @cache
@@ -51,6 +54,8 @@ def catalog(language: str) -> Catalog | None:
         language=language,
         rules={str(k): dict(v) for k, v in (data.get("rules") or {}).items()},
         phrases={str(k): str(v) for k, v in (data.get("phrases") or {}).items()},
+        warnings={str(k): str(v) for k, v in (data.get("warnings") or {}).items()},
+        family_titles={str(k): str(v) for k, v in (data.get("family_titles") or {}).items()},
     )
 
 
@@ -62,6 +67,50 @@ def _english() -> Catalog:
         resources.files("clearclaim.rules").joinpath("i18n", "phrases.yaml").read_text("utf-8")
     )
     return Catalog(language="en", phrases={str(k): str(v) for k, v in data.items()})
+
+
+@cache
+def warning_templates() -> dict[str, str]:
+    """The English templates of the data warnings (rules/i18n/warnings.yaml)."""
+    data = load_yaml(
+        resources.files("clearclaim.rules").joinpath("i18n", "warnings.yaml").read_text("utf-8")
+    )
+    return {str(k): str(v) for k, v in (data.get("templates") or {}).items()}
+
+
+def _warning_patterns(texts: Catalog) -> list[tuple[re.Pattern[str], str]]:
+    """Each English warning template as a pattern (placeholders match any text),
+    with its translation; the longest first, so a whole sentence goes before a
+    part of it."""
+    patterns = []
+    for key, english in sorted(warning_templates().items(), key=lambda kv: -len(kv[1])):
+        translated = texts.warnings.get(key)
+        if not translated:
+            continue
+        parts = re.split(r"\{(\w+)\}", english)
+        regex = "".join(
+            re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+        )
+        if parts[-1] == "" and len(parts) > 1:
+            regex += r"(?=[.;:)]|$)"  # a trailing value ends at the sentence's mark
+        patterns.append((re.compile(regex), translated))
+    return patterns
+
+
+def _localize_warning(message: str, texts: Catalog, patterns: list[Any]) -> str:
+    from clearclaim.store.store import FAMILY_TITLES
+
+    titles = {
+        english: texts.family_titles.get(key, english) for key, english in FAMILY_TITLES.items()
+    }
+    for pattern, translated in patterns:
+
+        def render(found: re.Match[str], template: str = translated) -> str:
+            values = {k: titles.get(v, v) for k, v in found.groupdict().items()}
+            return template.format_map(values)
+
+        message = pattern.sub(render, message)
+    return message
 
 
 def _values(finding: Finding) -> dict[str, str]:
@@ -208,4 +257,7 @@ def localize_report(report: Report, language: str) -> Report:
             data[part]["gaps"] = _walk(data[part]["gaps"], swap)
         else:
             data[part] = _walk(data[part], swap)
+    warning_patterns = _warning_patterns(texts)
+    for warning in data.get("warnings") or []:
+        warning["message"] = _localize_warning(str(warning["message"]), texts, warning_patterns)
     return Report.model_validate(data)
