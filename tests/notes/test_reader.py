@@ -328,3 +328,13 @@ def test_conventional_arthrogram_told_from_a_confirmation_image() -> None:
         "and oblique fluoroscopic images obtained. FINDINGS: Contrast distends the joint."
     )
     assert series.arthrogram_series
+
+
+def test_a_consultation_that_schedules_the_procedure_documents_none() -> None:
+    a = analyze_note(
+        "PAIN CONSULTATION\nASSESSMENT: Left C6 radiculopathy.\nPLAN: Cervical interlaminar "
+        "epidural steroid injection under fluoroscopic guidance, to be scheduled at the "
+        "surgery center next week."
+    )
+    assert not a.determinable
+    assert "procedure_planned" in a.undetermined

@@ -382,7 +382,7 @@ def _undetermined_that_matters(note: NoteAnalysis, state: ClaimState, day: date)
 def _procedure_from_codes(note: NoteAnalysis, claim: list[Line], day: date) -> bool:
     """The note names no procedure, but the intended codes do (a note in another
     language or a cancelled procedure stays undetermined)."""
-    if {"language", "procedure_not_performed"} & set(note.undetermined):
+    if {"language", "procedure_not_performed", "procedure_planned"} & set(note.undetermined):
         return False
     # an unfilled template documents nothing, whatever the codes say (a ticked
     # box says it was filled in)

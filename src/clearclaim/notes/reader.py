@@ -357,6 +357,25 @@ def _in_header_sentence(t: _Target, sections: list[_Section], category: str) -> 
     )
 
 
+#: a plan that schedules a procedure for another day
+_SCHEDULED = re.compile(
+    r"\b(?:to be scheduled|will (?:be )?schedul\w*|(?:re)?schedul\w* (?:for|at|on|next)|"
+    r"at (?:the|a) (?:next|later|follow-?up) (?:visit|date|appointment))\b",
+    re.IGNORECASE,
+)
+
+
+def _planned_only(
+    note: str, sections: list[_Section], procedures: list[Procedure], fluoroscopy: str
+) -> bool:
+    """No procedure done at this visit: none is named outside the plan, the
+    fluoroscopy is only planned or not named, and the plan schedules one."""
+    if procedures or fluoroscopy not in ("hypothetical", "not_mentioned"):
+        return False
+    plans = [s for s in sections if s.category in _PLAN_SECTIONS]
+    return any(_SCHEDULED.search(note, s.body_start, s.body_end) for s in plans)
+
+
 def _text_outside(note: str, sections: list[_Section], categories: frozenset[str]) -> str:
     """The note with the bodies of the given sections blanked out."""
     chars = list(note)
@@ -768,6 +787,10 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
     procedures = _procedures(text, targets, sections)
 
     undetermined: list[str] = []
+    if _planned_only(text, sections, procedures, fluoroscopy):
+        # a consultation that schedules the procedure: nothing was done today
+        undetermined.append("procedure_planned")
+        fluoroscopy = "hypothetical"
     if not procedures:
         undetermined.append("procedure")
     if fluoroscopy == "not_mentioned":
@@ -776,7 +799,9 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         undetermined.append("physician_presence")
     # another imaging modality documented (ultrasound, CT) also says what was done
     other_imaging = bool(set(modalities) - {"fluoroscopy"})
-    determinable = bool(procedures) or fluoroscopy != "not_mentioned" or other_imaging
+    determinable = (
+        bool(procedures) or fluoroscopy != "not_mentioned" or other_imaging
+    ) and "procedure_planned" not in undetermined
     if not determinable:
         undetermined.append("documentation")
 
