@@ -66,7 +66,8 @@ def _bill_primary(
     chained to this one) the primary is added; with several units of the add-on,
     one of them is the first (10006 x2 for two nodules is 10005 + 10006); one
     unit alone is the one performed (10008 alone is 10007)."""
-    if _chained(store, line, state) or line.units > 1:
+    chained = _chained(store, line, state)
+    if chained or line.units > 1:
         applied = finding.model_copy(update={"effect": "add_code"})
         added = Line(
             primary,
@@ -74,7 +75,7 @@ def _bill_primary(
             origin="added",
             rule_ids=[finding.rule_id],
         )
-        if line.units > 1 and not _chained(store, line, state):
+        if not chained:
             line.units -= 1
             state.suppressed.append(Suppressed(line.code, applied, replaced_by=primary, units=1))
             added.rationale.append(

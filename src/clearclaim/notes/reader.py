@@ -490,7 +490,7 @@ def _fluoro_status(
     mentions: list[Mention],
     times: list[Measurement],
     sections: list[_Section],
-    standby: list[tuple[int, int]] = [],  # noqa: B006 (read only)
+    standby: tuple[tuple[int, int], ...] = (),
 ) -> str:
     # an addendum that speaks of the fluoroscopy corrects the note above it ("C-arm
     # down today; the fluoro line is carried forward from the last visit")
@@ -754,7 +754,7 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         for t in targets
         if t.label == "FLUORO"
     ]
-    standby = [(t.start, t.end) for t in targets if t.label == "FLUORO_STANDBY"]
+    standby = tuple((t.start, t.end) for t in targets if t.label == "FLUORO_STANDBY")
     fluoroscopy = _fluoro_status(mentions, times, sections, standby)
     modalities = sorted(
         {
