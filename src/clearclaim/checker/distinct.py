@@ -10,13 +10,22 @@ the other site is not bundled into the spinal one: it keeps its line, with XS
 
 Which side a code is on comes from the rule code lists (spinal procedures and
 the injections that take 77003) and, for a guidance add-on, from the primary
-code on the claim that the CMS add-on file lists for it.
+code on the claim that the CMS add-on file lists for it. Beyond the two sides,
+structures.yaml names the structure each procedure works on (the spinal canal,
+a facet or SI joint, a nerve, a muscle ...): two documented procedures on two
+structures are separate services too (an SI joint injection beside an
+epidural; a stellate ganglion block's 77003 beside a cervical epidural).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
+from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict
+
+from clearclaim._yaml import load_yaml
 from clearclaim.models import Finding
 from clearclaim.notes import NoteAnalysis
 from clearclaim.rules.engine import ClaimState, Line, Suppressed
@@ -35,6 +44,66 @@ _SPINAL_LISTS = (
     "@vertebral_augmentation",
 )
 _GUIDANCE = ("77001", "77002", "77003")
+
+
+STRUCTURES_PATH = Path(__file__).resolve().parent / "structures.yaml"
+
+
+class Structure(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    procedures: list[str]
+    codes: list[str]
+
+    def holds(self, code: str) -> bool:
+        for item in self.codes:
+            low, _, high = item.partition("-")
+            if code == low or (high and low <= code <= high and len(code) == len(low)):
+                return True
+        return False
+
+
+@cache
+def structures() -> dict[str, Structure]:
+    data = load_yaml(STRUCTURES_PATH.read_text(encoding="utf-8"))
+    return {name: Structure.model_validate(s) for name, s in data["structures"].items()}
+
+
+def _structure_of_code(code: str) -> str | None:
+    return next((name for name, s in structures().items() if s.holds(code)), None)
+
+
+def documented_structures(note: NoteAnalysis | None) -> set[str]:
+    """The structures of the procedures the note documents as done."""
+    if note is None:
+        return set()
+    types = {p.type for p in note.procedures}
+    return {name for name, s in structures().items() if types & set(s.procedures)}
+
+
+def _guided_structure(store: Store, state: ClaimState, code: str, includes: set[str]) -> str | None:
+    """The structure a guidance code guides on this claim: that of the one
+    listed primary on the claim whose code does not include guidance itself."""
+    primaries = queries.add_on_primaries(store, code, state.day)
+    owners = {
+        _structure_of_code(c)
+        for c in state.codes()
+        if c in primaries and c not in _GUIDANCE and c not in includes
+    }
+    owners.discard(None)
+    return next(iter(owners)) if len(owners) == 1 else None
+
+
+def _structure(store: Store, state: ClaimState, code: str, includes: set[str]) -> str | None:
+    if code in _GUIDANCE:
+        return _guided_structure(store, state, code, includes)
+    return _structure_of_code(code)
+
+
+def _includes_guidance(rules: RuleSet, day: date) -> set[str]:
+    return set(
+        rules.expand(["@includes_fluoro_guidance", "@includes_fluoro_guidance_spinal"], on=day)
+    )
 
 
 def two_sites(note: NoteAnalysis | None) -> bool:
@@ -65,19 +134,31 @@ def restore_guidance_of_other_site(
 ) -> None:
     """Put back a guidance code a spinal code's "includes guidance" rule removed
     when it guides the other site's procedure (77002 for the hip, beside 62323)."""
-    if not two_sites_documented(state):
+    note = state.note
+    documented = documented_structures(note)
+    if note is None or (not two_sites_documented(state) and len(documented) < 2):
         return
+    guided = {p.type for p in note.procedures if not p.by_landmark}
+    includes = _includes_guidance(rules, state.day)
     spinal = spinal_codes(rules, state.day)
     kept: list[Suppressed] = []
     for item in state.suppressed:
         original = next((ln for ln in before if ln.code == item.code), None)
-        if (
-            item.rule == "FLU03"
-            and original is not None
-            and item.code in _GUIDANCE
-            and _side(store, state, item.code, spinal) is False
-            and original not in state.lines
-        ):
+        if item.rule != "FLU03" or original is None or item.code not in _GUIDANCE:
+            kept.append(item)
+            continue
+        # the procedure it guides: away from the spine, or on another structure
+        # that the note documents and whose code does not include guidance
+        other_side = _side(store, state, item.code, spinal) is False and any(
+            not p.spinal for p in note.procedures if p.type in guided
+        )
+        structure = _guided_structure(store, state, item.code, includes)
+        other_structure = (
+            structure is not None
+            and structure in documented
+            and bool(set(structures()[structure].procedures) & guided)
+        )
+        if (other_side or other_structure) and original not in state.lines:
             original.rule_ids.append("FLU03")
             original.rationale.append(
                 f"guides the procedure away from the spine, not the spinal one ({item.code})"
@@ -97,14 +178,14 @@ def separate_structure(
     store: Store, state: ClaimState, finding: Finding, line: Line, rules: RuleSet
 ) -> bool:
     """Append XS to a PTP column-2 line of the other site; True when appended."""
-    if finding.rule_id != "PTP01" or not two_sites_documented(state):
+    if finding.rule_id != "PTP01":
         return False
     if DISTINCT_MODIFIERS & set(line.modifiers) or not finding.related_code:
         return False
-    spinal = spinal_codes(rules, state.day)
-    mine = _side(store, state, line.code, spinal)
-    theirs = _side(store, state, finding.related_code, spinal)
-    if mine is None or theirs is None or mine == theirs:
+    if not (
+        _other_side(store, state, finding, line, rules)
+        or _other_structure(store, state, finding, line, rules)
+    ):
         return False
     line.modifiers = [*line.modifiers, SEPARATE_STRUCTURE]
     line.rule_ids.append(finding.rule_id)
@@ -113,3 +194,32 @@ def separate_structure(
         "(the note documents both sites)"
     )
     return True
+
+
+def _other_side(
+    store: Store, state: ClaimState, finding: Finding, line: Line, rules: RuleSet
+) -> bool:
+    """The two codes are on the two sides (spine, away from it) the note documents."""
+    if not two_sites_documented(state) or not finding.related_code:
+        return False
+    spinal = spinal_codes(rules, state.day)
+    mine = _side(store, state, line.code, spinal)
+    theirs = _side(store, state, finding.related_code, spinal)
+    return mine is not None and theirs is not None and mine != theirs
+
+
+def _other_structure(
+    store: Store, state: ClaimState, finding: Finding, line: Line, rules: RuleSet
+) -> bool:
+    """The two codes work on two structures, both documented in the note."""
+    if not finding.related_code:
+        return False
+    documented = documented_structures(state.note)
+    if len(documented) < 2:
+        return False
+    includes = _includes_guidance(rules, state.day)
+    mine = _structure(store, state, line.code, includes)
+    theirs = _structure(store, state, finding.related_code, includes)
+    return (
+        mine is not None and theirs is not None and mine != theirs and {mine, theirs} <= documented
+    )

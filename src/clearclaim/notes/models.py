@@ -103,6 +103,9 @@ class Procedure(_Frozen):
     levels: list[str] = Field(default_factory=list)
     levels_count: int = 0
     action: str | None = None  # placement / replacement / removal / repositioning (CVAD)
+    #: its needle placed by palpation or landmarks (said where it is described),
+    #: so no guidance code is this procedure's
+    by_landmark: bool = False
     span: TextSpan
 
 

@@ -426,6 +426,9 @@ def _procedures(note: str, targets: list[_Target], sections: list[_Section]) -> 
         note[s.body_start : s.body_end] for s in sections if s.category == "procedure"
     ]
     sites = [t for t in targets if t.label == "SITE" and t.status == "affirmed"]
+    landmarks = [
+        t for t in targets if t.label in ("LANDMARK", "FLUORO_GUIDANCE") and t.status == "affirmed"
+    ]
     out: list[Procedure] = []
     for ptype, ts in sorted(by_type.items(), key=lambda kv: kv[1][0].start):
         spec = specs[ptype]
@@ -437,6 +440,8 @@ def _procedures(note: str, targets: list[_Target], sections: list[_Section]) -> 
             _laterality(sentences) or _laterality(procedure_text) or _laterality([outside_history])
         )
         site = next((s.text for s in sites if any(s.sent_start == t.sent_start for t in ts)), None)
+        starts = {t.sent_start for t in ts}
+        guided = {t.label for t in landmarks if t.sent_start in starts}
         first = ts[0]
         out.append(
             Procedure(
@@ -449,6 +454,7 @@ def _procedures(note: str, targets: list[_Target], sections: list[_Section]) -> 
                 levels=levels,
                 levels_count=len(levels),
                 action=_action(ptype, sentences),
+                by_landmark="LANDMARK" in guided and "FLUORO_GUIDANCE" not in guided,
                 span=_tspan(note, first),
             )
         )

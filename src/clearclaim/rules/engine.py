@@ -163,6 +163,10 @@ class RuleEngine:
             return imaged in values
         if fact == "interpreted_elsewhere":
             return note.interpreted_elsewhere in values
+        if fact == "spinal_and_guided_other_site":
+            # a spinal procedure and one away from the spine whose needle was guided
+            kinds = {p.spinal for p in note.procedures if p.spinal or not p.by_landmark}
+            return (kinds == {True, False}) in values
         if fact == "arthrogram_series":
             return note.arthrogram_series in values
         if fact == "cross_sectional_arthrography":

@@ -167,6 +167,7 @@ NoteFact = Literal[
     "imaging_used",
     "arthrogram_series",
     "cross_sectional_arthrography",
+    "spinal_and_guided_other_site",
 ]
 
 
