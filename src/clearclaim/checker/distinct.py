@@ -81,6 +81,24 @@ def documented_structures(note: NoteAnalysis | None) -> set[str]:
     return {name for name, s in structures().items() if types & set(s.procedures)}
 
 
+def unguided_structures(note: NoteAnalysis | None) -> set[str]:
+    """Structures whose documented procedures were all placed by palpation or
+    landmarks: the session's fluoroscopy guided none of them."""
+    if note is None:
+        return set()
+    out = set()
+    for name, structure in structures().items():
+        done = [p for p in note.procedures if p.type in structure.procedures]
+        if done and all(p.by_landmark for p in done):
+            out.add(name)
+    return out
+
+
+def structure_of_code(code: str) -> str | None:
+    """The structure a procedure code works on (structures.yaml), if listed."""
+    return _structure_of_code(code)
+
+
 def _guided_structure(store: Store, state: ClaimState, code: str, includes: set[str]) -> str | None:
     """The structure a guidance code guides on this claim: that of the one
     listed primary on the claim whose code does not include guidance itself."""

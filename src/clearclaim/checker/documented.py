@@ -14,7 +14,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from clearclaim.checker.distinct import spinal_codes, two_sites
+from clearclaim.checker.distinct import (
+    spinal_codes,
+    structure_of_code,
+    two_sites,
+    unguided_structures,
+)
 from clearclaim.notes import NoteAnalysis
 from clearclaim.rules.engine import ClaimState, Line
 from clearclaim.rules.imaging import imaging_map
@@ -78,11 +83,14 @@ def documented_imaging(
     covered = {_GUIDANCE_SIDE[c] for c in present if c in _GUIDANCE_SIDE}
     candidates: list[tuple[int, bool | None, Line]] = []
     successors = rules.replacements(day)
+    by_landmark = unguided_structures(note)
     for line in claim:
         if line.code in fluoro:
             continue
         # a deleted code is judged as the code that replaced it (27370 -> 27369)
         code_now = successors.get(line.code, line.code)
+        if structure_of_code(code_now) in by_landmark:
+            continue  # its needle was placed by palpation: the fluoroscopy was another's
         family = families.family_for(code_now, day, rules)
         # a guidance add-on guides a needle or catheter: with none placed, the
         # procedure's fluoroscopy is judged by its family

@@ -14,7 +14,7 @@ from clearclaim.checker.ptp_dates import unconfirmed_ptp
 from clearclaim.models import Finding
 from clearclaim.rules import default_rules
 from clearclaim.rules.engine import ClaimState, Line, Suppressed
-from clearclaim.rules.registry import registry
+from clearclaim.rules.registry import Registry, registry
 from clearclaim.store import Store
 from clearclaim.store.queries.checker import add_on_primaries
 
@@ -100,6 +100,10 @@ def _bill_primary(
     line.rationale.append(f"{finding.rule_id}: replaces the add-on billed without it (its primary)")
 
 
+def _title(rules: Registry, finding: Finding) -> str:
+    return rules.rule(finding.rule_id).title if finding.rule_id in rules else finding.rule_name
+
+
 def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]) -> bool:
     """Change the claim as the rules of deny findings declare (their ``effect`` in
     the registry); True when something changed."""
@@ -146,12 +150,12 @@ def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]
             changed = True
         elif effect == "remove_modifier":
             line.modifiers = [m for m in line.modifiers if m not in ("26", "TC")]
-            line.rationale.append(f"{finding.rule_id}: {finding.rule_name}")
+            line.rationale.append(f"{finding.rule_id}: {_title(rules, finding)}")
             state.applied.append(applied)
             changed = True
         elif effect == "add_modifier" and "26" not in line.modifiers:
             line.modifiers = [m for m in line.modifiers if m != "TC"] + ["26"]
-            line.rationale.append(f"{finding.rule_id}: {finding.rule_name}")
+            line.rationale.append(f"{finding.rule_id}: {_title(rules, finding)}")
             state.applied.append(applied)
             changed = True
         elif effect == "cap_units":

@@ -826,11 +826,13 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         has_written_report=has_report,
         has_tip_position=has_tip,
         intraoperative_imaging=intraop,
+        # named, or implied by the procedure (an injection places a needle)
         needle_placed=bool(
             _vocab()["needle"].search(
                 _text_outside(text, sections, _HISTORY_SECTIONS | _PLAN_SECTIONS)
             )
-        ),
+        )
+        or any(_vocab()["procedures"][p.type].get("needle", True) for p in procedures),
         interpreted_elsewhere=any(
             t.label == "INTERPRETED_ELSEWHERE"
             and t.status == "affirmed"
