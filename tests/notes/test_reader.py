@@ -338,3 +338,16 @@ def test_a_consultation_that_schedules_the_procedure_documents_none() -> None:
     )
     assert not a.determinable
     assert "procedure_planned" in a.undetermined
+
+
+def test_a_right_hip_and_a_left_knee_are_two_joints_not_both_sides() -> None:
+    a = analyze_note(
+        "1) L4-5 interlaminar ESI under fluoroscopy.\n2) R hip intra-articular injection, "
+        "fluoro + contrast.\n3) L knee intra-articular injection, fluoro + contrast."
+    )
+    sides = {p.type: p.laterality for p in a.procedures}
+    assert sides["joint_injection"] is None
+    # the epidural names no side of its own: the joints' sides are not its
+    assert sides["epidural_interlaminar"] is None
+    both = analyze_note("Bilateral knee injections under fluoroscopy: right and left knee.")
+    assert {p.laterality for p in both.procedures} == {"bilateral"}

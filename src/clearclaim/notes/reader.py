@@ -357,6 +357,26 @@ def _in_header_sentence(t: _Target, sections: list[_Section], category: str) -> 
     )
 
 
+_JOINT_WORD = re.compile(
+    r"\b(hip|knee|shoulder|glenohumeral|ankle|elbow|wrist|acromioclavicular|AC joint|"
+    r"subacromial|trochanteric|sacroiliac|SI joint)\b",
+    re.IGNORECASE,
+)
+_SAME_JOINT = {
+    "glenohumeral": "shoulder",
+    "subacromial": "shoulder",
+    "ac joint": "acromioclavicular",
+    "si joint": "sacroiliac",
+    "trochanteric": "hip",
+}
+
+
+def _joints_named(sentences: Iterable[str]) -> set[str]:
+    """The different joints the procedure's sentences name."""
+    found = {m.group(1).lower() for text in sentences for m in _JOINT_WORD.finditer(text)}
+    return {_SAME_JOINT.get(j, j) for j in found}
+
+
 #: a plan that schedules a procedure for another day
 _SCHEDULED = re.compile(
     r"\b(?:to be scheduled|will (?:be )?schedul\w*|(?:re)?schedul\w* (?:for|at|on|next)|"
@@ -436,9 +456,13 @@ def _procedures(note: str, targets: list[_Target], sections: list[_Section]) -> 
         levels = _levels(sentences) if spec["spinal"] else []
         if spec["spinal"] and not levels:
             levels = _levels(procedure_text or [note])
-        laterality = (
-            _laterality(sentences) or _laterality(procedure_text) or _laterality([outside_history])
-        )
+        laterality = _laterality(sentences)
+        if laterality is None and len(by_type) == 1:
+            # one procedure: a side named elsewhere in the note is its side (with
+            # several, it may be another procedure's)
+            laterality = _laterality(procedure_text) or _laterality([outside_history])
+        if laterality == "bilateral" and len(_joints_named(sentences)) > 1:
+            laterality = None  # a right hip and a left knee: two joints, not both sides of one
         site = next((s.text for s in sites if any(s.sent_start == t.sent_start for t in ts)), None)
         starts = {t.sent_start for t in ts}
         guided = {t.label for t in landmarks if t.sent_start in starts}
