@@ -18,7 +18,7 @@ from typing import Any
 from clearclaim.models import Effect, Finding
 from clearclaim.notes.models import NoteAnalysis
 from clearclaim.rules.documentation import documentation_gaps
-from clearclaim.rules.loader import Condition, Rule, RuleSet, default_rules
+from clearclaim.rules.loader import CodeSet, Condition, Rule, RuleSet, default_rules
 from clearclaim.rules.registry import registry
 
 DISTINCT_RE = re.compile(
@@ -118,20 +118,12 @@ def engine_for(rules: RuleSet) -> RuleEngine:
 class RuleEngine:
     def __init__(self, rules: RuleSet | None = None) -> None:
         self.rules = rules or default_rules()
-        self._expanded: dict[tuple[tuple[str, ...], date | None], frozenset[str]] = {}
 
     # -- conditions ------------------------------------------------------------
 
-    def _codes(self, refs: list[str], day: date | None) -> frozenset[str]:
-        # every condition of every rule asks this for every line: expand each list once
-        key = (tuple(refs), day)
-        found = self._expanded.get(key)
-        if found is None:
-            if len(self._expanded) > 4096:
-                self._expanded.clear()
-            found = frozenset(self.rules.expand(refs, on=day))
-            self._expanded[key] = found
-        return found
+    def _codes(self, refs: list[str], day: date | None) -> CodeSet:
+        # every condition of every rule asks this for every line
+        return self.rules.code_set(refs, on=day)
 
     def _note_fact(self, state: ClaimState, fact: str, wanted: Any) -> bool:
         note = state.note
@@ -239,7 +231,7 @@ class RuleEngine:
     def _act(self, rule: Rule, state: ClaimState, subjects: list[Line]) -> None:
         outcome = rule.outcome
         day = state.day
-        targets = self._codes([outcome.code], day) if outcome.code else set()
+        targets: CodeSet | set[str] = self._codes([outcome.code], day) if outcome.code else set()
         acted: list[str] = []
         if outcome.action == "suppress":
             for line in subjects:

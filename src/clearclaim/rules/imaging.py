@@ -42,7 +42,7 @@ class UltrasoundGuidance(_Strict):
     needle_code: Literal["76942"]
 
     def code_for(self, codes: set[str], day: date, rules: RuleSet) -> str:
-        vascular = _expanded(rules, tuple(self.vascular), day)
+        vascular = rules.code_set(self.vascular, on=day)
         return self.vascular_code if codes & vascular else self.needle_code
 
 
@@ -57,23 +57,9 @@ class ImagingMap(_Strict):
         if not self.effective.covers(day):
             return None
         for family in self.families:
-            if code in _expanded(rules, tuple(family.codes), day):
+            if code in rules.code_set(family.codes, on=day):
                 return family
         return None
-
-
-_CACHE: dict[tuple[int, tuple[str, ...], date], frozenset[str]] = {}
-
-
-def _expanded(rules: RuleSet, refs: tuple[str, ...], day: date) -> frozenset[str]:
-    key = (id(rules), refs, day)
-    found = _CACHE.get(key)
-    if found is None:
-        if len(_CACHE) > 1024:
-            _CACHE.clear()
-        found = frozenset(rules.expand(refs, on=day))
-        _CACHE[key] = found
-    return found
 
 
 @cache

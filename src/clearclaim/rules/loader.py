@@ -27,7 +27,7 @@ Outcomes: ``suppress``, ``replace`` (``code_map``), ``add_modifier``,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -289,6 +289,39 @@ class Rule(_Strict):
         return self.name.split(".", 1)[0]
 
 
+class CodeSet:
+    """The codes some refs name on one date, without copying a big list per date:
+    the codes valid on every date (ranges, undated entries) are shared, and only
+    the few dated entries are chosen for the day. Answers ``in`` and ``set & it``."""
+
+    __slots__ = ("dated", "lasting")
+
+    def __init__(self, lasting: frozenset[str], dated: frozenset[str]) -> None:
+        self.lasting = lasting
+        self.dated = dated
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.lasting or code in self.dated
+
+    def __rand__(self, other: Iterable[str]) -> set[str]:
+        return {code for code in other if code in self}
+
+    __and__ = __rand__
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.lasting
+        yield from (c for c in self.dated if c not in self.lasting)
+
+    def __bool__(self) -> bool:
+        return bool(self.lasting or self.dated)
+
+
+#: CodeSet parts per rule set: the date-free codes of some refs (the entry holds
+#: its rule set, so an id is never another set's), and their dated codes per day
+_LASTING: dict[tuple[int, tuple[str, ...]], tuple[Any, frozenset[str]]] = {}
+_DATED: dict[tuple[int, tuple[str, ...], date | None], frozenset[str]] = {}
+
+
 class RuleSet(BaseModel):
     """Every rule and code list, validated together (IDs unique, @refs resolved)."""
 
@@ -336,6 +369,37 @@ class RuleSet(BaseModel):
             if r.id == rule_id:
                 return r
         raise KeyError(rule_id)
+
+    def code_set(self, refs: Iterable[str], on: date | None = None) -> CodeSet:
+        """:meth:`expand` as a :class:`CodeSet`, cached: rules ask it for every
+        line of every claim, on every date of service."""
+        key = tuple(refs)
+        lasting = _LASTING.get((id(self), key))
+        if lasting is None or lasting[0] is not self:
+            codes: set[str] = set()
+            for ref in key:
+                if ref.startswith("@"):
+                    listed = self.code_lists[ref[1:]]
+                    codes.update(c.code for c in listed.codes if c.from_ is None and c.to is None)
+                    codes.update(listed.range_codes())
+                else:
+                    codes.add(ref)
+            lasting = (self, frozenset(codes))
+            _LASTING[(id(self), key)] = lasting
+        dated_key = (id(self), key, on)
+        dated = _DATED.get(dated_key)
+        if dated is None:
+            if len(_DATED) > 65536:
+                _DATED.clear()
+            dated = frozenset(
+                c.code
+                for ref in key
+                if ref.startswith("@")
+                for c in self.code_lists[ref[1:]].codes
+                if (c.from_ is not None or c.to is not None) and (on is None or c.valid_on(on))
+            )
+            _DATED[dated_key] = dated
+        return CodeSet(lasting[1], dated)
 
     def expand(self, refs: Iterable[str], on: date | None = None) -> set[str]:
         """Codes named by refs (``@list`` expanded), valid on the date if one is given."""
