@@ -218,6 +218,30 @@ def test_scrub_job_polls_to_a_findings_file(client: TestClient) -> None:
     assert any(f["code"] == "77003" and f["related_code"] == "62323" for f in findings)
     assert "/" not in json.dumps(job["summary"]).replace("\\/", "")  # no server paths
     assert client.get("/api/scrub/" + "0" * 32).status_code == 404
+    # another worker process of the server answers for the job from its folder
+    from clearclaim.web.api.jobs import JobRunner
+
+    runner: JobRunner = client.app.state.jobs  # type: ignore[attr-defined]
+    other = JobRunner(runner.checker, runner.root)
+    seen = other.get(job["id"])
+    assert seen is not None and seen.state == "done" and seen.findings.exists()
+    assert seen.summary == job["summary"]
+    other.shutdown()
+
+
+def test_a_job_whose_server_stopped_is_failed(tmp_path: Path) -> None:
+    from clearclaim.web.api.jobs import Job, JobRunner
+
+    folder = tmp_path / ("a" * 32)
+    folder.mkdir()
+    job = Job(id="a" * 32, folder=folder, input=folder / "claims.csv", setting="professional")
+    job.state, job.pid = "running", 2**22 + 7  # no such process
+    job.save()
+    runner = JobRunner(None, tmp_path)  # type: ignore[arg-type]
+    seen = runner.get("a" * 32)
+    assert seen is not None and seen.state == "failed" and "stopped" in (seen.error or "")
+    assert runner.get("../" + "a" * 29) is None
+    runner.shutdown()
 
 
 def test_audit_records_decisions_and_exports_csv(client: TestClient) -> None:

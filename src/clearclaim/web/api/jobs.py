@@ -1,23 +1,31 @@
 """Scrub jobs: a claim file checked in the background, polled by URL.
 
-One worker thread runs the jobs in order (a scrub uses every core it gets);
-each job's files live in ``<data>/scrub/<id>/``. Jobs are kept in memory:
-a restarted server forgets them, the files stay.
+One worker thread per server process runs its jobs in order (a scrub uses
+every core it gets); each job's files live in ``<data>/scrub/<id>/`` with its
+state in ``job.json`` beside them, so that any worker process of ``clearclaim
+serve --workers N`` answers for a job another one runs, and a restarted server
+still knows its finished jobs. A job whose process stopped before it finished
+is reported as failed.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from clearclaim import Checker, ClearclaimError
 
 State = Literal["queued", "running", "done", "failed"]
+STATE_FILE = "job.json"
+_JOB_ID = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass
@@ -27,10 +35,13 @@ class Job:
     input: Path
     setting: str
     state: State = "queued"
-    started: float = field(default_factory=time.monotonic)
+    #: wall-clock seconds, so that every process reads the same times
+    started: float = field(default_factory=time.time)
     finished: float | None = None
     summary: dict[str, Any] | None = None
     error: str | None = None
+    #: the server process that runs it
+    pid: int = field(default_factory=os.getpid)
 
     @property
     def findings(self) -> Path:
@@ -39,6 +50,47 @@ class Job:
     @property
     def errors(self) -> Path:
         return self.folder / "errors.csv"
+
+    def save(self) -> None:
+        """Write the state beside the job's files (whole, or not at all)."""
+        data = {k: v for k, v in asdict(self).items() if k not in ("folder", "input")}
+        data["input"] = self.input.name
+        tmp = self.folder / f".{STATE_FILE}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, self.folder / STATE_FILE)
+
+    @classmethod
+    def load(cls, folder: Path) -> Job | None:
+        try:
+            data = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+            job = cls(
+                id=str(data["id"]),
+                folder=folder,
+                input=folder / Path(str(data["input"])).name,
+                setting=str(data["setting"]),
+                state=data["state"],
+                started=float(data["started"]),
+                finished=data.get("finished"),
+                summary=data.get("summary"),
+                error=data.get("error"),
+                pid=int(data["pid"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if job.state in ("queued", "running") and not _alive(job.pid):
+            job.state = "failed"
+            job.error = "the server stopped before the job finished; submit the file again"
+        return job
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class JobRunner:
@@ -56,17 +108,25 @@ class JobRunner:
         path = folder / f"claims{suffix}"
         path.write_bytes(data)
         job = Job(id=job_id, folder=folder, input=path, setting=setting)
+        job.save()
         with self._lock:
             self.jobs[job_id] = job
         self._pool.submit(self._run, job)
         return job
 
     def get(self, job_id: str) -> Job | None:
+        """The job, this process's or another's (read from its folder)."""
         with self._lock:
-            return self.jobs.get(job_id)
+            job = self.jobs.get(job_id)
+        if job is not None:
+            return job
+        if not _JOB_ID.fullmatch(job_id):
+            return None
+        return Job.load(self.root / job_id)
 
     def _run(self, job: Job) -> None:
         job.state = "running"
+        job.save()
         try:
             report = self.checker.scrub(
                 job.input, out=job.findings, errors=job.errors, setting=job.setting
@@ -84,7 +144,8 @@ class JobRunner:
             job.error = f"the file could not be scrubbed ({type(exc).__name__})"
             job.state = "failed"
         finally:
-            job.finished = time.monotonic()
+            job.finished = time.time()
+            job.save()
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
