@@ -351,3 +351,13 @@ def test_a_right_hip_and_a_left_knee_are_two_joints_not_both_sides() -> None:
     assert sides["epidural_interlaminar"] is None
     both = analyze_note("Bilateral knee injections under fluoroscopy: right and left knee.")
     assert {p.laterality for p in both.procedures} == {"bilateral"}
+
+
+def test_an_ultrasound_that_only_marked_the_skin_guided_nothing() -> None:
+    marked = analyze_note(
+        "Lumbar puncture. Point-of-care ultrasound used to identify the L3-4 interspace; skin "
+        "marked. Probe then removed; the puncture was performed blind using the mark."
+    )
+    assert "ultrasound" not in marked.imaging_modalities
+    guided = analyze_note("Thoracentesis: needle seen under real-time ultrasonic guidance.")
+    assert "ultrasound" in guided.imaging_modalities

@@ -785,6 +785,7 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         if t.label == "FLUORO"
     ]
     standby = tuple((t.start, t.end) for t in targets if t.label == "FLUORO_STANDBY")
+    marking_only = any(t.label == "US_MARKING_ONLY" and t.status == "affirmed" for t in targets)
     fluoroscopy = _fluoro_status(mentions, times, sections, standby)
     modalities = sorted(
         {
@@ -794,6 +795,8 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
             and t.status == "affirmed"
             # "hydronephrosis on ultrasound" in the indication is an earlier study
             and t.section not in _EARLIER_STUDY_SECTIONS
+            # an ultrasound that only marked the skin guided no needle
+            and not (t.label == "ULTRASOUND" and marking_only)
         }
         # placed by palpation or landmarks, and nowhere said to be guided by fluoroscopy
         | (
