@@ -405,6 +405,19 @@ def _text_outside(note: str, sections: list[_Section], categories: frozenset[str
     return "".join(chars)
 
 
+def _nearest_cue(mention: _Target, cues: list[_Target]) -> str | None:
+    """The guidance cue ("under fluoro", "by palpation") of one procedure mention:
+    the nearest in its sentence, one after the mention first ("facet inj under
+    fluoro + shoulder inj by palpation" gives each its own)."""
+    same = [c for c in cues if c.sent_start == mention.sent_start]
+    if not same:
+        return None
+    after = [c for c in same if c.start >= mention.end]
+    pool = after or same
+    nearest = min(pool, key=lambda c: abs(c.start - mention.end))
+    return nearest.label
+
+
 def _procedures(note: str, targets: list[_Target], sections: list[_Section]) -> list[Procedure]:
     vocab = _vocab()
     specs = vocab["procedures"]
@@ -464,8 +477,7 @@ def _procedures(note: str, targets: list[_Target], sections: list[_Section]) -> 
         if laterality == "bilateral" and len(_joints_named(sentences)) > 1:
             laterality = None  # a right hip and a left knee: two joints, not both sides of one
         site = next((s.text for s in sites if any(s.sent_start == t.sent_start for t in ts)), None)
-        starts = {t.sent_start for t in ts}
-        guided = {t.label for t in landmarks if t.sent_start in starts}
+        guided = {cue for t in ts if (cue := _nearest_cue(t, landmarks)) is not None}
         first = ts[0]
         out.append(
             Procedure(
