@@ -361,3 +361,20 @@ def test_an_ultrasound_that_only_marked_the_skin_guided_nothing() -> None:
     assert "ultrasound" not in marked.imaging_modalities
     guided = analyze_note("Thoracentesis: needle seen under real-time ultrasonic guidance.")
     assert "ultrasound" in guided.imaging_modalities
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Procedure: PCNL. It was done radiation-free: no fluoroscopy was used.", "not_used"),
+        ("Procedure: knee injection.\nImaging guidance: Ultrasound: No   Fluoroscopy: No\n", "not_used"),
+        ("Procedure: knee injection under fluoroscopy. Complications: no.", "used"),
+    ],
+)
+def test_a_colon_before_no(text: str, status: str) -> None:
+    assert analyze_note(text).fluoroscopy == status
+
+
+def test_ultrasonic_lithotripsy_is_no_imaging() -> None:
+    a = analyze_note("PCNL: the stone was fragmented with ultrasonic lithotripsy. No fluoroscopy.")
+    assert "ultrasound" not in a.imaging_modalities
