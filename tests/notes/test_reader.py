@@ -367,7 +367,7 @@ def test_an_ultrasound_that_only_marked_the_skin_guided_nothing() -> None:
     ("text", "status"),
     [
         ("Procedure: PCNL. It was done radiation-free: no fluoroscopy was used.", "not_used"),
-        ("Procedure: knee injection.\nImaging guidance: Ultrasound: No   Fluoroscopy: No\n", "not_used"),
+        ("Knee injection.\nImaging guidance: Ultrasound: No   Fluoroscopy: No\n", "not_used"),
         ("Procedure: knee injection under fluoroscopy. Complications: no.", "used"),
     ],
 )
