@@ -116,15 +116,13 @@ def _fired_edits(store: Store, context: dict[str, Any]) -> set[str]:
 def _fired_bilateral(store: Store, context: dict[str, Any]) -> set[str]:
     facts = dict(context.get("note") or {})
     side = facts.pop("laterality", None)
+    joints = [str(j) for j in facts.pop("joints", None) or []]
     note = _analysis(facts)
-    if side:
-        note = note.model_copy(
-            update={
-                "procedures": [
-                    Procedure(type="case", label="case", spinal=False, laterality=side, span=EMPTY)
-                ]
-            }
+    if side or joints:
+        case = Procedure(
+            type="case", label="case", spinal=False, laterality=side, joints=joints, span=EMPTY
         )
+        note = note.model_copy(update={"procedures": [case]})
     state = ClaimState(
         lines=[
             Line(

@@ -29,6 +29,17 @@ def _sides(state: ClaimState) -> set[str]:
     return {p.laterality for p in state.note.procedures if p.laterality} if state.note else set()
 
 
+def _two_joints(state: ClaimState) -> list[str]:
+    """The joints of a joint procedure the note names on different joints, not
+    on both sides of one (a right shoulder and a left knee)."""
+    if state.note is None:
+        return []
+    for procedure in state.note.procedures:
+        if len(procedure.joints) > 1 and procedure.laterality != "bilateral":
+            return procedure.joints
+    return []
+
+
 def bilateral_modifiers(store: Store, state: ClaimState) -> None:
     """Modifier 50: allowed by the code's PFS bilateral indicator, and documented?
     And both sides billed as units of a code Medicare pays as one line with 50?"""
@@ -45,6 +56,10 @@ def bilateral_modifiers(store: Store, state: ClaimState) -> None:
         if indicator is not None and str(indicator) in spec["rules"]["BIL01"]["indicators"]:
             rule_id = "BIL01"
             values["why"] = spec["rules"]["BIL01"]["indicators"][str(indicator)]
+        elif joints := _two_joints(state):
+            rule_id = "BIL04"
+            values["joints"] = ", ".join(joints)
+            line.units = max(line.units, len(joints))
         elif one_side:
             rule_id = "BIL02"
             values["side"] = next(iter(sides))

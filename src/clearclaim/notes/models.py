@@ -106,6 +106,8 @@ class Procedure(_Frozen):
     #: its needle placed by palpation or landmarks (said where it is described),
     #: so no guidance code is this procedure's
     by_landmark: bool = False
+    #: the different joints named for a joint procedure (hip, knee ...)
+    joints: list[str] = Field(default_factory=list)
     span: TextSpan
 
 

@@ -362,6 +362,7 @@ _JOINT_WORD = re.compile(
     r"subacromial|trochanteric|sacroiliac|SI joint)\b",
     re.IGNORECASE,
 )
+_JOINT_TYPES = frozenset({"joint_injection", "arthrography"})
 _SAME_JOINT = {
     "glenohumeral": "shoulder",
     "subacromial": "shoulder",
@@ -474,6 +475,7 @@ def _procedures(note: str, targets: list[_Target], sections: list[_Section]) -> 
             # one procedure: a side named elsewhere in the note is its side (with
             # several, it may be another procedure's)
             laterality = _laterality(procedure_text) or _laterality([outside_history])
+        joints = sorted(_joints_named(sentences)) if ptype in _JOINT_TYPES else []
         if laterality == "bilateral" and len(_joints_named(sentences)) > 1:
             laterality = None  # a right hip and a left knee: two joints, not both sides of one
         site = next((s.text for s in sites if any(s.sent_start == t.sent_start for t in ts)), None)
@@ -491,6 +493,7 @@ def _procedures(note: str, targets: list[_Target], sections: list[_Section]) -> 
                 levels_count=len(levels),
                 action=_action(ptype, sentences),
                 by_landmark="LANDMARK" in guided and "FLUORO_GUIDANCE" not in guided,
+                joints=joints,
                 span=_tspan(note, first),
             )
         )
