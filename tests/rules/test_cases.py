@@ -34,7 +34,7 @@ class Context(_Strict):
     equipment: Literal["facility", "physician"]
     date: date
     setting: Literal["professional", "facility"]
-    note: dict[NoteFact | Literal["laterality"], object] = Field(default_factory=dict)
+    note: dict[NoteFact | Literal["laterality", "joints"], object] = Field(default_factory=dict)
     diagnoses: list[str] = Field(default_factory=list)
 
 
