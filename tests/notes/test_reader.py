@@ -378,3 +378,11 @@ def test_a_colon_before_no(text: str, status: str) -> None:
 def test_ultrasonic_lithotripsy_is_no_imaging() -> None:
     a = analyze_note("PCNL: the stone was fragmented with ultrasonic lithotripsy. No fluoroscopy.")
     assert "ultrasound" not in a.imaging_modalities
+
+
+def test_a_presence_question_answered_no_is_absence() -> None:
+    a = analyze_note(
+        "EXAM: FL DIAPHRAGM MOTION\nFINDINGS: Cine loops reviewed.\nTECHNOLOGIST WORKSHEET\n"
+        "Radiologist present in room: [ ] Yes  [x] No - loops sent to PACS\nFluoro time: 0.9 min\n"
+    )
+    assert a.physician_presence == "negated"

@@ -503,11 +503,17 @@ def _procedures(note: str, targets: list[_Target], sections: list[_Section]) -> 
 # ----------------------------------------------------------------------- elements
 
 
-def _presence(targets: list[_Target], note: str) -> tuple[str, list[TextSpan]]:
+def _presence(
+    targets: list[_Target], note: str, answered_no: tuple[tuple[int, int], ...] = ()
+) -> tuple[str, list[TextSpan]]:
     actors = _vocab()["actors"]
     affirmed: list[TextSpan] = []
     negated: list[TextSpan] = []
     for t in targets:
+        # "Radiologist present in room: [ ] Yes [x] No": the form's answer says it
+        if t.label == "PRESENCE" and any(a <= t.start < b for a, b in answered_no):
+            negated.append(_span(note, t.sent_start, t.sent_end, t.section))
+            continue
         if t.label not in ("PRESENCE", "ABSENCE"):
             continue
         sentence = note[t.sent_start : t.sent_end]
@@ -830,7 +836,7 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         and t.section not in _HISTORY_SECTIONS | _PLAN_SECTIONS
         and not _in_header_sentence(t, sections, "indication")
     ]
-    presence = _presence(targets, text)
+    presence = _presence(targets, text, tuple(answered_no))
     elements, has_report, has_tip = _elements(text, targets, sections, times, doses, presence)
     procedures = _procedures(text, targets, sections)
 
