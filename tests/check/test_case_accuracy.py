@@ -4,8 +4,10 @@
   (cc001-cc052) or by authors who never saw the code and then tuned on
   (cc053-cc192): an upper bound.
 - tests/check_cases/independent: written blind, the odd-numbered half of each
-  blind set (bA, bB, bD-bO, bR-bY); their failures were read and fixed where general.
+  blind set (bA, bB, bD-bO, bR-bZ, bAA-bAE, bAI-bAP); their failures were read and
+  fixed where general.
 - tests/check_cases/untouched: the even-numbered half, and the whole of sets bC, bP, bQ,
+  bAF, bAG, bAH,
   scored on first contact and never read while tuning: the figure closest to
   what a new user meets. Its floor is a regression guard.
 - the real transcribed notes of shared/data/notes (MTSamples), split by number
@@ -37,7 +39,7 @@ def test_case_set_accuracy(full_store) -> None:
         assert result.rate(part) >= PART_FLOOR, failures
 
 
-@pytest.mark.parametrize(("folder", "floor"), [("independent", 0.9), ("untouched", 0.7)])
+@pytest.mark.parametrize(("folder", "floor"), [("independent", 0.87), ("untouched", 0.75)])
 def test_independent_case_accuracy(full_store, folder: str, floor: float) -> None:
     result = score(full_store, CASES / folder)
     print(f"\n{folder} cases: {result.cases}, exact {result.rate(result.exact):.1%}")
