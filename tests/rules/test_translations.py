@@ -217,3 +217,32 @@ def test_a_reports_data_warnings_follow_the_language(full_store, case_id: str) -
         assert warning.message != source.message, (case_id, warning.code, warning.message)
         for date_text in re.findall(r"\d{4}-\d{2}-\d{2}", source.message):
             assert date_text in warning.message, (case_id, warning.code)
+
+
+def test_a_documented_lines_reasons_follow_the_language(full_store) -> None:
+    """A missed charge from the note: why it is there, in the user's language
+    (the note's own words stay as written)."""
+    from datetime import date
+
+    from clearclaim.checker import ClaimContext, check, parse_codes
+
+    note = (
+        "PROCEDURE: Right knee injection under fluoroscopic guidance.\n"
+        "INDICATION: knee osteoarthritis. Needle tip confirmed intra-articular with contrast.\n"
+        "Fluoro time 0.4 min. DAP 1.2 Gy cm2."
+    )
+    context = ClaimContext(
+        note=note,
+        codes=parse_codes("20610"),
+        pos="22",
+        equipment="facility",
+        date_of_service=date(2025, 6, 3),
+        language="es",
+    )
+    report = check(full_store, context)
+    documented = next(line for line in report.lines if line.origin == "documented")
+    texts = catalog("es")
+    assert texts is not None
+    assert "documented in the note" not in documented.rationale
+    assert "not among the intended codes" not in documented.rationale
+    assert texts.phrases["not_intended"] in documented.rationale

@@ -107,7 +107,7 @@ def documented_imaging(
         elif family is not None:
             # the claim's first procedure is the one its fluoroscopy is for
             code, evidence, rank = family.imaging, family.evidence, 1
-            why = f"{line.code} is a {family.name.replace('_', ' ')} procedure"
+            why = f"the fluoroscopy of {line.code} is coded {code}"
         else:
             continue
         if code in present:
@@ -126,7 +126,8 @@ def documented_imaging(
             continue
         else:
             support, shown = level, spans
-        quoted = "; ".join(f'"{s["text"]}"' for s in shown[:2])
+        # ", " between the quotes: "; " separates the parts of a line's reason
+        quoted = ", ".join(dict.fromkeys(f'"{s["text"]}"' for s in shown[:2]))
         candidates.append(
             (
                 rank,
@@ -135,9 +136,13 @@ def documented_imaging(
                     code=code,
                     origin="documented",
                     instead_of_intended=instead and not also,
+                    # three parts, each a phrase the report's language rewrites
                     rationale=[
-                        f"documented in the note ({quoted or 'the examination is fluoroscopic'}):"
-                        f" {why}; not among the intended codes"
+                        f"documented in the note ({quoted})"
+                        if quoted
+                        else "documented in the note (the examination is fluoroscopic)",
+                        why,
+                        "not among the intended codes",
                     ],
                     evidence=shown,
                     support=support,

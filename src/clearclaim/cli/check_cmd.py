@@ -143,21 +143,21 @@ def render(report: dict[str, Any], language: str) -> None:
         f"[bold]clearclaim check[/bold]  {ctx['date_of_service']}  POS {ctx['pos']}  "
         f"{ctx['setting']}  equipment: {escape(str(ctx['equipment'] or '-'))}"
     )
-    bill = Table("code", "units", "modifiers", "why", title=t("Bill"))
+    bill = Table(t("Code"), t("Units"), t("Modifiers"), t("Why"), title=t("Bill"))
     for line in report["lines"]:
         why = line["rationale"]
         if line["origin"] == "documented":
-            why = "FROM THE NOTE (not in your codes): " + why
+            why = f"{t('from the note').upper()}: {why}"
         bill.add_row(
             line["code"], str(line["units"]), " ".join(line["modifiers"]) or "-", escape(why)
         )
     console.print(bill)
     if report["suppressed"]:
-        table = Table("code", "rule", "why", "do instead", title=t("Do not bill"))
+        table = Table(t("Code"), t("Rule"), t("Why"), t("What to do"), title=t("Do not bill"))
         for item in report["suppressed"]:
             instead = item.get("action") or ""
             if item.get("replaced_by"):
-                instead = f"bill {item['replaced_by']}. " + instead
+                instead = f"{t('Bill')} {item['replaced_by']}. " + instead
             table.add_row(item["code"], item["rule"], escape(item["reason"]), escape(instead))
         console.print(table)
     docs = report["documentation"]
@@ -169,7 +169,7 @@ def render(report: dict[str, Any], language: str) -> None:
             f"  [bold]{gap['element']}[/bold] ({gap['gap_kind']}): {escape(gap['prompt'])}"
         )
     pay = Table(
-        "code", "modifier", "amount", "setting", "release", "facility payment",
+        t("Code"), t("Modifier"), t("Amount"), t("Setting"), t("Release"), t("Facility payment"),
         title=t("Medicare payment"),
     )  # fmt: skip
     for line in report["payment"].get("lines", []):

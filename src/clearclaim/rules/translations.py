@@ -180,6 +180,11 @@ LINE_PHRASES = frozenset(
         "sole_primary",
         "add_on_first_unit",
         "add_on_primary_added",
+        "documented_quoted",
+        "documented_exam",
+        "documented_add_on",
+        "documented_family",
+        "not_intended",
     }
 )
 
@@ -192,8 +197,10 @@ def _phrase_patterns(texts: Catalog, keys: Any) -> list[tuple[re.Pattern[str], s
         if not translated or key not in keys:
             continue
         parts = re.split(r"\{(\w+)\}", english)
+        # a line reason is matched whole (anchored): its values may hold spaces
+        value = ".+?" if key in LINE_PHRASES else "\\S+?"
         regex = "".join(
-            re.escape(part) if i % 2 == 0 else f"(?P<{part}>\\S+?)" for i, part in enumerate(parts)
+            re.escape(part) if i % 2 == 0 else f"(?P<{part}>{value})" for i, part in enumerate(parts)
         )
         if key in LINE_PHRASES:
             regex = rf"^(?P<_rule>[A-Z]{{2,4}}\d{{2}}: )?{regex}$"
