@@ -200,7 +200,8 @@ def _phrase_patterns(texts: Catalog, keys: Any) -> list[tuple[re.Pattern[str], s
         # a line reason is matched whole (anchored): its values may hold spaces
         value = ".+?" if key in LINE_PHRASES else "\\S+?"
         regex = "".join(
-            re.escape(part) if i % 2 == 0 else f"(?P<{part}>{value})" for i, part in enumerate(parts)
+            re.escape(part) if i % 2 == 0 else f"(?P<{part}>{value})"
+            for i, part in enumerate(parts)
         )
         if key in LINE_PHRASES:
             regex = rf"^(?P<_rule>[A-Z]{{2,4}}\d{{2}}: )?{regex}$"
