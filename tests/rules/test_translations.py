@@ -217,6 +217,13 @@ def test_a_reports_data_warnings_follow_the_language(full_store, case_id: str) -
         assert warning.message != source.message, (case_id, warning.code, warning.message)
         for date_text in re.findall(r"\d{4}-\d{2}-\d{2}", source.message):
             assert date_text in warning.message, (case_id, warning.code)
+    # the data coverage table: the families' titles and why a release answered
+    texts = catalog("es")
+    assert texts is not None
+    for family, source_family in zip(spanish.data_coverage, english.data_coverage, strict=True):
+        assert family.title == texts.family_titles[family.family]
+        if source_family.why:
+            assert family.why != source_family.why, family.family
 
 
 def test_a_documented_lines_reasons_follow_the_language(full_store) -> None:

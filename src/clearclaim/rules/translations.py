@@ -268,4 +268,8 @@ def localize_report(report: Report, language: str) -> Report:
     warning_patterns = _warning_patterns(texts)
     for warning in data.get("warnings") or []:
         warning["message"] = _localize_warning(str(warning["message"]), texts, warning_patterns)
+    for family in data.get("data_coverage") or []:
+        family["title"] = texts.family_titles.get(str(family.get("family")), family.get("title"))
+        if family.get("why"):
+            family["why"] = _localize_warning(str(family["why"]), texts, warning_patterns)
     return Report.model_validate(data)
