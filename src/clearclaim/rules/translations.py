@@ -268,6 +268,9 @@ def localize_report(report: Report, language: str) -> Report:
     warning_patterns = _warning_patterns(texts)
     for warning in data.get("warnings") or []:
         warning["message"] = _localize_warning(str(warning["message"]), texts, warning_patterns)
+    payment = data.get("payment") or {}
+    if payment.get("note"):
+        payment["note"] = _localize_warning(str(payment["note"]), texts, warning_patterns)
     for family in data.get("data_coverage") or []:
         family["title"] = texts.family_titles.get(str(family.get("family")), family.get("title"))
         if family.get("why"):
