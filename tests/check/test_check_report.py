@@ -227,33 +227,28 @@ passes under real-time ultrasound, images saved.
 """
 
 
+def _check(store, note: str, codes: str, pos: str, equipment: str, day: date):
+    return check(
+        store,
+        ClaimContext(
+            note=note,
+            codes=parse_codes(codes),
+            pos=pos,
+            equipment=equipment,
+            date_of_service=day,
+        ),
+    )
+
+
 def test_add_ons_without_their_primary_get_it(full_store) -> None:
     """CMS's add-on file decides the primary; the claim decides add or recode."""
     # 64494 and 64495 count levels past the first: the first level (64493) is added
-    chained = check(
-        full_store,
-        ClaimContext(
-            note=FACET_NOTE,
-            codes=parse_codes("64494,64495"),
-            pos="24",
-            equipment="facility",
-            date_of_service=date(2025, 9, 30),
-        ),
-    )
+    chained = _check(full_store, FACET_NOTE, "64494,64495", "24", "facility", date(2025, 9, 30))
     lines = {(ln.code, ln.units, ln.origin) for ln in chained.lines}
     assert lines == {("64493", 1, "added"), ("64494", 1, "intended"), ("64495", 1, "intended")}
     assert not chained.suppressed or {s.code for s in chained.suppressed} <= {"77003"}
     # two units of "each additional lesion": one of them is the first lesion
-    split = check(
-        full_store,
-        ClaimContext(
-            note=FNA_NOTE,
-            codes=parse_codes("10006,10006"),
-            pos="11",
-            equipment="physician",
-            date_of_service=date(2025, 7, 15),
-        ),
-    )
+    split = _check(full_store, FNA_NOTE, "10006,10006", "11", "physician", date(2025, 7, 15))
     assert {(ln.code, ln.units) for ln in split.lines} == {("10005", 1), ("10006", 1)}
     recoded = next(s for s in split.suppressed if s.code == "10006")
     assert recoded.replaced_by == "10005" and recoded.units == 1

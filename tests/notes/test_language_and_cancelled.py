@@ -34,13 +34,27 @@ def test_terse_english_shorthand_stays_english() -> None:
     assert analysis.language == "en"
 
 
-def test_a_cancelled_procedure_supports_nothing() -> None:
-    analysis = analyze_note(
-        "PROCEDURE NOTE - CANCELLED\nScheduled: L4-5 interlaminar ESI under fluoroscopy.\n"
-        "Pt took apixaban this AM. Procedure NOT performed: no needle placed.\n"
-    )
+@pytest.mark.parametrize(
+    ("note", "reason"),
+    [
+        (
+            "PROCEDURE NOTE - CANCELLED\nScheduled: L4-5 interlaminar ESI under fluoroscopy.\n"
+            "Pt took apixaban this AM. Procedure NOT performed: no needle placed.\n",
+            "procedure_not_performed",
+        ),
+        # a consultation that schedules the procedure for another day
+        (
+            "PAIN CONSULTATION\nASSESSMENT: Left C6 radiculopathy.\nPLAN: Cervical interlaminar "
+            "epidural steroid injection under fluoroscopic guidance, to be scheduled at the "
+            "surgery center next week.",
+            "procedure_planned",
+        ),
+    ],
+)
+def test_a_procedure_not_done_today_supports_nothing(note: str, reason: str) -> None:
+    analysis = analyze_note(note)
     assert not analysis.determinable
-    assert "procedure_not_performed" in analysis.undetermined
+    assert reason in analysis.undetermined
 
 
 def test_contrast_not_performed_is_not_a_cancelled_procedure() -> None:

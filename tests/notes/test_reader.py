@@ -330,16 +330,6 @@ def test_conventional_arthrogram_told_from_a_confirmation_image() -> None:
     assert series.arthrogram_series
 
 
-def test_a_consultation_that_schedules_the_procedure_documents_none() -> None:
-    a = analyze_note(
-        "PAIN CONSULTATION\nASSESSMENT: Left C6 radiculopathy.\nPLAN: Cervical interlaminar "
-        "epidural steroid injection under fluoroscopic guidance, to be scheduled at the "
-        "surgery center next week."
-    )
-    assert not a.determinable
-    assert "procedure_planned" in a.undetermined
-
-
 def test_a_right_hip_and_a_left_knee_are_two_joints_not_both_sides() -> None:
     a = analyze_note(
         "1) L4-5 interlaminar ESI under fluoroscopy.\n2) R hip intra-articular injection, "

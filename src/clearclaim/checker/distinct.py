@@ -69,7 +69,8 @@ def structures() -> dict[str, Structure]:
     return {name: Structure.model_validate(s) for name, s in data["structures"].items()}
 
 
-def _structure_of_code(code: str) -> str | None:
+def structure_of_code(code: str) -> str | None:
+    """The structure a procedure code works on (structures.yaml), if listed."""
     return next((name for name, s in structures().items() if s.holds(code)), None)
 
 
@@ -94,17 +95,12 @@ def unguided_structures(note: NoteAnalysis | None) -> set[str]:
     return out
 
 
-def structure_of_code(code: str) -> str | None:
-    """The structure a procedure code works on (structures.yaml), if listed."""
-    return _structure_of_code(code)
-
-
 def _guided_structure(store: Store, state: ClaimState, code: str, includes: set[str]) -> str | None:
     """The structure a guidance code guides on this claim: that of the one
     listed primary on the claim whose code does not include guidance itself."""
     primaries = queries.add_on_primaries(store, code, state.day)
     owners = {
-        _structure_of_code(c)
+        structure_of_code(c)
         for c in state.codes()
         if c in primaries and c not in _GUIDANCE and c not in includes
     }
@@ -115,7 +111,7 @@ def _guided_structure(store: Store, state: ClaimState, code: str, includes: set[
 def _structure(store: Store, state: ClaimState, code: str, includes: set[str]) -> str | None:
     if code in _GUIDANCE:
         return _guided_structure(store, state, code, includes)
-    return _structure_of_code(code)
+    return structure_of_code(code)
 
 
 def _includes_guidance(rules: RuleSet, day: date) -> set[str]:
@@ -179,7 +175,8 @@ def restore_guidance_of_other_site(
         if (other_side or other_structure) and original not in state.lines:
             original.rule_ids.append("FLU03")
             original.rationale.append(
-                f"guides the procedure away from the spine, not the spinal one ({item.code})"
+                f"guides the session's other procedure, not the one whose code includes "
+                f"guidance ({item.code})"
             )
             state.lines.append(original)
             state.findings = [f for f in state.findings if not _is(f, "FLU03", item.code)]

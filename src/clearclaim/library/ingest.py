@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from clearclaim._process import process_running
 from clearclaim.errors import ClearclaimError, InputError
 from clearclaim.library.embeddings import Embedder, embed_missing
 from clearclaim.library.limits import ArchiveLimits
@@ -234,7 +235,7 @@ def clean_stale_temporaries(folder: Path) -> list[Path]:
         pid_text = temp.name[len(TEMP_PREFIX) :].split("-", 1)[0]
         try:
             if pid_text.isdigit():
-                if _running(int(pid_text)):
+                if process_running(int(pid_text)):
                     continue
             elif now - temp.stat().st_mtime < STALE_TEMP_SECONDS:
                 continue
@@ -243,18 +244,6 @@ def clean_stale_temporaries(folder: Path) -> list[Path]:
         except OSError:
             continue
     return removed
-
-
-def _running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _copy_with_hash(source: Path, folder: Path) -> tuple[Path, str, int]:

@@ -476,7 +476,7 @@ def _procedures(note: str, targets: list[_Target], sections: list[_Section]) -> 
             # several, it may be another procedure's)
             laterality = _laterality(procedure_text) or _laterality([outside_history])
         joints = sorted(_joints_named(sentences)) if ptype in _JOINT_TYPES else []
-        if laterality == "bilateral" and len(_joints_named(sentences)) > 1:
+        if laterality == "bilateral" and len(joints) > 1:
             laterality = None  # a right hip and a left knee: two joints, not both sides of one
         site = next((s.text for s in sites if any(s.sent_start == t.sent_start for t in ts)), None)
         guided = {cue for t in ts if (cue := _nearest_cue(t, landmarks)) is not None}

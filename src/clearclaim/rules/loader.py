@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -316,10 +317,18 @@ class CodeSet:
         return bool(self.lasting or self.dated)
 
 
-#: CodeSet parts per rule set: the date-free codes of some refs (the entry holds
-#: its rule set, so an id is never another set's), and their dated codes per day
-_LASTING: dict[tuple[int, tuple[str, ...]], tuple[Any, frozenset[str]]] = {}
-_DATED: dict[tuple[int, tuple[str, ...], date | None], frozenset[str]] = {}
+@dataclass
+class _CodeSetEntry:
+    """The parts of one refs' :class:`CodeSet`: date-free codes, dated entries,
+    and the dated codes chosen per day."""
+
+    rules: Any
+    lasting: frozenset[str]
+    dated: tuple[ListedCode, ...]
+    by_day: dict[date | None, frozenset[str]] = field(default_factory=dict)
+
+
+_CODE_SETS: dict[tuple[int, tuple[str, ...]], _CodeSetEntry] = {}
 
 
 class RuleSet(BaseModel):
@@ -374,32 +383,35 @@ class RuleSet(BaseModel):
         """:meth:`expand` as a :class:`CodeSet`, cached: rules ask it for every
         line of every claim, on every date of service."""
         key = tuple(refs)
-        lasting = _LASTING.get((id(self), key))
-        if lasting is None or lasting[0] is not self:
-            codes: set[str] = set()
-            for ref in key:
-                if ref.startswith("@"):
-                    listed = self.code_lists[ref[1:]]
-                    codes.update(c.code for c in listed.codes if c.from_ is None and c.to is None)
-                    codes.update(listed.range_codes())
-                else:
-                    codes.add(ref)
-            lasting = (self, frozenset(codes))
-            _LASTING[(id(self), key)] = lasting
-        dated_key = (id(self), key, on)
-        dated = _DATED.get(dated_key)
+        entry = _CODE_SETS.get((id(self), key))
+        # the entry holds its rule set, so an id is never another (freed) set's
+        if entry is None or entry.rules is not self:
+            entry = _CodeSetEntry(self, *self._split(key))
+            _CODE_SETS[(id(self), key)] = entry
+        dated = entry.by_day.get(on)
         if dated is None:
-            if len(_DATED) > 65536:
-                _DATED.clear()
-            dated = frozenset(
-                c.code
-                for ref in key
-                if ref.startswith("@")
-                for c in self.code_lists[ref[1:]].codes
-                if (c.from_ is not None or c.to is not None) and (on is None or c.valid_on(on))
-            )
-            _DATED[dated_key] = dated
-        return CodeSet(lasting[1], dated)
+            if len(entry.by_day) > 4096:
+                entry.by_day.clear()
+            dated = frozenset(c.code for c in entry.dated if on is None or c.valid_on(on))
+            entry.by_day[on] = dated
+        return CodeSet(entry.lasting, dated)
+
+    def _split(self, refs: tuple[str, ...]) -> tuple[frozenset[str], tuple[ListedCode, ...]]:
+        """The codes refs name on every date, and the listed codes with dates."""
+        lasting: set[str] = set()
+        dated: list[ListedCode] = []
+        for ref in refs:
+            if not ref.startswith("@"):
+                lasting.add(ref)
+                continue
+            listed = self.code_lists[ref[1:]]
+            lasting.update(listed.range_codes())
+            for c in listed.codes:
+                if c.from_ is None and c.to is None:
+                    lasting.add(c.code)
+                else:
+                    dated.append(c)
+        return frozenset(lasting), tuple(dated)
 
     def expand(self, refs: Iterable[str], on: date | None = None) -> set[str]:
         """Codes named by refs (``@list`` expanded), valid on the date if one is given."""

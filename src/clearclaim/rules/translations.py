@@ -97,12 +97,11 @@ def _warning_patterns(texts: Catalog) -> list[tuple[re.Pattern[str], str]]:
     return patterns
 
 
-def _localize_warning(message: str, texts: Catalog, patterns: list[Any]) -> str:
-    from clearclaim.store.store import FAMILY_TITLES
-
-    titles = {
-        english: texts.family_titles.get(key, english) for key, english in FAMILY_TITLES.items()
-    }
+def _localize_warning(
+    message: str, patterns: list[tuple[re.Pattern[str], str]], titles: dict[str, str]
+) -> str:
+    """``message`` with every warning template it holds rewritten; a family's
+    English title among the values becomes its title in ``titles``."""
     for pattern, translated in patterns:
 
         def render(found: re.Match[str], template: str = translated) -> str:
@@ -265,14 +264,21 @@ def localize_report(report: Report, language: str) -> Report:
             data[part]["gaps"] = _walk(data[part]["gaps"], swap)
         else:
             data[part] = _walk(data[part], swap)
-    warning_patterns = _warning_patterns(texts)
+    from clearclaim.store.store import FAMILY_TITLES
+
+    patterns = _warning_patterns(texts)
+    titles = {title: texts.family_titles.get(key, title) for key, title in FAMILY_TITLES.items()}
+
+    def data_text(text: str) -> str:
+        return _localize_warning(text, patterns, titles)
+
     for warning in data.get("warnings") or []:
-        warning["message"] = _localize_warning(str(warning["message"]), texts, warning_patterns)
+        warning["message"] = data_text(str(warning["message"]))
     payment = data.get("payment") or {}
     if payment.get("note"):
-        payment["note"] = _localize_warning(str(payment["note"]), texts, warning_patterns)
+        payment["note"] = data_text(str(payment["note"]))
     for family in data.get("data_coverage") or []:
-        family["title"] = texts.family_titles.get(str(family.get("family")), family.get("title"))
+        family["title"] = titles.get(str(family.get("title")), family.get("title"))
         if family.get("why"):
-            family["why"] = _localize_warning(str(family["why"]), texts, warning_patterns)
+            family["why"] = data_text(str(family["why"]))
     return Report.model_validate(data)

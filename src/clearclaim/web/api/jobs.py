@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from clearclaim import Checker, ClearclaimError
+from clearclaim._process import process_running
 
 State = Literal["queued", "running", "done", "failed"]
 STATE_FILE = "job.json"
@@ -77,20 +78,10 @@ class Job:
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        if job.state in ("queued", "running") and not _alive(job.pid):
+        if job.state in ("queued", "running") and not process_running(job.pid):
             job.state = "failed"
             job.error = "the server stopped before the job finished; submit the file again"
         return job
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class JobRunner:
