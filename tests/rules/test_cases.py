@@ -34,7 +34,9 @@ class Context(_Strict):
     equipment: Literal["facility", "physician"]
     date: date
     setting: Literal["professional", "facility"]
-    note: dict[NoteFact | Literal["laterality", "joints"], object] = Field(default_factory=dict)
+    note: dict[NoteFact | Literal["laterality", "joints", "procedure_type", "levels"], object] = (
+        Field(default_factory=dict)
+    )
     diagnoses: list[str] = Field(default_factory=list)
 
 
@@ -48,7 +50,9 @@ class CaseFile(_Strict):
     rule: str
     #: the engine that applies the rule: the policy rules, the CMS edit engine,
     #: the bilateral check
-    engine: Literal["policy", "edits", "bilateral", "diagnosis", "modifier_names"] = "policy"
+    engine: Literal[
+        "policy", "edits", "bilateral", "distinct", "regions", "diagnosis", "modifier_names"
+    ] = "policy"
     pass_: list[Example] = Field(alias="pass", min_length=1)
     fail: list[Example] = Field(min_length=1)
 

@@ -12,7 +12,9 @@ import pytest
 import yaml
 
 from clearclaim.checker.bilateral import bilateral_modifiers
+from clearclaim.checker.distinct_modifiers import place_distinct_modifiers
 from clearclaim.checker.modifier_names import unknown_modifier_findings
+from clearclaim.checker.spinal_region import correct_spinal_regions
 from clearclaim.diagnosis import check_diagnoses
 from clearclaim.edits import ClaimLine, engine_for
 from clearclaim.notes.models import ELEMENT_NAMES, FoundElement, NoteAnalysis, Procedure, TextSpan
@@ -142,6 +144,49 @@ def _fired_bilateral(store: Store, context: dict[str, Any]) -> set[str]:
     return {f.rule_id for f in state.findings}
 
 
+def _fired_distinct(store: Store, context: dict[str, Any]) -> set[str]:
+    """The CMS edits of the claim, then where its 59/X modifiers belong."""
+    state = ClaimState(
+        lines=[
+            Line(code=str(c["code"]), modifiers=[str(m) for m in c.get("modifiers") or []])
+            for c in context["codes"]
+        ],
+        pos=str(context.get("pos") or ""),
+        equipment=context.get("equipment"),
+        setting=context.get("setting", "professional"),
+        day=date.fromisoformat(str(context["date"])),
+        note=_analysis({}),
+    )
+    result = engine_for(store).check(_claim_lines(context), setting=state.setting)
+    place_distinct_modifiers(store, state, result.findings, default_rules())
+    return {f.rule_id for f in state.findings}
+
+
+def _fired_regions(context: dict[str, Any]) -> set[str]:
+    """The spinal region of the claim's codes against the levels of one procedure."""
+    facts = dict(context.get("note") or {})
+    procedure = Procedure(
+        type=str(facts.pop("procedure_type")),
+        label="case",
+        spinal=True,
+        levels=[str(level) for level in facts.pop("levels", None) or []],
+        span=EMPTY,
+    )
+    state = ClaimState(
+        lines=[
+            Line(code=str(c["code"]), modifiers=[str(m) for m in c.get("modifiers") or []])
+            for c in context["codes"]
+        ],
+        pos=str(context.get("pos") or ""),
+        equipment=context.get("equipment"),
+        setting=context.get("setting", "professional"),
+        day=date.fromisoformat(str(context["date"])),
+        note=_analysis(facts).model_copy(update={"procedures": [procedure]}),
+    )
+    correct_spinal_regions(state)
+    return {f.rule_id for f in state.applied}
+
+
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
 def test_rule_case(path: Path, request: pytest.FixtureRequest) -> None:
     spec = yaml.safe_load(path.read_text())
@@ -156,6 +201,8 @@ def test_rule_case(path: Path, request: pytest.FixtureRequest) -> None:
             lines = [(c["code"], c.get("modifiers") or []) for c in context["codes"]]
             return {f.rule_id for f in unknown_modifier_findings(lines, day)}
 
+    elif engine == "regions":
+        fired_in = _fired_regions
     elif engine == "diagnosis":
 
         def fired_in(context: dict[str, Any]) -> set[str]:
@@ -164,7 +211,7 @@ def test_rule_case(path: Path, request: pytest.FixtureRequest) -> None:
 
     else:
         store = request.getfixturevalue("full_store")
-        run = _fired_edits if engine == "edits" else _fired_bilateral
+        run = {"edits": _fired_edits, "distinct": _fired_distinct}.get(engine, _fired_bilateral)
 
         def fired_in(context: dict[str, Any]) -> set[str]:
             return run(store, context)

@@ -46,9 +46,10 @@ def english_texts() -> dict[str, dict[str, Any]]:
         texts[rule_id] = {k: _norm(rule[k]) for k in ("title", "message", "action")}
     names = yaml.safe_load((SRC / "rules" / "data" / "modifier_names.yaml").read_text())["rule"]
     texts[names.get("id", "MOD09")] = {k: _norm(names[k]) for k in ("title", "message", "action")}
-    bilateral = yaml.safe_load((SRC / "rules" / "data" / "bilateral.yaml").read_text())
-    for rule_id, rule in bilateral["rules"].items():
-        texts[rule_id] = {k: _norm(rule[k]) for k in ("title", "message", "action")}
+    for name in ("bilateral.yaml", "distinct_modifiers.yaml", "regions.yaml"):
+        templated = yaml.safe_load((SRC / "rules" / "data" / name).read_text())
+        for rule_id, rule in templated["rules"].items():
+            texts[rule_id] = {k: _norm(rule[k]) for k in ("title", "message", "action")}
     return texts
 
 

@@ -197,10 +197,7 @@ def separate_structure(
         return False
     if DISTINCT_MODIFIERS & set(line.modifiers) or not finding.related_code:
         return False
-    if not (
-        _other_side(store, state, finding, line, rules)
-        or _other_structure(store, state, finding, line, rules)
-    ):
+    if not separate_structure_of(store, state, line.code, finding.related_code, rules):
         return False
     line.modifiers = [*line.modifiers, SEPARATE_STRUCTURE]
     line.rule_ids.append(finding.rule_id)
@@ -211,30 +208,35 @@ def separate_structure(
     return True
 
 
-def _other_side(
-    store: Store, state: ClaimState, finding: Finding, line: Line, rules: RuleSet
+def separate_structure_of(
+    store: Store, state: ClaimState, code: str, other: str, rules: RuleSet
 ) -> bool:
+    """``code`` and ``other`` work on two sites or structures the note documents."""
+    return _other_side(store, state, code, other, rules) or _other_structure(
+        store, state, code, other, rules
+    )
+
+
+def _other_side(store: Store, state: ClaimState, code: str, other: str, rules: RuleSet) -> bool:
     """The two codes are on the two sides (spine, away from it) the note documents."""
-    if not two_sites_documented(state) or not finding.related_code:
+    if not two_sites_documented(state):
         return False
     spinal = spinal_codes(rules, state.day)
-    mine = _side(store, state, line.code, spinal)
-    theirs = _side(store, state, finding.related_code, spinal)
+    mine = _side(store, state, code, spinal)
+    theirs = _side(store, state, other, spinal)
     return mine is not None and theirs is not None and mine != theirs
 
 
 def _other_structure(
-    store: Store, state: ClaimState, finding: Finding, line: Line, rules: RuleSet
+    store: Store, state: ClaimState, code: str, other: str, rules: RuleSet
 ) -> bool:
     """The two codes work on two structures, both documented in the note."""
-    if not finding.related_code:
-        return False
     documented = documented_structures(state.note)
     if len(documented) < 2:
         return False
     includes = _includes_guidance(rules, state.day)
-    mine = _structure(store, state, line.code, includes)
-    theirs = _structure(store, state, finding.related_code, includes)
+    mine = _structure(store, state, code, includes)
+    theirs = _structure(store, state, other, includes)
     return (
         mine is not None and theirs is not None and mine != theirs and {mine, theirs} <= documented
     )

@@ -200,3 +200,22 @@ def drop_unsupported(state: ClaimState, instead: set[str]) -> None:
     state.suppressed = [item for item in state.suppressed if item.code not in unnamed]
     state.findings = [f for f in state.findings if not f.codes or not set(f.codes) <= unnamed]
     state.applied = [f for f in state.applied if not f.codes or not set(f.codes) <= unnamed]
+
+
+def drop_guidance_of_bundled(store: Store, state: ClaimState, documented: list[Line]) -> None:
+    """A guidance code the note documents for a procedure that is itself not
+    billable (a bone biopsy included in the kyphoplasty) is not named: the
+    procedure's own suppression says it, and the session's fluoroscopy is named
+    with the code that includes it."""
+    billed = {line.code for line in state.lines}
+    gone = {item.code for item in state.suppressed} - billed
+    for line in documented:
+        if line in state.lines:
+            continue
+        primaries = queries.add_on_primaries(store, line.code, state.day)
+        guided = {code for code in primaries if code in gone}
+        if not guided or primaries & billed - set(GUIDANCE_ADD_ONS):
+            continue
+        state.suppressed = [item for item in state.suppressed if item.code != line.code]
+        state.findings = [f for f in state.findings if f.code != line.code]
+        state.applied = [f for f in state.applied if f.code != line.code]

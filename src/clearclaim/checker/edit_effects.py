@@ -9,8 +9,9 @@ it, or becomes it (10008 alone is 10007).
 
 from __future__ import annotations
 
-from clearclaim.checker.distinct import separate_structure
+from clearclaim.checker.distinct import separate_structure, structure_of_code
 from clearclaim.checker.ptp_dates import unconfirmed_ptp
+from clearclaim.checker.spinal_region import in_documented_region
 from clearclaim.models import Finding
 from clearclaim.rules import default_rules
 from clearclaim.rules.engine import ClaimState, Line, Suppressed
@@ -26,8 +27,10 @@ def _first_level_primary(
     CMS add-on file makes it clear: the add-on's only listed primary (10008 ->
     10007), else the listed primary numbered just before it when no other listed
     first-level code is within three numbers (64494 -> 64493, not 64490): CPT
-    numbers an "each additional" code right after its first one, and 22512 (22510
-    or 22511) stays for the coder to choose."""
+    numbers an "each additional" code right after its first one. Of several near
+    first-level codes, the one of the spinal region the note documents (22515 with
+    T11 and T12 is 22513 + 22515); without one, 22512 (22510 or 22511) stays for
+    the coder to choose."""
     if finding.kind != "add_on" or line.origin != "intended":
         return None
     primaries = add_on_primaries(store, line.code, state.day)
@@ -39,9 +42,16 @@ def _first_level_primary(
         first_levels = {p for p in primaries if not add_on_primaries(store, p, state.day)}
         before = f"{int(line.code) - 1:05d}"
         near = {p for p in first_levels if p.isdigit() and 0 < int(line.code) - int(p) <= 3}
-        if near != {before}:
+        # 22515 after 22513 (thoracic) or 22514 (lumbar): the region the note documents
+        regional = {p for p in near if in_documented_region(state.note, p)}
+        # 22515 beside 22510 is a vertebroplasty's wrong add-on, not a missing 22513
+        siblings = {structure_of_code(c) for c in state.codes() if c != line.code}
+        if len(regional) == 1 and structure_of_code(line.code) not in siblings:
+            primary = next(iter(regional))
+        elif near == {before}:
+            primary = before
+        else:
             return None
-        primary = before
     return None if primary in state.codes() else primary
 
 

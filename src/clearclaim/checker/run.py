@@ -20,9 +20,11 @@ from clearclaim._yaml import load_yaml
 from clearclaim.checker.bilateral import bilateral_modifiers
 from clearclaim.checker.coverage import data_coverage
 from clearclaim.checker.distinct import restore_guidance_of_other_site
+from clearclaim.checker.distinct_modifiers import place_distinct_modifiers
 from clearclaim.checker.documented import (
     documented_imaging,
     documented_ultrasound,
+    drop_guidance_of_bundled,
     drop_unsupported,
 )
 from clearclaim.checker.edit_effects import apply_edit_findings
@@ -30,6 +32,7 @@ from clearclaim.checker.models import ClaimContext
 from clearclaim.checker.modifier_names import unknown_modifier_findings
 from clearclaim.checker.review import needs_review
 from clearclaim.checker.risks import denial_risks
+from clearclaim.checker.spinal_region import correct_spinal_regions
 from clearclaim.edits import ClaimLine, engine_for
 from clearclaim.errors import ClearclaimError, FieldError, InputError, UnknownCodeError
 from clearclaim.models import (
@@ -195,6 +198,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         note_text=context.note,
     )
     rules = default_rules()
+    correct_spinal_regions(state)
     documented = documented_imaging(store, note, state.lines, day, rules)
     documented += documented_ultrasound(note, state.lines, day, rules)
     state.lines.extend(documented)
@@ -212,7 +216,10 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         if result is None or not apply_edit_findings(store, state, result.findings):
             break
         result = engine.check(_claim_lines(state), setting=context.setting) if state.lines else None
+    if result is not None and place_distinct_modifiers(store, state, result.findings, rules):
+        result = engine.check(_claim_lines(state), setting=context.setting)
     drop_unsupported(state, instead)
+    drop_guidance_of_bundled(store, state, documented)
     final_findings = list(result.findings) if result else []
     data_warnings = list(result.warnings) if result else (list(first.warnings) if first else [])
 

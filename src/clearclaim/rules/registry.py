@@ -2,8 +2,9 @@
 
 Rules are data in three kinds of file, each read by the engine that applies
 them: the policy rules (``rules/data/fluoro.yaml``, ``modifiers.yaml``,
-``documentation.yaml``: conditions and outcomes), the bilateral rules
-(``rules/data/bilateral.yaml``), the CMS edit rules (``edits/data/rules.yaml``:
+``documentation.yaml``: conditions and outcomes), the checker's templated rules
+(``rules/data/bilateral.yaml``, ``distinct_modifiers.yaml``, ``regions.yaml``:
+a message template per rule ID), the CMS edit rules (``edits/data/rules.yaml``:
 message templates the single-claim and the batch path share) and the diagnosis
 code rules (``diagnosis/data/diagnosis_rules.yaml``). The registry reads them
 all into :class:`RuleSpec`: a stable ID, a name, its kind, severity, effective
@@ -144,10 +145,12 @@ def _data(package: str, name: str) -> Any:
     return load_yaml(folder.read_text("utf-8"))
 
 
-def _bilateral_specs() -> list[RuleSpec]:
-    spec = _data("rules", "bilateral.yaml")
+def _templated_specs(name: str, kind: RuleKind, source_kind: str) -> list[RuleSpec]:
+    """The rules of a file of message templates keyed by rule ID (bilateral.yaml,
+    distinct_modifiers.yaml): one source for the file, and each rule's own sources."""
+    spec = _data("rules", name)
     source = Source(
-        kind="cms_file",
+        kind=source_kind,
         title=spec["source"]["title"],
         publisher=spec["source"].get("publisher"),
         file=spec["source"].get("file"),
@@ -156,7 +159,7 @@ def _bilateral_specs() -> list[RuleSpec]:
         RuleSpec(
             id=rule_id,
             name=body["name"],
-            kind="bilateral",
+            kind=kind,
             severity=body["severity"],
             title=body["title"],
             effect=body["effect"],
@@ -174,7 +177,7 @@ def _bilateral_specs() -> list[RuleSpec]:
                 for extra in body.get("sources", [])
             ],
             uncertainty=" ".join(str(body.get("uncertainty", "")).split()) or None,
-            home="rules/data/bilateral.yaml",
+            home=f"rules/data/{name}",
         )
         for rule_id, body in spec["rules"].items()
     ]
@@ -254,7 +257,9 @@ def registry() -> Registry:
     """The shipped rules, read and validated once."""
     ruleset = default_rules()
     specs = [_policy_spec(r, ruleset.files.get(r.id, "")) for r in ruleset.rules]
-    specs += _bilateral_specs()
+    specs += _templated_specs("bilateral.yaml", "bilateral", "cms_file")
+    specs += _templated_specs("distinct_modifiers.yaml", "ptp", "policy")
+    specs += _templated_specs("regions.yaml", "policy", "cms_file")
     specs += _modifier_name_specs()
     specs += _edit_specs()
     specs += _diagnosis_specs()

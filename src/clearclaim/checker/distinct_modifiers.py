@@ -1,0 +1,125 @@
+"""Modifier 59 and XE/XP/XS/XU: on the column-2 code, and only where an edit is.
+
+Medicare's PTP logic lets the modifier on either code of a pair bypass the
+edit, so the engine (edits/ptp.py) passes 20553-59 beside 64483; coders and
+auditors still look for it on the column-2 code (MOD10). A modifier on a code
+that no edit pairs with another code of the claim bypasses nothing and draws
+review (MOD11). The rules are data in ``rules/data/distinct_modifiers.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from clearclaim._yaml import load_yaml
+from clearclaim.checker.distinct import (
+    DISTINCT_MODIFIERS,
+    SEPARATE_STRUCTURE,
+    separate_structure_of,
+)
+from clearclaim.models import Finding
+from clearclaim.rules.engine import ClaimState, Line
+from clearclaim.rules.loader import RuleSet
+from clearclaim.rules.registry import registry
+from clearclaim.store import Store
+
+_PTP_RULES = ("PTP01", "PTP02", "PTP03")
+
+
+@cache
+def _spec() -> dict[str, Any]:
+    path = resources.files("clearclaim.rules") / "data" / "distinct_modifiers.yaml"
+    return dict(load_yaml(path.read_text("utf-8")))
+
+
+def _distinct(line: Line) -> list[str]:
+    return [m for m in line.modifiers if m in DISTINCT_MODIFIERS]
+
+
+def place_distinct_modifiers(
+    store: Store, state: ClaimState, findings: Iterable[Finding], rules: RuleSet
+) -> bool:
+    """Move a distinct-service modifier from a column-1 code to its column-2 code
+    (MOD10) and drop one no edit needs (MOD11); True when a line changed."""
+    findings = [f for f in findings if f.rule_id in _PTP_RULES]
+    numbered = dict(enumerate(state.lines, start=1))
+    changed = _to_column_two(store, state, findings, numbered, rules)
+    return _without_edit(state, findings, numbered) or changed
+
+
+def _to_column_two(
+    store: Store,
+    state: ClaimState,
+    findings: list[Finding],
+    numbered: dict[int, Line],
+    rules: RuleSet,
+) -> bool:
+    bypassed = [f for f in findings if f.rule_id == "PTP03"]
+    # a code that is itself the column-2 code of a bypassed pair needs its modifier
+    column_two_codes = {f.code for f in bypassed}
+    # column-1 line -> the column-2 lines whose edits its modifier bypasses
+    moves: dict[int, list[Line]] = {}
+    for finding in bypassed:
+        second = numbered.get(finding.line or 0)
+        first = numbered.get(finding.related_line or 0)
+        if first is None or second is None or _distinct(second) or not _distinct(first):
+            continue
+        if first.code not in column_two_codes and second not in moves.get(id(first), []):
+            moves.setdefault(id(first), []).append(second)
+    by_id = {id(line): line for line in state.lines}
+    for key, seconds in moves.items():
+        first = by_id[key]
+        moved = _distinct(first)[0]
+        first.modifiers = [m for m in first.modifiers if m not in DISTINCT_MODIFIERS]
+        for second in seconds:
+            new = (
+                SEPARATE_STRUCTURE
+                if separate_structure_of(store, state, second.code, first.code, rules)
+                else moved
+            )
+            second.modifiers = [*second.modifiers, new]
+            _record(
+                state,
+                "MOD10",
+                second,
+                {"modifier": moved, "column_1": first.code, "new_modifier": new},
+            )
+    return bool(moves)
+
+
+def _without_edit(state: ClaimState, findings: list[Finding], numbered: dict[int, Line]) -> bool:
+    paired = {n for f in findings for n in (f.line, f.related_line) if n is not None}
+    codes = [line.code for line in state.lines]
+    changed = False
+    for number, line in numbered.items():
+        modifiers = _distinct(line)
+        # the same code on two lines: the modifier tells the lines apart
+        if not modifiers or number in paired or codes.count(line.code) > 1:
+            continue
+        others = sorted({c for c in codes if c != line.code})
+        if not others:
+            continue
+        line.modifiers = [m for m in line.modifiers if m not in DISTINCT_MODIFIERS]
+        _record(state, "MOD11", line, {"modifier": modifiers[0], "others": ", ".join(others)})
+        changed = True
+    return changed
+
+
+def _record(state: ClaimState, rule_id: str, line: Line, values: dict[str, str]) -> None:
+    spec = _spec()["rules"][rule_id]
+    rule = registry().rule(rule_id)
+    values = {"code": line.code, **values}
+    line.rule_ids.append(rule_id)
+    line.rationale.append(f"{rule_id}: {rule.title}")
+    state.findings.append(
+        rule.finding(
+            day=state.day,
+            code=line.code,
+            message=str(spec["message"]).format(**values),
+            action=str(spec["action"]).format(**values),
+            details=values,
+        )
+    )

@@ -1,0 +1,108 @@
+"""The spinal region of a code against the levels the note documents (REG01).
+
+CPT splits the spinal injection families into a cervical-or-thoracic code and a
+lumbar-or-sacral code (64490 and 64493 for a facet injection). A 64490 billed
+for an L4-5 facet injection is the wrong code: the check bills 64493 instead.
+The families and their pairs are data in ``rules/data/regions.yaml``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from clearclaim._yaml import load_yaml
+from clearclaim.notes.models import NoteAnalysis, Procedure
+from clearclaim.rules.engine import ClaimState, Line, Suppressed
+from clearclaim.rules.registry import registry
+
+UPPER = "cervical_thoracic"
+LOWER = "lumbar_sacral"
+_REGION_NAMES = {UPPER: "cervical or thoracic", LOWER: "lumbar or sacral"}
+
+
+@cache
+def _spec() -> dict[str, Any]:
+    path = resources.files("clearclaim.rules") / "data" / "regions.yaml"
+    return dict(load_yaml(path.read_text("utf-8")))
+
+
+@cache
+def _families() -> dict[str, tuple[frozenset[str], str, str]]:
+    """code -> (procedure types, its region, the code of the other region)."""
+    out: dict[str, tuple[frozenset[str], str, str]] = {}
+    for family in _spec()["families"]:
+        types = frozenset(family["types"])
+        for upper, lower in family["pairs"].items():
+            out[str(upper)] = (types, UPPER, str(lower))
+            out[str(lower)] = (types, LOWER, str(upper))
+    return out
+
+
+def procedure_region(procedure: Procedure) -> str | None:
+    """The region of the levels the note names for a procedure; None for a
+    junction (T12-L1 names both) or when neither levels nor words say."""
+    letters = {level[0] for level in procedure.levels}
+    if letters:
+        if letters <= {"C", "T"}:
+            return UPPER
+        if letters <= {"L", "S"}:
+            return LOWER
+        return None
+    return procedure.region if procedure.region in (UPPER, LOWER) else None
+
+
+def documented_region(note: NoteAnalysis | None, code: str) -> str | None:
+    """The one region the note documents for the procedures of ``code``'s family."""
+    family = _families().get(code)
+    if note is None or family is None:
+        return None
+    regions = {procedure_region(p) for p in note.procedures if p.type in family[0]}
+    return next(iter(regions)) if len(regions) == 1 else None
+
+
+def in_documented_region(note: NoteAnalysis | None, code: str) -> bool:
+    """``code`` names the region the note documents for its procedures."""
+    family = _families().get(code)
+    return family is not None and documented_region(note, code) == family[1]
+
+
+def correct_spinal_regions(state: ClaimState) -> None:
+    """Replace an intended code whose region is not the documented one."""
+    note = state.note
+    if note is None or not note.procedures:
+        return
+    families = _families()
+    for line in state.lines:
+        family = families.get(line.code)
+        if family is None or line.origin != "intended":
+            continue
+        types, region, counterpart = family
+        done = [p for p in note.procedures if p.type in types]
+        regions = {procedure_region(p) for p in done}
+        if not done or len(regions) != 1 or regions == {region} or None in regions:
+            continue
+        note_region = regions.pop()
+        assert note_region is not None
+        levels = ", ".join(lv for p in done for lv in p.levels) or _REGION_NAMES[note_region]
+        _replace(state, line, counterpart, levels)
+
+
+def _replace(state: ClaimState, line: Line, counterpart: str, levels: str) -> None:
+    spec = _spec()["rules"]["REG01"]
+    rule = registry().rule("REG01")
+    values = {"code": line.code, "levels": levels, "replacement": counterpart}
+    finding = rule.finding(
+        day=state.day,
+        code=line.code,
+        message=str(spec["message"]).format(**values),
+        action=str(spec["action"]).format(**values),
+        details=values,
+    )
+    state.suppressed.append(Suppressed(line.code, finding, replaced_by=counterpart))
+    state.applied.append(finding)
+    line.code = counterpart
+    line.origin = "replacement"
+    line.rule_ids.append(rule.id)
+    line.rationale.append(f"{rule.id}: {rule.title}")
