@@ -51,7 +51,14 @@ class CaseFile(_Strict):
     #: the engine that applies the rule: the policy rules, the CMS edit engine,
     #: the bilateral check
     engine: Literal[
-        "policy", "edits", "bilateral", "distinct", "regions", "diagnosis", "modifier_names"
+        "policy",
+        "edits",
+        "bilateral",
+        "distinct",
+        "regions",
+        "components",
+        "diagnosis",
+        "modifier_names",
     ] = "policy"
     pass_: list[Example] = Field(alias="pass", min_length=1)
     fail: list[Example] = Field(min_length=1)

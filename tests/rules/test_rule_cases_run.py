@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from clearclaim.checker.bilateral import bilateral_modifiers
+from clearclaim.checker.components import global_in_office
 from clearclaim.checker.distinct_modifiers import place_distinct_modifiers
 from clearclaim.checker.modifier_names import unknown_modifier_findings
 from clearclaim.checker.spinal_region import correct_spinal_regions
@@ -162,6 +163,23 @@ def _fired_distinct(store: Store, context: dict[str, Any]) -> set[str]:
     return {f.rule_id for f in state.findings}
 
 
+def _fired_components(store: Store, context: dict[str, Any]) -> set[str]:
+    """Modifier 26 on the claim's diagnostic codes, by place and equipment."""
+    state = ClaimState(
+        lines=[
+            Line(code=str(c["code"]), modifiers=[str(m) for m in c.get("modifiers") or []])
+            for c in context["codes"]
+        ],
+        pos=str(context.get("pos") or ""),
+        equipment=context.get("equipment"),
+        setting=context.get("setting", "professional"),
+        day=date.fromisoformat(str(context["date"])),
+        note=_analysis({}),
+    )
+    global_in_office(store, state, default_rules())
+    return {f.rule_id for f in state.findings}
+
+
 def _fired_regions(context: dict[str, Any]) -> set[str]:
     """The spinal region of the claim's codes against the levels of one procedure."""
     facts = dict(context.get("note") or {})
@@ -211,7 +229,11 @@ def test_rule_case(path: Path, request: pytest.FixtureRequest) -> None:
 
     else:
         store = request.getfixturevalue("full_store")
-        run = {"edits": _fired_edits, "distinct": _fired_distinct}.get(engine, _fired_bilateral)
+        run = {
+            "edits": _fired_edits,
+            "distinct": _fired_distinct,
+            "components": _fired_components,
+        }.get(engine, _fired_bilateral)
 
         def fired_in(context: dict[str, Any]) -> set[str]:
             return run(store, context)

@@ -46,7 +46,7 @@ def english_texts() -> dict[str, dict[str, Any]]:
         texts[rule_id] = {k: _norm(rule[k]) for k in ("title", "message", "action")}
     names = yaml.safe_load((SRC / "rules" / "data" / "modifier_names.yaml").read_text())["rule"]
     texts[names.get("id", "MOD09")] = {k: _norm(names[k]) for k in ("title", "message", "action")}
-    for name in ("bilateral.yaml", "distinct_modifiers.yaml", "regions.yaml"):
+    for name in ("bilateral.yaml", "distinct_modifiers.yaml", "regions.yaml", "components.yaml"):
         templated = yaml.safe_load((SRC / "rules" / "data" / name).read_text())
         for rule_id, rule in templated["rules"].items():
             texts[rule_id] = {k: _norm(rule[k]) for k in ("title", "message", "action")}

@@ -18,6 +18,7 @@ from typing import Any
 
 from clearclaim._yaml import load_yaml
 from clearclaim.checker.bilateral import bilateral_modifiers
+from clearclaim.checker.components import global_in_office
 from clearclaim.checker.coverage import data_coverage
 from clearclaim.checker.distinct import restore_guidance_of_other_site
 from clearclaim.checker.distinct_modifiers import place_distinct_modifiers
@@ -207,6 +208,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     rule_engine_for(rules).apply(state)
     restore_guidance_of_other_site(store, state, before, rules)
     bilateral_modifiers(store, state)
+    global_in_office(store, state, rules)
 
     engine = engine_for(store)
     first = engine.check(_claim_lines(state), setting=context.setting) if state.lines else None

@@ -456,6 +456,12 @@ def _procedures(note: str, targets: list[_Target], sections: list[_Section]) -> 
         else:
             del by_type[ptype]
 
+    # every mention of a type, whatever its status, for the guidance cues
+    cue_only: dict[str, list[_Target]] = {}
+    for t in targets:
+        spec = specs.get(t.meta or "") if t.label == "PROCEDURE" else None
+        if spec is not None and t.section not in _RESULT_SECTIONS:
+            cue_only.setdefault(spec["type"], []).append(t)
     procedure_text = [
         note[s.body_start : s.body_end] for s in sections if s.category == "procedure"
     ]
@@ -479,7 +485,10 @@ def _procedures(note: str, targets: list[_Target], sections: list[_Section]) -> 
         if laterality == "bilateral" and len(joints) > 1:
             laterality = None  # a right hip and a left knee: two joints, not both sides of one
         site = next((s.text for s in sites if any(s.sent_start == t.sent_start for t in ts)), None)
-        guided = {cue for t in ts if (cue := _nearest_cue(t, landmarks)) is not None}
+        # the cue may sit beside a mention that is not itself "done" ("No imaging
+        # used for the trigger points" negates the mention it guides)
+        cued = ts + [t for t in cue_only.get(ptype, []) if t not in ts]
+        guided = {cue for t in cued if (cue := _nearest_cue(t, landmarks)) is not None}
         first = ts[0]
         out.append(
             Procedure(

@@ -3,7 +3,7 @@
 Rules are data in three kinds of file, each read by the engine that applies
 them: the policy rules (``rules/data/fluoro.yaml``, ``modifiers.yaml``,
 ``documentation.yaml``: conditions and outcomes), the checker's templated rules
-(``rules/data/bilateral.yaml``, ``distinct_modifiers.yaml``, ``regions.yaml``:
+(``rules/data/bilateral.yaml``, ``distinct_modifiers.yaml``, ``regions.yaml``, ``components.yaml``:
 a message template per rule ID), the CMS edit rules (``edits/data/rules.yaml``:
 message templates the single-claim and the batch path share) and the diagnosis
 code rules (``diagnosis/data/diagnosis_rules.yaml``). The registry reads them
@@ -260,6 +260,7 @@ def registry() -> Registry:
     specs += _templated_specs("bilateral.yaml", "bilateral", "cms_file")
     specs += _templated_specs("distinct_modifiers.yaml", "ptp", "policy")
     specs += _templated_specs("regions.yaml", "policy", "cms_file")
+    specs += _templated_specs("components.yaml", "pc_tc", "cms_file")
     specs += _modifier_name_specs()
     specs += _edit_specs()
     specs += _diagnosis_specs()

@@ -43,6 +43,22 @@ def bilateral_indicator(store: Store, code: str, day: date) -> BilateralIndicato
     return BilateralIndicator(None if value is None else str(value), choice.release.label)
 
 
+class PcTcIndicator(NamedTuple):
+    indicator: str | None
+    release: str
+
+
+def pctc_indicator(store: Store, code: str, day: date) -> PcTcIndicator:
+    """The PFS PC/TC indicator of ``code`` in the release for ``day``."""
+    choice = store.release_for("pfs_rvu", day)
+    value = store.scalar(
+        f"SELECT pctc_indicator FROM pfs_rvu WHERE {choice.sql_in()} AND hcpcs = ?"
+        " AND modifier = ''",
+        (*choice.ids, code),
+    )
+    return PcTcIndicator(None if value is None else str(value), choice.release.label)
+
+
 def add_on_primaries(store: Store, add_on: str, day: date) -> frozenset[str]:
     """The primary codes the NCCI add-on file in use on ``day`` lists for ``add_on``,
     each edit row in force on the day; empty when no add-on file is loaded."""

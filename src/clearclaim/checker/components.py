@@ -1,0 +1,62 @@
+"""Modifier 26 beyond the fluoroscopy codes: a diagnostic code in the office.
+
+MOD01-MOD04 (rules/data/modifiers.yaml) judge 26 and TC on the fluoroscopy
+codes. Any code whose PFS PC/TC indicator is 1 (a professional and a technical
+component: a hysterosalpingogram's 74740, an arthrogram's 73040) is billed
+globally in the office when the practice owns the equipment (MOD12, in
+``rules/data/components.yaml``); PCTC02 in the CMS edits already adds 26 in a
+facility.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from clearclaim._yaml import load_yaml
+from clearclaim.rules.engine import ClaimState
+from clearclaim.rules.loader import RuleSet
+from clearclaim.rules.registry import registry
+from clearclaim.store import Store
+from clearclaim.store.queries import checker as queries
+
+#: the PC/TC indicator of a code split into a professional and a technical part
+DIAGNOSTIC_SPLIT = "1"
+
+
+@cache
+def _spec() -> dict[str, Any]:
+    path = resources.files("clearclaim.rules") / "data" / "components.yaml"
+    return dict(load_yaml(path.read_text("utf-8")))
+
+
+def global_in_office(store: Store, state: ClaimState, rules: RuleSet) -> None:
+    """MOD12: 26 off a PC/TC-indicator-1 code in a non-facility place of service
+    when the physician's practice owns the equipment."""
+    if state.equipment != "physician" or state.setting != "professional":
+        return
+    if state.pos in rules.expand(["@facility_pos"]):
+        return
+    fluoro = rules.expand(["@fluoro_codes"], on=state.day)  # MOD03 judges these
+    rule = registry().rule("MOD12")
+    spec = _spec()["rules"]["MOD12"]
+    for line in state.lines:
+        if "26" not in line.modifiers or line.code in fluoro:
+            continue
+        indicator, release = queries.pctc_indicator(store, line.code, state.day)
+        if indicator != DIAGNOSTIC_SPLIT:
+            continue
+        values = {"code": line.code, "release": release, "pos": state.pos or ""}
+        line.modifiers = [m for m in line.modifiers if m != "26"]
+        line.rule_ids.append(rule.id)
+        line.rationale.append(f"{rule.id}: {rule.title}")
+        state.findings.append(
+            rule.finding(
+                day=state.day,
+                code=line.code,
+                message=str(spec["message"]).format(**values),
+                action=str(spec["action"]).format(**values),
+                details=values,
+            )
+        )
