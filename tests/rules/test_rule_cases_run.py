@@ -60,6 +60,7 @@ def _analysis(facts: dict[str, Any]) -> NoteAnalysis:
         interpreted_elsewhere=bool(facts.get("interpreted_elsewhere", False)),
         arthrogram_series=bool(facts.get("arthrogram_series", False)),
         cross_sectional_arthrography=bool(facts.get("cross_sectional_arthrography", False)),
+        ultrasound_image=facts.get("ultrasound_image", "unknown"),
     )
 
 

@@ -161,25 +161,60 @@ def documented_imaging(
     return [line for _, line in best.values()]
 
 
+def documented_companions(note: NoteAnalysis, claim: list[Line]) -> list[Line]:
+    """The S&I code of a procedure whose code leaves its imaging out (74740 with
+    58340, 75984 with 49423), when the note names the fluoroscopy explicitly and
+    no intended line reports it (imaging.yaml, ``companions``)."""
+    if not note.determinable or note.fluoroscopy != "used":
+        return []
+    level, spans = _imaging_evidence(note)
+    if level != "explicit":
+        return []
+    present = {line.code for line in claim}
+    quoted = ", ".join(dict.fromkeys(f'"{s["text"]}"' for s in spans[:2]))
+    return [
+        Line(
+            code=companion.code,
+            origin="documented",
+            rationale=[
+                f"documented in the note ({quoted})",
+                f"{companion.code} is the radiological supervision and interpretation of "
+                f"{companion.procedure}",
+                "not among the intended codes",
+            ],
+            evidence=spans,
+            support="explicit",
+        )
+        for companion in imaging_map().companions
+        if companion.procedure in present and companion.code not in present
+    ]
+
+
 def documented_ultrasound(
     note: NoteAnalysis, claim: list[Line], day: date, rules: Any
 ) -> list[Line]:
-    """The ultrasound guidance code of ultrasound the note documents, to be named
-    where the procedure includes it (see imaging.yaml; never billed from here)."""
+    """The ultrasound guidance code of ultrasound the note documents: named where
+    the procedure includes it (see imaging.yaml), and billed as a missed charge
+    only for vascular access whose note shows what 76937 asks beyond real-time
+    needle entry: the vessel's patency and a permanent recording of the image."""
     if "ultrasound" not in note.imaging_modalities or not note.needle_placed:
         return []
     spec = imaging_map().ultrasound
     present = {line.code for line in claim}
     if present & {spec.vascular_code, spec.needle_code} or not present:
         return []
+    code = spec.code_for(present, day, rules)
+    complete = (
+        code == spec.vascular_code and note.vessel_patency and note.ultrasound_image == "recorded"
+    )
     return [
         Line(
-            code=spec.code_for(present, day, rules),
+            code=code,
             origin="documented",
             rationale=[
-                "documented in the note (ultrasound guidance): not among the intended codes"
+                "documented in the note (ultrasound guidance); not among the intended codes"
             ],
-            support="ultrasound",
+            support="explicit" if complete else "ultrasound",
         )
     ]
 

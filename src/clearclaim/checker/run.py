@@ -23,6 +23,7 @@ from clearclaim.checker.coverage import data_coverage
 from clearclaim.checker.distinct import restore_guidance_of_other_site
 from clearclaim.checker.distinct_modifiers import place_distinct_modifiers
 from clearclaim.checker.documented import (
+    documented_companions,
     documented_imaging,
     documented_ultrasound,
     drop_guidance_of_bundled,
@@ -202,6 +203,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     correct_spinal_regions(state)
     documented = documented_imaging(store, note, state.lines, day, rules)
     documented += documented_ultrasound(note, state.lines, day, rules)
+    documented += documented_companions(note, state.lines)
     state.lines.extend(documented)
     instead = {line.code for line in documented if line.instead_of_intended}
     before = list(state.lines)

@@ -141,6 +141,11 @@ class NoteAnalysis(_Frozen):
     cross_sectional_arthrography: bool = False
     #: a templated note with at least one box ticked: it was filled in
     form_answered: bool = False
+    #: the ultrasound image of a vascular access kept ("recorded"), said not to
+    #: be kept ("not_recorded"), or not said ("unknown"): 76937 asks for it
+    ultrasound_image: Literal["recorded", "not_recorded", "unknown"] = "unknown"
+    #: the accessed vessel's patency documented (76937 asks for it too)
+    vessel_patency: bool = False
 
     def found(self, element: str) -> bool:
         return element in self.elements

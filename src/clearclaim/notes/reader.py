@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from clearclaim.errors import InputError
 from clearclaim.notes import measures
@@ -903,6 +903,13 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
             and t.section not in _HISTORY_SECTIONS | _PRIOR_SECTIONS
             for t in targets
         ),
+        ultrasound_image=_ultrasound_image(targets),
+        vessel_patency=any(
+            t.label == "VESSEL_PATENT"
+            and t.status == "affirmed"
+            and t.section not in _HISTORY_SECTIONS | _PLAN_SECTIONS | _PRIOR_SECTIONS
+            for t in targets
+        ),
         arthrogram_series=any(
             t.label == "ARTHROGRAM_SERIES"
             and t.status == "affirmed"
@@ -915,6 +922,21 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
     # spans were found in the note with its empty form fields blanked: their text is
     # taken from the note as written (the same offsets)
     return NoteAnalysis.model_validate(_respan(analysis.model_dump(), original))
+
+
+def _ultrasound_image(targets: list[_Target]) -> Literal["recorded", "not_recorded", "unknown"]:
+    """Whether the note says the ultrasound image was kept (a denial wins)."""
+    said = [
+        t
+        for t in targets
+        if t.label == "US_IMAGE_RECORDED"
+        and t.section not in _HISTORY_SECTIONS | _PLAN_SECTIONS | _PRIOR_SECTIONS
+    ]
+    if any(t.status == "negated" or re.search(r"\bnot\b", t.text, re.I) for t in said):
+        return "not_recorded"
+    if any(t.status == "affirmed" for t in said):
+        return "recorded"
+    return "unknown"
 
 
 def warm_up() -> None:

@@ -163,6 +163,8 @@ class RuleEngine:
             return note.arthrogram_series in values
         if fact == "cross_sectional_arthrography":
             return note.cross_sectional_arthrography in values
+        if fact == "ultrasound_image":
+            return note.ultrasound_image in values
         if fact == "modality_without_fluoroscopy":
             used = set(note.imaging_modalities) & set(values)
             return bool(used) and note.fluoroscopy != "used"

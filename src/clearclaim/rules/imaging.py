@@ -46,11 +46,21 @@ class UltrasoundGuidance(_Strict):
         return self.vascular_code if codes & vascular else self.needle_code
 
 
+class Companion(_Strict):
+    """The radiological supervision and interpretation code CPT instructs to
+    report with a procedure whose code does not include its imaging."""
+
+    procedure: str = Field(pattern=r"^\d{5}$")
+    code: str = Field(pattern=r"^7\d{4}$")
+    source: str = Field(min_length=10)
+
+
 class ImagingMap(_Strict):
     source: list[Citation] = Field(min_length=1)
     effective: Effective
     families: list[ImagingFamily] = Field(min_length=1)
     ultrasound: UltrasoundGuidance
+    companions: list[Companion] = Field(default_factory=list)
 
     def family_for(self, code: str, day: date, rules: RuleSet) -> ImagingFamily | None:
         """The first family whose codes hold ``code`` on ``day``."""

@@ -169,6 +169,7 @@ NoteFact = Literal[
     "arthrogram_series",
     "cross_sectional_arthrography",
     "spinal_and_guided_other_site",
+    "ultrasound_image",
 ]
 
 

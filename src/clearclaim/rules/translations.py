@@ -183,6 +183,7 @@ LINE_PHRASES = frozenset(
         "documented_exam",
         "documented_add_on",
         "documented_family",
+        "documented_companion",
         "not_intended",
     }
 )
