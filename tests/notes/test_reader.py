@@ -32,6 +32,7 @@ def _span_ok(note: str, span) -> None:
         ("fluoroscopy time was 35 seconds", 35),
         ("supervised the fluoroscopy for 80 minutes", 4800),
         ("FLUORO TIME: 12 SEC", 12),
+        ("Fluoroscopy time: lumbar 0.8 min, hip 0.3 min.", 48),
     ],
 )
 def test_fluoro_time_normalised_to_seconds(text: str, seconds: float) -> None:
@@ -376,3 +377,53 @@ def test_a_presence_question_answered_no_is_absence() -> None:
         "Radiologist present in room: [ ] Yes  [x] No - loops sent to PACS\nFluoro time: 0.9 min\n"
     )
     assert a.physician_presence == "negated"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "image", "patent"),
+    [
+        ("The R IJ was patent and compressible; accessed under real-time US, image saved.",
+         "recorded", True),
+        ("Vein accessed under ultrasound; a permanent image was stored.", "recorded", False),
+        ("R IJ patent; accessed under ultrasound (no image stored).", "not_recorded", True),
+        ("Accessed under ultrasound. Ultrasound image was not saved.", "not_recorded", False),
+        ("Accessed under ultrasound guidance.", "unknown", False),
+    ],
+)
+def test_what_vascular_ultrasound_guidance_asks_for(
+    sentence: str, image: str, patent: bool
+) -> None:
+    a = analyze_note(f"PROCEDURE: Right chest port placement.\nTECHNIQUE: {sentence}")
+    assert (a.ultrasound_image, a.vessel_patency) == (image, patent)
+
+
+def test_a_procedure_the_note_says_was_done_without_imaging_is_by_landmark() -> None:
+    a = analyze_note(
+        "PROCEDURES: 1. L4-5 transforaminal epidural under fluoroscopic guidance.\n"
+        "2. Trigger point injections, left trapezius.\n"
+        "DESCRIPTION: Needle to the L4-5 foramen under fluoroscopy. Fluoro time 1.1 min. "
+        "The trapezius was injected with 2 mL bupivacaine. No imaging used for the trigger points."
+    )
+    guided = {p.type: p.by_landmark for p in a.procedures}
+    assert guided == {"epidural_transforaminal": False, "trigger_point_injection": True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PROCEDURE: Percutaneous vertebroplasty L1 with bone biopsy. Under fluoroscopy.",
+        "PROCEDURE: T12 kyphoplasty. A core biopsy was taken through the left cannula.",
+        "PROCEDURE: Kyphoplasty. Bone biopsy of the T12 vertebral body under fluoroscopy.",
+    ],
+)
+def test_a_biopsy_of_the_augmented_vertebra_is_spinal(text: str) -> None:
+    types = {p.type for p in analyze_note(text).procedures}
+    assert "spinal_biopsy" in types and "biopsy_aspiration" not in types
+
+
+def test_one_level_aborted_is_not_a_cancelled_procedure() -> None:
+    a = analyze_note(
+        "PROCEDURE: Percutaneous vertebroplasty L1; attempted L2 (aborted).\n"
+        "Under fluoroscopy the L1 body was filled with 3.5 mL PMMA."
+    )
+    assert a.determinable and "procedure_not_performed" not in a.undetermined
