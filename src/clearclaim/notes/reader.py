@@ -10,6 +10,7 @@ is the reasoning that combines it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -114,9 +115,13 @@ def _status(span: Any, section: str | None) -> MentionStatus:
 
 def _targets(doc: Any, sections: list[_Section]) -> list[_Target]:
     out: dict[tuple[str, int, int, str | None], _Target] = {}
+    # the sentences' character bounds, once: spaCy's span.sent walks the tokens
+    # back to the sentence start for every target
+    bounds = [(sent.start_char, sent.end_char) for sent in doc.sents]
+    starts = [start for start, _ in bounds]
     for span in doc.spans.get("medspacy_spans", []):
         section = _section_at(sections, span.start_char)
-        sent = span.sent
+        sent_start, sent_end = bounds[bisect_right(starts, span.start_char) - 1]
         meta = None
         if span.label_ == "PROCEDURE":
             rule = span._.target_rule
@@ -128,8 +133,8 @@ def _targets(doc: Any, sections: list[_Section]) -> list[_Target]:
             text=span.text,
             status=_status(span, section),
             section=section,
-            sent_start=sent.start_char,
-            sent_end=sent.end_char,
+            sent_start=sent_start,
+            sent_end=sent_end,
             meta=meta,
         )
         out[(target.label, target.start, target.end, meta)] = target
