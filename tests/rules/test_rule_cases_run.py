@@ -61,6 +61,7 @@ def _analysis(facts: dict[str, Any]) -> NoteAnalysis:
         arthrogram_series=bool(facts.get("arthrogram_series", False)),
         cross_sectional_arthrography=bool(facts.get("cross_sectional_arthrography", False)),
         ultrasound_image=facts.get("ultrasound_image", "unknown"),
+        needle_placed=bool(facts.get("needle_placed", False)),
     )
 
 

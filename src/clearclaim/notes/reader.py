@@ -889,10 +889,8 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         has_tip_position=has_tip,
         intraoperative_imaging=intraop,
         # named, or implied by the procedure (an injection places a needle)
-        needle_placed=bool(
-            _vocab()["needle"].search(
-                _text_outside(text, sections, _HISTORY_SECTIONS | _PLAN_SECTIONS)
-            )
+        needle_placed=_needle_named(
+            _text_outside(text, sections, _HISTORY_SECTIONS | _PLAN_SECTIONS)
         )
         or any(_vocab()["procedures"][p.type].get("needle", True) for p in procedures),
         interpreted_elsewhere=any(
@@ -927,6 +925,17 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
     # spans were found in the note with its empty form fields blanked: their text is
     # taken from the note as written (the same offsets)
     return NoteAnalysis.model_validate(_respan(analysis.model_dump(), original))
+
+
+_DENIED_BEFORE = re.compile(r"\b(?:no|not|without|nor)\b(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
+
+
+def _needle_named(text: str) -> bool:
+    """A needle, wire or catheter named as placed: "No needle placement" is not."""
+    return any(
+        not _DENIED_BEFORE.search(text, max(0, m.start() - 24), m.start())
+        for m in _vocab()["needle"].finditer(text)
+    )
 
 
 def _ultrasound_image(targets: list[_Target]) -> Literal["recorded", "not_recorded", "unknown"]:

@@ -163,6 +163,8 @@ class RuleEngine:
             return note.arthrogram_series in values
         if fact == "cross_sectional_arthrography":
             return note.cross_sectional_arthrography in values
+        if fact == "needle_placed":
+            return note.needle_placed in values
         if fact == "ultrasound_image":
             return note.ultrasound_image in values
         if fact == "modality_without_fluoroscopy":
@@ -194,6 +196,10 @@ class RuleEngine:
             return False
         if cond.without_any and present & self._codes(cond.without_any, day):
             return False
+        if cond.claim_only:
+            allowed = self._codes(cond.claim_only, day)
+            if any(code not in allowed for code in present):
+                return False
         pos = state.pos or ""
         if cond.pos_in and pos not in self._codes(cond.pos_in, None):
             return False

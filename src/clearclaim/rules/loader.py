@@ -170,6 +170,7 @@ NoteFact = Literal[
     "cross_sectional_arthrography",
     "spinal_and_guided_other_site",
     "ultrasound_image",
+    "needle_placed",
 ]
 
 
@@ -177,6 +178,8 @@ class Condition(_Strict):
     codes_any: list[str] = Field(default_factory=list)
     with_any: list[str] = Field(default_factory=list)
     without_any: list[str] = Field(default_factory=list)
+    #: every code on the claim is in these lists (the line is alone with its kind)
+    claim_only: list[str] = Field(default_factory=list)
     pos_in: list[str] = Field(default_factory=list)
     pos_not_in: list[str] = Field(default_factory=list)
     equipment: Literal["facility", "physician"] | None = None
@@ -199,7 +202,7 @@ class Condition(_Strict):
         return self
 
     def code_refs(self) -> Iterable[str]:
-        yield from self.codes_any + self.with_any + self.without_any
+        yield from self.codes_any + self.with_any + self.without_any + self.claim_only
         for sub in self.any_of:
             yield from sub.code_refs()
 
