@@ -145,17 +145,19 @@ def _side(store: Store, state: ClaimState, code: str, spinal: set[str]) -> bool 
 
 def restore_guidance_of_other_site(
     store: Store, state: ClaimState, before: list[Line], rules: RuleSet
-) -> None:
+) -> bool:
     """Put back a guidance code a spinal code's "includes guidance" rule removed
-    when it guides the other site's procedure (77002 for the hip, beside 62323)."""
+    when it guides the other site's procedure (77002 for the hip, beside 62323);
+    True when one was put back."""
     note = state.note
     documented = documented_structures(note)
     if note is None or (not two_sites_documented(state) and len(documented) < 2):
-        return
+        return False
     guided = {p.type for p in note.procedures if not p.by_landmark}
     includes = _includes_guidance(rules, state.day)
     spinal = spinal_codes(rules, state.day)
     kept: list[Suppressed] = []
+    restored = False
     for item in state.suppressed:
         original = next((ln for ln in before if ln.code == item.code), None)
         if item.rule != "FLU03" or original is None or item.code not in _GUIDANCE:
@@ -180,9 +182,11 @@ def restore_guidance_of_other_site(
             )
             state.lines.append(original)
             state.findings = [f for f in state.findings if not _is(f, "FLU03", item.code)]
+            restored = True
             continue
         kept.append(item)
     state.suppressed = kept
+    return restored
 
 
 def _is(finding: Finding, rule_id: str, code: str) -> bool:

@@ -207,8 +207,10 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     state.lines.extend(documented)
     instead = {line.code for line in documented if line.instead_of_intended}
     before = list(state.lines)
-    rule_engine_for(rules).apply(state)
-    restore_guidance_of_other_site(store, state, before, rules)
+    policy = rule_engine_for(rules)
+    policy.apply(state)
+    if restore_guidance_of_other_site(store, state, before, rules):
+        policy.apply_modifier_rules(state)
     bilateral_modifiers(store, state)
     global_in_office(store, state, rules)
 

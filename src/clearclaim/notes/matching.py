@@ -38,7 +38,7 @@ _PYTHON_ONLY = re.compile(r"\(\?<?[=!]|\(\?>|\\[1-9]|[*+?}]\+")
 _RE2_FLAGS = {re.IGNORECASE: "(?i)", re.MULTILINE: "(?m)", re.DOTALL: "(?s)"}
 _UNICODE_SPACES = re.compile(r"[^\S\n\t\r\f ]")  # whitespace that is not ASCII
 # a line that goes on in lower case after a word (no closing punctuation): a wrap
-_SOFT_WRAP = re.compile(r"(?<=[A-Za-z0-9,)])\r?\n(?=[ \t]*[a-z])")
+_SOFT_WRAP = re.compile(r"(?<=[A-Za-z0-9,)])\r?\n(?=[ \t]*(?:[a-z]|\d+(?![.)\d])[ \t]+[a-z]))")
 
 
 def re2_source(pattern: str, flags: int = 0) -> str | None:
@@ -132,8 +132,9 @@ def unwrap_lines(text: str) -> str:
 
     Dictation systems and templates wrap long lines ("2. Left hip intra-articular
     / injection"); a phrase split by the wrap is one phrase. A line that starts
-    in lower case after a word is a wrap; a new item, a header or a sentence
-    after a full stop is not.
+    in lower case after a word is a wrap, and so is one that starts with a
+    number and a word in lower case ("1 mL Omnipaque / 240 under fluoroscopy");
+    a new item ("2. Left hip"), a header or a sentence after a full stop is not.
     """
     return _SOFT_WRAP.sub(lambda m: " " * len(m.group(0)), text)
 

@@ -236,6 +236,16 @@ class RuleEngine:
                 self._act(rule, state, subjects)
         return state
 
+    def apply_modifier_rules(self, state: ClaimState) -> None:
+        """Only the rules that add or remove a modifier: for a line put back on the
+        claim after the rules ran (another site's guidance code still takes 26)."""
+        for rule in self.rules.in_force(state.day):
+            if rule.outcome.action not in ("add_modifier", "remove_modifier"):
+                continue
+            subjects = self._subjects(rule, state)
+            if subjects:
+                self._act(rule, state, subjects)
+
     def _act(self, rule: Rule, state: ClaimState, subjects: list[Line]) -> None:
         outcome = rule.outcome
         day = state.day
