@@ -906,7 +906,7 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
             and t.section not in _HISTORY_SECTIONS | _PRIOR_SECTIONS
             for t in targets
         ),
-        ultrasound_image=_ultrasound_image(targets),
+        ultrasound_image=_ultrasound_image(text, targets),
         vessel_patency=any(
             t.label == "VESSEL_PATENT"
             and t.status == "affirmed"
@@ -938,15 +938,29 @@ def _needle_named(text: str) -> bool:
     )
 
 
-def _ultrasound_image(targets: list[_Target]) -> Literal["recorded", "not_recorded", "unknown"]:
-    """Whether the note says the ultrasound image was kept (a denial wins)."""
+_ULTRASOUND_WORDS = re.compile(r"\b(?:(?i:ultraso\w*|sonograph\w*|u/s|pocus)|US)\b")
+
+
+def _near(note: str, start: int, end: int, before: int = 120) -> str:
+    """The text just before a target and the target, within its paragraph."""
+    head = note.rfind("\n\n", max(0, start - before), start)
+    return note[max(head, start - before, 0) : end]
+
+
+def _ultrasound_image(
+    note: str, targets: list[_Target]
+) -> Literal["recorded", "not_recorded", "unknown"]:
+    """Whether the note says the ultrasound image was kept (a denial wins): said
+    near the ultrasound (its clause or the one before), not of a fluoroscopic
+    spot image."""
     said = [
         t
         for t in targets
-        if t.label == "US_IMAGE_RECORDED"
+        if t.label in ("US_IMAGE_RECORDED", "US_IMAGE_NOT_RECORDED")
         and t.section not in _HISTORY_SECTIONS | _PLAN_SECTIONS | _PRIOR_SECTIONS
+        and _ULTRASOUND_WORDS.search(_near(note, t.start, t.end))
     ]
-    if any(t.status == "negated" or re.search(r"\bnot\b", t.text, re.I) for t in said):
+    if any(t.label == "US_IMAGE_NOT_RECORDED" or t.status == "negated" for t in said):
         return "not_recorded"
     if any(t.status == "affirmed" for t in said):
         return "recorded"
