@@ -252,3 +252,62 @@ def test_add_ons_without_their_primary_get_it(full_store) -> None:
     assert {(ln.code, ln.units) for ln in split.lines} == {("10005", 1), ("10006", 1)}
     recoded = next(s for s in split.suppressed if s.code == "10006")
     assert recoded.replaced_by == "10005" and recoded.units == 1
+
+
+KYPHOPLASTY_NOTE = """PROCEDURE: Balloon kyphoplasty T12 and L1.
+INDICATION: Painful osteoporotic compression fractures of T12 and L1.
+Under biplane fluoroscopy, bipedicular 11-gauge cannulas were placed in T12, balloons
+inflated and 4 mL PMMA instilled; the same was done at L1 with 4.5 mL.
+Fluoro time 4.1 min. Air kerma 52 mGy.
+"""
+
+
+def test_a_second_primary_of_the_session_becomes_its_add_on(full_store) -> None:
+    """22513 + 22514 (an edit no modifier bypasses) is 22513 + 22515: the add-on
+    whose only listed primaries are the two codes."""
+    context = _context(
+        note=KYPHOPLASTY_NOTE,
+        codes=parse_codes("22513,22514"),
+        date_of_service=date(2025, 9, 10),
+    )
+    report = check(full_store, context).to_dict()
+    assert sorted(line["code"] for line in report["lines"]) == ["22513", "22515"]
+    replaced = {s["code"]: s for s in report["suppressed"]}["22514"]
+    assert replaced["replaced_by"] == "22515"
+
+
+FACET_NOTE = """PROCEDURE: Right L4-5 and L5-S1 facet joint injections under fluoroscopy.
+INDICATION: Lumbar facet arthropathy with axial low back pain.
+Under fluoroscopic guidance 22g needles were placed into the right L4-5 and L5-S1 facet
+joints; contrast confirmed intra-articular spread. Fluoro time 0.6 min, 12 mGy.
+"""
+
+
+def test_a_code_of_the_other_spinal_region_is_replaced(full_store) -> None:
+    """REG01: 64490/64491 (cervical or thoracic) for lumbar levels are 64493/64494."""
+    context = _context(note=FACET_NOTE, codes=parse_codes("64490,64491"))
+    report = check(full_store, context).to_dict()
+    assert sorted(line["code"] for line in report["lines"]) == ["64493", "64494"]
+    assert {s["code"]: s["replaced_by"] for s in report["suppressed"]} == {
+        "64490": "64493",
+        "64491": "64494",
+        "77003": None,
+    }
+
+
+def test_the_distinct_modifier_moves_to_the_column_two_code(full_store) -> None:
+    """MOD10: 20553-59 beside 64483 (edit 20553/64483) is 20553 + 64483-XS when the
+    note documents the two structures."""
+    note = (
+        "PROCEDURES: 1. Left L5-S1 transforaminal epidural under fluoroscopic guidance.\n"
+        "2. Trigger point injections, left trapezius, levator scapulae and rhomboid.\n"
+        "INDICATION: L5 radiculopathy; myofascial pain of the upper back.\n"
+        "Under fluoroscopy a 22g needle was placed at the left L5-S1 foramen; contrast showed "
+        "epidural spread. Fluoro time 0.9 min. Three muscles were injected with "
+        "bupivacaine. No imaging used for the trigger points.\n"
+    )
+    context = _context(note=note, codes=parse_codes("64483,20553-59"))
+    report = check(full_store, context).to_dict()
+    lines = {line["code"]: line["modifiers"] for line in report["lines"]}
+    assert lines == {"64483": ["XS"], "20553": []}
+    assert "MOD10" in {f["rule_id"] for f in report["findings"]}

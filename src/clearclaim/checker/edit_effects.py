@@ -17,7 +17,7 @@ from clearclaim.rules import default_rules
 from clearclaim.rules.engine import ClaimState, Line, Suppressed
 from clearclaim.rules.registry import Registry, registry
 from clearclaim.store import Store
-from clearclaim.store.queries.checker import add_on_primaries
+from clearclaim.store.queries.checker import add_on_primaries, add_ons_of
 
 
 def _first_level_primary(
@@ -110,6 +110,20 @@ def _bill_primary(
     line.rationale.append(f"{finding.rule_id}: replaces the add-on billed without it (its primary)")
 
 
+def _sibling_add_on(store: Store, finding: Finding, line: Line, state: ClaimState) -> str | None:
+    """The add-on that a second first-level code stands for: 22514 beside 22513
+    (an edit no modifier bypasses) is the second vertebral body of the session,
+    22515, whose only listed primaries are the two. None when no add-on lists
+    exactly the two codes."""
+    if finding.rule_id != "PTP02" or not finding.related_code or line.origin != "intended":
+        return None
+    pair = {line.code, finding.related_code}
+    for add_on in add_ons_of(store, finding.related_code, state.day):
+        if add_on_primaries(store, add_on, state.day) == pair:
+            return add_on
+    return None
+
+
 def _title(rules: Registry, finding: Finding) -> str:
     return rules.rule(finding.rule_id).title if finding.rule_id in rules else finding.rule_name
 
@@ -145,6 +159,20 @@ def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]
             continue
         if effect == "suppress" and separate_structure(store, state, finding, line, rule_set):
             state.applied.append(finding.model_copy(update={"effect": "add_modifier"}))
+            changed = True
+            continue
+        sibling = _sibling_add_on(store, finding, line, state) if effect == "suppress" else None
+        if sibling is not None:
+            applied = finding.model_copy(update={"effect": "replace"})
+            state.suppressed.append(Suppressed(line.code, applied, replaced_by=sibling))
+            state.applied.append(applied)
+            line.rationale.append(
+                f"{finding.rule_id}: the session's second level, the add-on of "
+                f"{finding.related_code}"
+            )
+            line.code = sibling
+            line.origin = "replacement"
+            line.rule_ids.append(finding.rule_id)
             changed = True
             continue
         primary = _first_level_primary(store, finding, line, state)

@@ -185,6 +185,7 @@ LINE_PHRASES = frozenset(
         "documented_family",
         "documented_companion",
         "not_intended",
+        "second_level_add_on",
     }
 )
 

@@ -84,3 +84,19 @@ def _add_on_primaries(store: Store, add_on: str, day: date) -> frozenset[str]:
         if (not r[1] or str(r[1]) <= iso)
         and all(not v or iso <= str(v) for v in (r[2], r[3], r[4]))
     )
+
+
+def add_ons_of(store: Store, primary: str, day: date) -> frozenset[str]:
+    """The add-on codes that list ``primary`` among their primaries on ``day``."""
+    try:
+        choice = store.release_for("aoc", day)
+    except ReleaseError:
+        return frozenset()
+    rows = store.fetchall(
+        f"SELECT DISTINCT add_on_code FROM aoc WHERE {choice.sql_in()} AND primary_code = ?",
+        (*choice.ids, primary),
+    )
+    return frozenset(
+        str(r[0]) for r in rows if primary in add_on_primaries(store, str(r[0]), day)
+    )
+
