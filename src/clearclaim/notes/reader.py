@@ -906,7 +906,7 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
             and t.section not in _HISTORY_SECTIONS | _PRIOR_SECTIONS
             for t in targets
         ),
-        ultrasound_image=_ultrasound_image(text, targets),
+        ultrasound_image=_ultrasound_image(text, targets, answered_no),
         vessel_patency=any(
             t.label == "VESSEL_PATENT"
             and t.status == "affirmed"
@@ -941,14 +941,14 @@ def _needle_named(text: str) -> bool:
 _ULTRASOUND_WORDS = re.compile(r"\b(?:(?i:ultraso\w*|sonograph\w*|u/s|pocus)|US)\b")
 
 
-def _near(note: str, start: int, end: int, before: int = 120) -> str:
+def _near(note: str, start: int, end: int, before: int = 200) -> str:
     """The text just before a target and the target, within its paragraph."""
     head = note.rfind("\n\n", max(0, start - before), start)
     return note[max(head, start - before, 0) : end]
 
 
 def _ultrasound_image(
-    note: str, targets: list[_Target]
+    note: str, targets: list[_Target], answered_no: tuple[tuple[int, int], ...] = ()
 ) -> Literal["recorded", "not_recorded", "unknown"]:
     """Whether the note says the ultrasound image was kept (a denial wins): said
     near the ultrasound (its clause or the one before), not of a fluoroscopic
@@ -960,7 +960,13 @@ def _ultrasound_image(
         and t.section not in _HISTORY_SECTIONS | _PLAN_SECTIONS | _PRIOR_SECTIONS
         and _ULTRASOUND_WORDS.search(_near(note, t.start, t.end))
     ]
-    if any(t.label == "US_IMAGE_NOT_RECORDED" or t.status == "negated" for t in said):
+    if any(
+        t.label == "US_IMAGE_NOT_RECORDED"
+        or t.status == "negated"
+        # "Images saved to PACS: [ ] yes [x] no": the form's answer says it
+        or any(a <= t.start < b for a, b in answered_no)
+        for t in said
+    ):
         return "not_recorded"
     if any(t.status == "affirmed" for t in said):
         return "recorded"
