@@ -279,6 +279,17 @@ class RuleEngine:
                 line.origin = "replacement"
                 line.rule_ids.append(rule.id)
                 line.rationale.append(f"{rule.id}: {rule.title} (replaces {old})")
+                for added in outcome.adds.get(old, []):
+                    if added not in state.codes():
+                        state.lines.append(
+                            Line(
+                                code=added,
+                                modifiers=[m for m in line.modifiers if m in ("26", "TC")],
+                                origin="replacement",
+                                rationale=[f"{rule.id}: {rule.title} (replaces {old})"],
+                                rule_ids=[rule.id],
+                            )
+                        )
             return
         if outcome.action in ("add_modifier", "remove_modifier"):
             for line in subjects:

@@ -218,6 +218,9 @@ class Outcome(_Strict):
     ]
     code: str | None = None
     code_map: dict[str, str] = Field(default_factory=dict)
+    #: for a replace: codes billed with the replacement (a deleted code that CPT
+    #: split in two: 74245 is 74240 with the add-on 74248)
+    adds: dict[str, list[str]] = Field(default_factory=dict)
     modifier: str | None = None
     units: int | None = None
 
