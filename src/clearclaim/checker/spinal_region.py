@@ -41,8 +41,10 @@ def _families() -> dict[str, tuple[frozenset[str], str, str]]:
 
 
 def procedure_region(procedure: Procedure) -> str | None:
-    """The region of the levels the note names for a procedure; None for a
-    junction (T12-L1 names both) or when neither levels nor words say."""
+    """The region of the levels the note names for a procedure. A level pair
+    counts by its upper vertebra: T12-L1 is thoracic (CMS billing article A58993
+    for transforaminal injections; CPT's instruction for facet injections).
+    None when the levels span both regions or neither levels nor words say."""
     letters = {level[0] for level in procedure.levels}
     if letters:
         if letters <= {"C", "T"}:
