@@ -65,15 +65,13 @@ def _analysis(facts: dict[str, Any]) -> NoteAnalysis:
     )
 
 
-def _fired(context: dict[str, Any]) -> set[str]:
-    day = date.fromisoformat(str(context["date"]))
-    facts = context.get("note") or {}
-    note = _analysis(facts)
-    state = ClaimState(
+def _state(context: dict[str, Any], note: NoteAnalysis, note_text: str = "") -> ClaimState:
+    """The claim of a case's context, with a note reader result."""
+    return ClaimState(
         lines=[
             Line(
                 code=str(c["code"]),
-                units=int(c.get("units", 1)),
+                units=int(c.get("units") or 1),
                 modifiers=[str(m) for m in c.get("modifiers") or []],
             )
             for c in context["codes"]
@@ -81,10 +79,18 @@ def _fired(context: dict[str, Any]) -> set[str]:
         pos=str(context.get("pos") or ""),
         equipment=context.get("equipment"),
         setting=context.get("setting", "professional"),
-        day=day,
+        day=date.fromisoformat(str(context["date"])),
         note=note,
-        note_text="separate site" if facts.get("distinct_site_documented") else "",
+        note_text=note_text,
     )
+
+
+def _fired(context: dict[str, Any]) -> set[str]:
+    day = date.fromisoformat(str(context["date"]))
+    facts = context.get("note") or {}
+    note = _analysis(facts)
+    text = "separate site" if facts.get("distinct_site_documented") else ""
+    state = _state(context, note, text)
     rules = default_rules()
     codes = {c["code"] for c in context["codes"]}
     RuleEngine(rules).apply(state)
@@ -128,38 +134,14 @@ def _fired_bilateral(store: Store, context: dict[str, Any]) -> set[str]:
             type="case", label="case", spinal=False, laterality=side, joints=joints, span=EMPTY
         )
         note = note.model_copy(update={"procedures": [case]})
-    state = ClaimState(
-        lines=[
-            Line(
-                code=str(c["code"]),
-                units=int(c.get("units") or 1),
-                modifiers=[str(m) for m in c.get("modifiers") or []],
-            )
-            for c in context["codes"]
-        ],
-        pos=str(context.get("pos") or ""),
-        equipment=context.get("equipment"),
-        setting=context.get("setting", "professional"),
-        day=date.fromisoformat(str(context["date"])),
-        note=note,
-    )
+    state = _state(context, note)
     bilateral_modifiers(store, state)
     return {f.rule_id for f in state.findings}
 
 
 def _fired_distinct(store: Store, context: dict[str, Any]) -> set[str]:
     """The CMS edits of the claim, then where its 59/X modifiers belong."""
-    state = ClaimState(
-        lines=[
-            Line(code=str(c["code"]), modifiers=[str(m) for m in c.get("modifiers") or []])
-            for c in context["codes"]
-        ],
-        pos=str(context.get("pos") or ""),
-        equipment=context.get("equipment"),
-        setting=context.get("setting", "professional"),
-        day=date.fromisoformat(str(context["date"])),
-        note=_analysis({}),
-    )
+    state = _state(context, _analysis({}))
     result = engine_for(store).check(_claim_lines(context), setting=state.setting)
     place_distinct_modifiers(store, state, result.findings, default_rules())
     return {f.rule_id for f in state.findings}
@@ -167,17 +149,7 @@ def _fired_distinct(store: Store, context: dict[str, Any]) -> set[str]:
 
 def _fired_components(store: Store, context: dict[str, Any]) -> set[str]:
     """Modifier 26 on the claim's diagnostic codes, by place and equipment."""
-    state = ClaimState(
-        lines=[
-            Line(code=str(c["code"]), modifiers=[str(m) for m in c.get("modifiers") or []])
-            for c in context["codes"]
-        ],
-        pos=str(context.get("pos") or ""),
-        equipment=context.get("equipment"),
-        setting=context.get("setting", "professional"),
-        day=date.fromisoformat(str(context["date"])),
-        note=_analysis({}),
-    )
+    state = _state(context, _analysis({}))
     global_in_office(store, state, default_rules())
     return {f.rule_id for f in state.findings}
 
@@ -192,17 +164,7 @@ def _fired_regions(context: dict[str, Any]) -> set[str]:
         levels=[str(level) for level in facts.pop("levels", None) or []],
         span=EMPTY,
     )
-    state = ClaimState(
-        lines=[
-            Line(code=str(c["code"]), modifiers=[str(m) for m in c.get("modifiers") or []])
-            for c in context["codes"]
-        ],
-        pos=str(context.get("pos") or ""),
-        equipment=context.get("equipment"),
-        setting=context.get("setting", "professional"),
-        day=date.fromisoformat(str(context["date"])),
-        note=_analysis(facts).model_copy(update={"procedures": [procedure]}),
-    )
+    state = _state(context, _analysis(facts).model_copy(update={"procedures": [procedure]}))
     correct_spinal_regions(state)
     return {f.rule_id for f in state.applied}
 

@@ -7,22 +7,18 @@ sources and effect are in the registry.
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-from clearclaim._yaml import load_yaml
 from clearclaim.models import Finding
 from clearclaim.rules.engine import ClaimState, Suppressed
 from clearclaim.rules.registry import registry
+from clearclaim.rules.templated import rule_file, templated_finding
 from clearclaim.store import Store
 from clearclaim.store.queries import checker as queries
 
 
-@lru_cache(maxsize=1)
 def _bilateral_rules() -> dict[str, Any]:
-    path = resources.files("clearclaim.rules") / "data" / "bilateral.yaml"
-    return dict(load_yaml(path.read_text("utf-8")))
+    return rule_file("bilateral.yaml")
 
 
 def _sides(state: ClaimState) -> set[str]:
@@ -74,18 +70,7 @@ def bilateral_modifiers(store: Store, state: ClaimState) -> None:
 def _finding(rule_id: str, day: date, code: str, values: dict[str, str]) -> Finding:
     """The finding of a bilateral rule: its message rendered from the template in
     the data with ``values`` (kept in ``details``, so that a translation renders too)."""
-    spec = _bilateral_rules()["rules"][rule_id]
-    return (
-        registry()
-        .rule(rule_id)
-        .finding(
-            day=day,
-            code=code,
-            message=str(spec["message"]).format(code=code, **values),
-            action=str(spec["action"]),
-            details=values,
-        )
-    )
+    return templated_finding("bilateral.yaml", rule_id, day, code, values)
 
 
 def _both_sides_as_units(store: Store, state: ClaimState) -> None:

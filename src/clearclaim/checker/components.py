@@ -10,25 +10,15 @@ facility.
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
-from typing import Any
-
-from clearclaim._yaml import load_yaml
 from clearclaim.rules.engine import ClaimState
 from clearclaim.rules.loader import RuleSet
 from clearclaim.rules.registry import registry
+from clearclaim.rules.templated import templated_finding
 from clearclaim.store import Store
 from clearclaim.store.queries import checker as queries
 
 #: the PC/TC indicator of a code split into a professional and a technical part
 DIAGNOSTIC_SPLIT = "1"
-
-
-@cache
-def _spec() -> dict[str, Any]:
-    path = resources.files("clearclaim.rules") / "data" / "components.yaml"
-    return dict(load_yaml(path.read_text("utf-8")))
 
 
 def global_in_office(store: Store, state: ClaimState, rules: RuleSet) -> None:
@@ -40,23 +30,16 @@ def global_in_office(store: Store, state: ClaimState, rules: RuleSet) -> None:
         return
     fluoro = rules.expand(["@fluoro_codes"], on=state.day)  # MOD03 judges these
     rule = registry().rule("MOD12")
-    spec = _spec()["rules"]["MOD12"]
     for line in state.lines:
         if "26" not in line.modifiers or line.code in fluoro:
             continue
         indicator, release = queries.pctc_indicator(store, line.code, state.day)
         if indicator != DIAGNOSTIC_SPLIT:
             continue
-        values = {"code": line.code, "release": release, "pos": state.pos or ""}
+        values = {"release": release, "pos": state.pos or ""}
         line.modifiers = [m for m in line.modifiers if m != "26"]
         line.rule_ids.append(rule.id)
         line.rationale.append(f"{rule.id}: {rule.title}")
         state.findings.append(
-            rule.finding(
-                day=state.day,
-                code=line.code,
-                message=str(spec["message"]).format(**values),
-                action=str(spec["action"]).format(**values),
-                details=values,
-            )
+            templated_finding("components.yaml", rule.id, state.day, line.code, values)
         )

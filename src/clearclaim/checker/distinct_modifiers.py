@@ -10,11 +10,7 @@ review (MOD11). The rules are data in ``rules/data/distinct_modifiers.yaml``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
-from importlib import resources
-from typing import Any
 
-from clearclaim._yaml import load_yaml
 from clearclaim.checker.distinct import (
     DISTINCT_MODIFIERS,
     SEPARATE_STRUCTURE,
@@ -24,15 +20,10 @@ from clearclaim.models import Finding
 from clearclaim.rules.engine import ClaimState, Line
 from clearclaim.rules.loader import RuleSet
 from clearclaim.rules.registry import registry
+from clearclaim.rules.templated import templated_finding
 from clearclaim.store import Store
 
 _PTP_RULES = ("PTP01", "PTP02", "PTP03")
-
-
-@cache
-def _spec() -> dict[str, Any]:
-    path = resources.files("clearclaim.rules") / "data" / "distinct_modifiers.yaml"
-    return dict(load_yaml(path.read_text("utf-8")))
 
 
 def _distinct(line: Line) -> list[str]:
@@ -109,17 +100,8 @@ def _without_edit(state: ClaimState, findings: list[Finding], numbered: dict[int
 
 
 def _record(state: ClaimState, rule_id: str, line: Line, values: dict[str, str]) -> None:
-    spec = _spec()["rules"][rule_id]
-    rule = registry().rule(rule_id)
-    values = {"code": line.code, **values}
     line.rule_ids.append(rule_id)
-    line.rationale.append(f"{rule_id}: {rule.title}")
+    line.rationale.append(f"{rule_id}: {registry().rule(rule_id).title}")
     state.findings.append(
-        rule.finding(
-            day=state.day,
-            code=line.code,
-            message=str(spec["message"]).format(**values),
-            action=str(spec["action"]).format(**values),
-            details=values,
-        )
+        templated_finding("distinct_modifiers.yaml", rule_id, state.day, line.code, values)
     )

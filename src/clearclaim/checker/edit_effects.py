@@ -14,7 +14,7 @@ from clearclaim.checker.ptp_dates import unconfirmed_ptp
 from clearclaim.checker.spinal_region import in_documented_region
 from clearclaim.models import Finding
 from clearclaim.rules import default_rules
-from clearclaim.rules.engine import ClaimState, Line, Suppressed
+from clearclaim.rules.engine import ClaimState, Line, Suppressed, replace_line
 from clearclaim.rules.registry import Registry, registry
 from clearclaim.store import Store
 from clearclaim.store.queries.checker import add_on_primaries, add_ons_of
@@ -102,12 +102,8 @@ def _bill_primary(
     # "each additional" billed without the first (10008 alone, 64484 alone):
     # the add-on's primary is the code for the one performed
     applied = finding.model_copy(update={"effect": "replace"})
-    state.suppressed.append(Suppressed(line.code, applied, replaced_by=primary))
-    state.applied.append(applied)
-    line.code = primary
-    line.origin = "replacement"
-    line.rule_ids.append(finding.rule_id)
-    line.rationale.append(f"{finding.rule_id}: replaces the add-on billed without it (its primary)")
+    reason = "replaces the add-on billed without it (its primary)"
+    replace_line(state, line, primary, applied, reason)
 
 
 def _sibling_add_on(store: Store, finding: Finding, line: Line, state: ClaimState) -> str | None:
@@ -164,15 +160,8 @@ def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]
         sibling = _sibling_add_on(store, finding, line, state) if effect == "suppress" else None
         if sibling is not None:
             applied = finding.model_copy(update={"effect": "replace"})
-            state.suppressed.append(Suppressed(line.code, applied, replaced_by=sibling))
-            state.applied.append(applied)
-            line.rationale.append(
-                f"{finding.rule_id}: the session's second level, the add-on of "
-                f"{finding.related_code}"
-            )
-            line.code = sibling
-            line.origin = "replacement"
-            line.rule_ids.append(finding.rule_id)
+            reason = f"the session's second level, the add-on of {finding.related_code}"
+            replace_line(state, line, sibling, applied, reason)
             changed = True
             continue
         primary = _first_level_primary(store, finding, line, state)

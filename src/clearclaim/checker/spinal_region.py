@@ -9,13 +9,11 @@ The families and their pairs are data in ``rules/data/regions.yaml``.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
-from typing import Any
 
-from clearclaim._yaml import load_yaml
 from clearclaim.notes.models import NoteAnalysis, Procedure
-from clearclaim.rules.engine import ClaimState, Line, Suppressed
+from clearclaim.rules.engine import ClaimState, Line, replace_line
 from clearclaim.rules.registry import registry
+from clearclaim.rules.templated import rule_file, templated_finding
 
 UPPER = "cervical_thoracic"
 LOWER = "lumbar_sacral"
@@ -23,16 +21,10 @@ _REGION_NAMES = {UPPER: "cervical or thoracic", LOWER: "lumbar or sacral"}
 
 
 @cache
-def _spec() -> dict[str, Any]:
-    path = resources.files("clearclaim.rules") / "data" / "regions.yaml"
-    return dict(load_yaml(path.read_text("utf-8")))
-
-
-@cache
 def _families() -> dict[str, tuple[frozenset[str], str, str]]:
     """code -> (procedure types, its region, the code of the other region)."""
     out: dict[str, tuple[frozenset[str], str, str]] = {}
-    for family in _spec()["families"]:
+    for family in rule_file("regions.yaml")["families"]:
         types = frozenset(family["types"])
         for upper, lower in family["pairs"].items():
             out[str(upper)] = (types, UPPER, str(lower))
@@ -92,19 +84,6 @@ def correct_spinal_regions(state: ClaimState) -> None:
 
 
 def _replace(state: ClaimState, line: Line, counterpart: str, levels: str) -> None:
-    spec = _spec()["rules"]["REG01"]
-    rule = registry().rule("REG01")
-    values = {"code": line.code, "levels": levels, "replacement": counterpart}
-    finding = rule.finding(
-        day=state.day,
-        code=line.code,
-        message=str(spec["message"]).format(**values),
-        action=str(spec["action"]).format(**values),
-        details=values,
-    )
-    state.suppressed.append(Suppressed(line.code, finding, replaced_by=counterpart))
-    state.applied.append(finding)
-    line.code = counterpart
-    line.origin = "replacement"
-    line.rule_ids.append(rule.id)
-    line.rationale.append(f"{rule.id}: {rule.title}")
+    values = {"levels": levels, "replacement": counterpart}
+    finding = templated_finding("regions.yaml", "REG01", state.day, line.code, values)
+    replace_line(state, line, counterpart, finding, registry().rule("REG01").title)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
@@ -948,7 +948,7 @@ def _near(note: str, start: int, end: int, before: int = 200) -> str:
 
 
 def _ultrasound_image(
-    note: str, targets: list[_Target], answered_no: tuple[tuple[int, int], ...] = ()
+    note: str, targets: list[_Target], answered_no: Sequence[tuple[int, int]] = ()
 ) -> Literal["recorded", "not_recorded", "unknown"]:
     """Whether the note says the ultrasound image was kept (a denial wins): said
     near the ultrasound (its clause or the one before), not of a fluoroscopic

@@ -115,6 +115,19 @@ def engine_for(rules: RuleSet) -> RuleEngine:
     return engine
 
 
+
+def replace_line(
+    state: ClaimState, line: Line, new: str, finding: Finding, reason: str
+) -> None:
+    """Bill ``new`` on ``line`` instead of its code: the old code is named in
+    ``suppressed`` with the finding, and the line says why (``reason``)."""
+    state.suppressed.append(Suppressed(line.code, finding, replaced_by=new))
+    state.applied.append(finding)
+    line.code = new
+    line.origin = "replacement"
+    line.rule_ids.append(finding.rule_id)
+    line.rationale.append(f"{finding.rule_id}: {reason}")
+
 class RuleEngine:
     def __init__(self, rules: RuleSet | None = None) -> None:
         self.rules = rules or default_rules()

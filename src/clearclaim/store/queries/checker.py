@@ -4,7 +4,7 @@ the primaries the CMS add-on file lists for a guidance add-on."""
 from __future__ import annotations
 
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from clearclaim.errors import ReleaseError
 from clearclaim.store.store import Store
@@ -28,35 +28,32 @@ def place_of_service(store: Store, pos: str, day: date) -> PlaceOfService | None
     return PlaceOfService(pos, row[0] or "", (row[1] or "").lower() != "unassigned")
 
 
-class BilateralIndicator(NamedTuple):
+class PfsIndicator(NamedTuple):
     indicator: str | None
     release: str
 
 
-def bilateral_indicator(store: Store, code: str, day: date) -> BilateralIndicator:
+#: the PFS indicator columns the checker reads
+_PFS_INDICATORS = {"bilateral": "bilat_surg", "pc_tc": "pctc_indicator"}
+
+
+def _pfs_indicator(store: Store, column: str, code: str, day: date) -> PfsIndicator:
+    choice = store.release_for("pfs_rvu", day)
+    value = store.scalar(
+        f"SELECT {column} FROM pfs_rvu WHERE {choice.sql_in()} AND hcpcs = ? AND modifier = ''",
+        (*choice.ids, code),
+    )
+    return PfsIndicator(None if value is None else str(value), choice.release.label)
+
+
+def bilateral_indicator(store: Store, code: str, day: date) -> PfsIndicator:
     """The PFS bilateral surgery indicator of ``code`` in the release for ``day``."""
-    choice = store.release_for("pfs_rvu", day)
-    value = store.scalar(
-        f"SELECT bilat_surg FROM pfs_rvu WHERE {choice.sql_in()} AND hcpcs = ? AND modifier = ''",
-        (*choice.ids, code),
-    )
-    return BilateralIndicator(None if value is None else str(value), choice.release.label)
+    return _pfs_indicator(store, _PFS_INDICATORS["bilateral"], code, day)
 
 
-class PcTcIndicator(NamedTuple):
-    indicator: str | None
-    release: str
-
-
-def pctc_indicator(store: Store, code: str, day: date) -> PcTcIndicator:
+def pctc_indicator(store: Store, code: str, day: date) -> PfsIndicator:
     """The PFS PC/TC indicator of ``code`` in the release for ``day``."""
-    choice = store.release_for("pfs_rvu", day)
-    value = store.scalar(
-        f"SELECT pctc_indicator FROM pfs_rvu WHERE {choice.sql_in()} AND hcpcs = ?"
-        " AND modifier = ''",
-        (*choice.ids, code),
-    )
-    return PcTcIndicator(None if value is None else str(value), choice.release.label)
+    return _pfs_indicator(store, _PFS_INDICATORS["pc_tc"], code, day)
 
 
 def add_on_primaries(store: Store, add_on: str, day: date) -> frozenset[str]:
@@ -67,15 +64,28 @@ def add_on_primaries(store: Store, add_on: str, day: date) -> frozenset[str]:
     )
 
 
-def _add_on_primaries(store: Store, add_on: str, day: date) -> frozenset[str]:
+def _aoc_rows(store: Store, day: date, columns: str, key: str, code: str) -> list[tuple[Any, ...]]:
+    """Rows of the add-on file in use on ``day`` whose ``key`` column is ``code``."""
     try:
         choice = store.release_for("aoc", day)
     except ReleaseError:
-        return frozenset()
-    rows = store.fetchall(
-        "SELECT primary_code, effective_date, deletion_date, add_on_deletion_date,"
-        f" primary_deletion_date FROM aoc WHERE {choice.sql_in()} AND add_on_code = ?",
-        (*choice.ids, add_on),
+        return []
+    return list(
+        store.fetchall(
+            f"SELECT {columns} FROM aoc WHERE {choice.sql_in()} AND {key} = ?",
+            (*choice.ids, code),
+        )
+    )
+
+
+def _add_on_primaries(store: Store, add_on: str, day: date) -> frozenset[str]:
+    rows = _aoc_rows(
+        store,
+        day,
+        "primary_code, effective_date, deletion_date, add_on_deletion_date,"
+        " primary_deletion_date",
+        "add_on_code",
+        add_on,
     )
     iso = day.isoformat()
     return frozenset(
@@ -88,15 +98,7 @@ def _add_on_primaries(store: Store, add_on: str, day: date) -> frozenset[str]:
 
 def add_ons_of(store: Store, primary: str, day: date) -> frozenset[str]:
     """The add-on codes that list ``primary`` among their primaries on ``day``."""
-    try:
-        choice = store.release_for("aoc", day)
-    except ReleaseError:
-        return frozenset()
-    rows = store.fetchall(
-        f"SELECT DISTINCT add_on_code FROM aoc WHERE {choice.sql_in()} AND primary_code = ?",
-        (*choice.ids, primary),
-    )
+    rows = _aoc_rows(store, day, "DISTINCT add_on_code", "primary_code", primary)
     return frozenset(
         str(r[0]) for r in rows if primary in add_on_primaries(store, str(r[0]), day)
     )
-
