@@ -48,7 +48,10 @@ def _analysis(facts: dict[str, Any]) -> NoteAnalysis:
             if "modality_without_fluoroscopy" in facts
             else ["fluoroscopy"]
         )
-        + (["landmark"] if facts.get("needle_placed_by_landmark") else []),
+        + (["landmark"] if facts.get("needle_placed_by_landmark") else [])
+        + (["ultrasound"] if facts.get("vascular_ultrasound", "none") != "none" else []),
+        # "complete": patency and a kept image; "partial": patency only; "bare": neither
+        vessel_patency=facts.get("vascular_ultrasound") in ("complete", "partial"),
         elements={
             name: FoundElement(
                 element=name, kinds=["written_report", "tip_position"], spans=[EMPTY]
@@ -60,7 +63,10 @@ def _analysis(facts: dict[str, Any]) -> NoteAnalysis:
         interpreted_elsewhere=bool(facts.get("interpreted_elsewhere", False)),
         arthrogram_series=bool(facts.get("arthrogram_series", False)),
         cross_sectional_arthrography=bool(facts.get("cross_sectional_arthrography", False)),
-        ultrasound_image=facts.get("ultrasound_image", "unknown"),
+        ultrasound_image=facts.get(
+            "ultrasound_image",
+            "recorded" if facts.get("vascular_ultrasound") == "complete" else "unknown",
+        ),
         needle_placed=bool(facts.get("needle_placed", False)),
     )
 

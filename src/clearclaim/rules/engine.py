@@ -116,12 +116,36 @@ def engine_for(rules: RuleSet) -> RuleEngine:
 
 
 
+def _name_replaced(state: ClaimState, line: Line, finding: Finding, new: str) -> None:
+    """Name ``line``'s code in ``suppressed`` as replaced by ``new``; a code that
+    was itself a replacement (62311 -> 62322 -> 62323) is not named again: the
+    first code's entry now points to the last."""
+    earlier = next(
+        (s for s in state.suppressed if line.origin == "replacement" and s.replaced_by == line.code),
+        None,
+    )
+    if earlier is not None:
+        earlier.replaced_by = new
+        return
+    state.suppressed.append(Suppressed(line.code, finding, replaced_by=new))
+
+
+def _vascular_ultrasound(note: NoteAnalysis) -> str:
+    """What the note shows of ultrasound guidance for vascular access (76937):
+    "complete" (the vessel's patency and a kept image), "partial" (one of them),
+    "bare" (ultrasound named, neither) or "none" (no ultrasound guidance)."""
+    if "ultrasound" not in note.imaging_modalities:
+        return "none"
+    shown = note.vessel_patency + (note.ultrasound_image == "recorded")
+    return ("bare", "partial", "complete")[shown]
+
+
 def replace_line(
     state: ClaimState, line: Line, new: str, finding: Finding, reason: str
 ) -> None:
     """Bill ``new`` on ``line`` instead of its code: the old code is named in
     ``suppressed`` with the finding, and the line says why (``reason``)."""
-    state.suppressed.append(Suppressed(line.code, finding, replaced_by=new))
+    _name_replaced(state, line, finding, new)
     state.applied.append(finding)
     line.code = new
     line.origin = "replacement"
@@ -176,6 +200,8 @@ class RuleEngine:
             return note.arthrogram_series in values
         if fact == "cross_sectional_arthrography":
             return note.cross_sectional_arthrography in values
+        if fact == "vascular_ultrasound":
+            return _vascular_ultrasound(note) in values
         if fact == "needle_placed":
             return note.needle_placed in values
         if fact == "ultrasound_image":
@@ -223,6 +249,8 @@ class RuleEngine:
         if cond.setting and state.setting != cond.setting:
             return False
         if line is not None:
+            if cond.origin_in and line.origin not in cond.origin_in:
+                return False
             if cond.modifiers_any and not set(line.modifiers) & set(cond.modifiers_any):
                 return False
             if cond.modifiers_none and set(line.modifiers) & set(cond.modifiers_none):
@@ -281,7 +309,7 @@ class RuleEngine:
                 old = line.code
                 finding = policy_finding(rule, [old, new], state.day, effect="replace")
                 state.findings.append(finding)
-                state.suppressed.append(Suppressed(old, finding, replaced_by=new))
+                _name_replaced(state, line, finding, new)
                 existing = next(
                     (ln for ln in state.lines if ln.code == new and ln is not line), None
                 )

@@ -171,6 +171,7 @@ NoteFact = Literal[
     "spinal_and_guided_other_site",
     "ultrasound_image",
     "needle_placed",
+    "vascular_ultrasound",
 ]
 
 
@@ -180,6 +181,11 @@ class Condition(_Strict):
     without_any: list[str] = Field(default_factory=list)
     #: every code on the claim is in these lists (the line is alone with its kind)
     claim_only: list[str] = Field(default_factory=list)
+    #: the line came from the coder's codes ("intended") or was found in the note
+    #: ("documented"); a rule about what the coder billed names "intended"
+    origin_in: list[Literal["intended", "documented", "proposed", "replacement", "added"]] = Field(
+        default_factory=list
+    )
     pos_in: list[str] = Field(default_factory=list)
     pos_not_in: list[str] = Field(default_factory=list)
     equipment: Literal["facility", "physician"] | None = None
