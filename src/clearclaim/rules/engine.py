@@ -120,10 +120,8 @@ def _name_replaced(state: ClaimState, line: Line, finding: Finding, new: str) ->
     """Name ``line``'s code in ``suppressed`` as replaced by ``new``; a code that
     was itself a replacement (62311 -> 62322 -> 62323) is not named again: the
     first code's entry now points to the last."""
-    earlier = next(
-        (s for s in state.suppressed if line.origin == "replacement" and s.replaced_by == line.code),
-        None,
-    )
+    replaced = line.origin == "replacement"
+    earlier = next((s for s in state.suppressed if replaced and s.replaced_by == line.code), None)
     if earlier is not None:
         earlier.replaced_by = new
         return
