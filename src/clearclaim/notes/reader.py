@@ -675,7 +675,9 @@ def _elements(
         for s in sections
         if s.category in _REPORT_SECTIONS and (body := _section_body(note, s)) is not None
     ] + [_tspan(note, t) for t in affirmed("REPORT")]
-    tip_spans = [_tspan(note, t) for t in affirmed("TIP_POSITION")]
+    tip_spans = [
+        _tspan(note, t) for t in affirmed("TIP_POSITION") if not _ultrasound_image_kept(note, t)
+    ]
     kinds = (["written_report"] if report_spans else []) + (["tip_position"] if tip_spans else [])
     if kinds:
         found["interpretation_report"] = _element(
@@ -939,6 +941,21 @@ def _needle_named(text: str) -> bool:
 
 
 _ULTRASOUND_WORDS = re.compile(r"\b(?:(?i:ultraso\w*|sonograph\w*|u/s|pocus)|US)\b")
+
+
+_KEPT = re.compile(r"\b(?:saved|stored|archived|retained|PACS)\b", re.IGNORECASE)
+_FLUORO_WORDS = re.compile(r"\b(?:fluoro\w*|c-?arm|spot|x-?ray)\b", re.IGNORECASE)
+
+
+def _ultrasound_image_kept(note: str, t: _Target) -> bool:
+    """An "image saved" that is the vascular ultrasound's, not the final
+    fluoroscopic image of a tip or needle position."""
+    sentence = note[t.sent_start : t.sent_end]
+    return bool(
+        _KEPT.search(t.text)
+        and _ULTRASOUND_WORDS.search(sentence)
+        and not _FLUORO_WORDS.search(sentence)
+    )
 
 
 def _near(note: str, start: int, end: int, before: int = 200) -> str:
