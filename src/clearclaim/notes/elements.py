@@ -1,0 +1,211 @@
+"""The documentation elements of a note (indication, site, time, dose, report,
+presence) and its fluoroscopy status, each with the text that supports it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from clearclaim.notes.guidance import ultrasound_image_kept
+from clearclaim.notes.models import FoundElement, Measurement, Mention, TextSpan
+from clearclaim.notes.sections import (
+    ADDENDUM_SECTIONS,
+    HISTORY_SECTIONS,
+    PLAN_SECTIONS,
+    REPORT_SECTIONS,
+    RESULT_SECTIONS,
+    Section,
+    section_body,
+    span_of,
+)
+from clearclaim.notes.targets import Target, target_span
+from clearclaim.notes.vocabulary import vocabulary
+
+# "Hand & Upper Extremity clinic": a site word that names a service, not the site
+_SERVICE_NAME = re.compile(
+    r"[\w &/-]{0,30}\b(?:clinic|service|department|center|centre|practice|associates)\b",
+    re.IGNORECASE,
+)
+
+#: an absence that needs no physician named: the technologist ran it alone
+_TECH = re.compile(r"\b(?:tech(?:nologist)?|RT)\b", re.IGNORECASE)
+
+
+def presence_of(
+    targets: list[Target], note: str, answered_no: tuple[tuple[int, int], ...] = ()
+) -> tuple[str, list[TextSpan]]:
+    actors = vocabulary()["actors"]
+    affirmed: list[TextSpan] = []
+    negated: list[TextSpan] = []
+    for t in targets:
+        # "Radiologist present in room: [ ] Yes [x] No": the form's answer says it
+        if t.label == "PRESENCE" and any(a <= t.start < b for a, b in answered_no):
+            negated.append(span_of(note, t.sent_start, t.sent_end, t.section))
+            continue
+        if t.label not in ("PRESENCE", "ABSENCE"):
+            continue
+        sentence = note[t.sent_start : t.sent_end]
+        if t.label == "PRESENCE" and not actors.search(sentence):
+            continue  # "present" said of someone else (the patient, the family)
+        if t.label == "ABSENCE" and not actors.search(sentence) and not _TECH.search(t.text):
+            continue  # "absent" said of something else ("firm endpoint absent")
+        span = span_of(note, t.sent_start, t.sent_end, t.section)
+        if t.status in ("hypothetical", "historical"):
+            continue
+        if (t.label == "PRESENCE") == (t.status == "affirmed"):
+            affirmed.append(span)
+        else:
+            negated.append(span)
+    # An explicit "not present" outweighs a general "I was present": a claim for
+    # fluoroscopy the physician did not supervise is the costlier mistake.
+    if negated:
+        return "negated", negated
+    if affirmed:
+        return "affirmed", affirmed
+    return "unknown", []
+
+
+def fluoro_status_of(
+    mentions: list[Mention],
+    times: list[Measurement],
+    sections: list[Section],
+    standby: tuple[tuple[int, int], ...] = (),
+) -> str:
+    # an addendum that speaks of the fluoroscopy corrects the note above it ("C-arm
+    # down today; the fluoro line is carried forward from the last visit")
+    later = [m for m in mentions if m.span.section in ADDENDUM_SECTIONS]
+    if later:
+        statuses = {m.status for m in later}
+        if "affirmed" in statuses:
+            return "used"
+        return "not_used" if statuses & {"negated", "historical"} else "hypothetical"
+    # "FLUOROSCOPY TIME: 0 minutes" names fluoroscopy without saying it was used
+    # (nor that it was not: a display shows 0.0 min for a few seconds)
+    zero = [t.span for t in times if t.normalized_value == 0]
+    mentions = [m for m in mentions if not any(z.start <= m.span.start < z.end for z in zero)]
+    statuses = {m.status for m in mentions}
+    if "negated" in statuses and not any(t.normalized_value > 0 for t in times):
+        # the fluoroscope set up or standing by is no use of it, against a note that
+        # says fluoroscopy was not used
+        affirmed = [m for m in mentions if m.status == "affirmed"]
+        if affirmed and all(any(a <= m.span.start < b for a, b in standby) for m in affirmed):
+            return "not_used"
+    if "affirmed" in statuses or any(t.normalized_value > 0 for t in times):
+        return "used"
+    for status, result in (
+        ("negated", "not_used"),
+        ("hypothetical", "hypothetical"),
+        ("historical", "historical"),
+    ):
+        if status in statuses:
+            return result
+    return "not_mentioned"
+
+
+def found_element(name: str, spans: list[TextSpan], **kw: Any) -> FoundElement:
+    return FoundElement(element=name, spans=spans, **kw)
+
+
+def elements_of(
+    note: str,
+    targets: list[Target],
+    sections: list[Section],
+    times: list[Measurement],
+    doses: list[Measurement],
+    presence: tuple[str, list[TextSpan]],
+) -> tuple[dict[str, FoundElement], bool, bool]:
+    found: dict[str, FoundElement] = {}
+
+    def affirmed(label: str, *, allow: tuple[str, ...] = ("affirmed",)) -> list[Target]:
+        return [t for t in targets if t.label == label and t.status in allow]
+
+    # fluoro_time: a time with a unit; "0.0 min" is a documented time (the display
+    # rounds a few seconds down), though it is no evidence that fluoroscopy was used
+    if times:
+        first = times[0]
+        found["fluoro_time"] = found_element(
+            "fluoro_time",
+            [t.span for t in times],
+            value=first.value,
+            unit=first.unit,
+            normalized_value=first.normalized_value,
+            normalized_unit="s",
+        )
+
+    # radiation_dose: DAP / air kerma values, or a cited dose report
+    refs = affirmed("DOSE_REFERENCE")
+    if doses or refs:
+        kinds = sorted({d.kind for d in doses} | ({"reference"} if refs else set()))
+        first_dose = doses[0] if doses else None
+        found["radiation_dose"] = found_element(
+            "radiation_dose",
+            [d.span for d in doses] + [target_span(note, r) for r in refs],
+            kinds=kinds,
+            value=first_dose.value if first_dose else None,
+            unit=first_dose.unit if first_dose else None,
+            normalized_value=first_dose.normalized_value if first_dose else None,
+            normalized_unit=first_dose.normalized_unit if first_dose else None,
+        )
+
+    # indication: an indication section that says something, or a reason/diagnosis
+    ind_spans = [
+        body
+        for s in sections
+        if s.category == "indication" and (body := section_body(note, s)) is not None
+    ]
+    procedures = [t for t in targets if t.label == "PROCEDURE"]
+    ind_spans += [
+        target_span(note, t)
+        for t in affirmed("INDICATION", allow=("affirmed", "historical", "hypothetical"))
+        if t.section not in RESULT_SECTIONS
+        and t.section not in PLAN_SECTIONS
+        # "ASPIRATION" in "FLUOROSCOPY GUIDED ASPIRATION, LEFT HIP" names the procedure
+        and not any(p.start <= t.start and t.end <= p.end for p in procedures)
+    ]
+    if not ind_spans:
+        # radiology reports give the reason for the exam under "History:"
+        ind_spans = [
+            body
+            for s in sections
+            if s.category in HISTORY_SECTIONS and (body := section_body(note, s)) is not None
+        ]
+    if ind_spans:
+        found["indication"] = found_element("indication", unique_spans(ind_spans))
+
+    # anatomic_site: a site named for this session
+    site_spans = [
+        target_span(note, t)
+        for t in affirmed("SITE")
+        if t.section not in HISTORY_SECTIONS
+        and t.section not in PLAN_SECTIONS
+        and not _SERVICE_NAME.match(note, t.end)
+    ]
+    if site_spans:
+        found["anatomic_site"] = found_element("anatomic_site", unique_spans(site_spans))
+
+    # interpretation_report: findings/impression, or the tip position documented
+    report_spans = [
+        body
+        for s in sections
+        if s.category in REPORT_SECTIONS and (body := section_body(note, s)) is not None
+    ] + [target_span(note, t) for t in affirmed("REPORT")]
+    tip_spans = [
+        target_span(note, t) for t in affirmed("TIP_POSITION") if not ultrasound_image_kept(note, t)
+    ]
+    kinds = (["written_report"] if report_spans else []) + (["tip_position"] if tip_spans else [])
+    if kinds:
+        found["interpretation_report"] = found_element(
+            "interpretation_report", unique_spans(report_spans + tip_spans), kinds=kinds
+        )
+
+    status, spans = presence
+    if status == "affirmed":
+        found["physician_presence"] = found_element("physician_presence", spans)
+    return found, bool(report_spans), bool(tip_spans)
+
+
+def unique_spans(spans: list[TextSpan]) -> list[TextSpan]:
+    seen: dict[tuple[int, int], TextSpan] = {}
+    for s in spans:
+        seen.setdefault((s.start, s.end), s)
+    return sorted(seen.values(), key=lambda s: s.start)

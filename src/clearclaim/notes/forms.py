@@ -1,0 +1,64 @@
+"""Templated forms and dictation: blank fields, options answered "No",
+dictated punctuation, and notes that say the procedure was not performed."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from clearclaim.notes.pipeline import load_yaml
+
+
+@cache
+def form_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    spec = load_yaml("forms.yaml")
+    return (
+        re.compile(spec["unanswered_field"], re.IGNORECASE | re.MULTILINE),
+        re.compile(spec["unchecked_option"], re.IGNORECASE),
+        re.compile(spec["empty_field"], re.IGNORECASE),
+    )
+
+
+@cache
+def negative_answer_pattern() -> re.Pattern[str]:
+    return re.compile(load_yaml("forms.yaml")["negative_answer"], re.IGNORECASE | re.MULTILINE)
+
+
+def negative_answers(note: str) -> list[tuple[int, int]]:
+    """The labels of form fields answered "no" (their offsets in the note)."""
+    return [m.span("label") for m in negative_answer_pattern().finditer(note)]
+
+
+def blank_form_fields(note: str) -> str:
+    """Unanswered questions, unchecked options and unfilled fields, replaced by
+    spaces of the same length; spoken punctuation of a dictated note, replaced by
+    its mark (same length too)."""
+    for pattern in form_patterns():
+        note = pattern.sub(lambda m: " " * len(m.group(0)), note)
+    return dictated_punctuation(note)
+
+
+@cache
+def dictation_rules() -> tuple[int, re.Pattern[str], dict[str, str]]:
+    spec = load_yaml("forms.yaml")
+    marks = {word.lower(): mark for word, mark in spec["dictation"].items()}
+    words = sorted(marks, key=len, reverse=True)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    return int(spec.get("dictation_min", 3)), pattern, marks
+
+
+def dictated_punctuation(note: str) -> str:
+    minimum, pattern, marks = dictation_rules()
+    if len(pattern.findall(note)) < minimum:
+        return note
+    return pattern.sub(lambda m: marks[m.group(0).lower()].ljust(len(m.group(0))), note)
+
+
+@cache
+def not_performed_patterns() -> list[re.Pattern[str]]:
+    spec = load_yaml("not_performed.yaml")
+    return [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in spec["patterns"]]
+
+
+def not_performed(note: str) -> bool:
+    return any(p.search(note) for p in not_performed_patterns())

@@ -1,0 +1,72 @@
+"""What a note shows of a needle placed and of vascular ultrasound guidance
+(the vessel's patency is a target; the kept image is read here)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from clearclaim.notes.sections import HISTORY_SECTIONS, PLAN_SECTIONS, PRIOR_SECTIONS
+from clearclaim.notes.targets import Target
+from clearclaim.notes.vocabulary import vocabulary
+
+_DENIED_BEFORE = re.compile(r"\b(?:no|not|without|nor)\b(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
+
+
+def needle_named(text: str) -> bool:
+    """A needle, wire or catheter named as placed: "No needle placement" is not."""
+    return any(
+        not _DENIED_BEFORE.search(text, max(0, m.start() - 24), m.start())
+        for m in vocabulary()["needle"].finditer(text)
+    )
+
+
+_ULTRASOUND_WORDS = re.compile(r"\b(?:(?i:ultraso\w*|sonograph\w*|u/s|pocus)|US)\b")
+
+
+_KEPT = re.compile(r"\b(?:saved|stored|archived|retained|PACS)\b", re.IGNORECASE)
+_FLUORO_WORDS = re.compile(r"\b(?:fluoro\w*|c-?arm|spot|x-?ray)\b", re.IGNORECASE)
+
+
+def ultrasound_image_kept(note: str, t: Target) -> bool:
+    """An "image saved" that is the vascular ultrasound's, not the final
+    fluoroscopic image of a tip or needle position."""
+    sentence = note[t.sent_start : t.sent_end]
+    return bool(
+        _KEPT.search(t.text)
+        and _ULTRASOUND_WORDS.search(sentence)
+        and not _FLUORO_WORDS.search(sentence)
+    )
+
+
+def text_near(note: str, start: int, end: int, before: int = 200) -> str:
+    """The text just before a target and the target, within its paragraph."""
+    head = note.rfind("\n\n", max(0, start - before), start)
+    return note[max(head, start - before, 0) : end]
+
+
+def ultrasound_image_status(
+    note: str, targets: list[Target], answered_no: Sequence[tuple[int, int]] = ()
+) -> Literal["recorded", "not_recorded", "unknown"]:
+    """Whether the note says the ultrasound image was kept (a denial wins): said
+    near the ultrasound (its clause or the one before), not of a fluoroscopic
+    spot image."""
+    said = [
+        t
+        for t in targets
+        if t.label in ("US_IMAGE_RECORDED", "US_IMAGE_NOT_RECORDED")
+        and t.section not in HISTORY_SECTIONS | PLAN_SECTIONS | PRIOR_SECTIONS
+        and _ULTRASOUND_WORDS.search(text_near(note, t.start, t.end))
+    ]
+    if any(
+        t.label == "US_IMAGE_NOT_RECORDED"
+        or t.status == "negated"
+        # "Images saved to PACS: [ ] yes [x] no": the form's answer says it
+        or any(a <= t.start < b for a, b in answered_no)
+        for t in said
+    ):
+        return "not_recorded"
+    if any(t.status == "affirmed" for t in said):
+        return "recorded"
+    return "unknown"

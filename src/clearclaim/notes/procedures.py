@@ -1,0 +1,248 @@
+"""The procedures a note describes: type, levels, side, joints, region, and
+the guidance cue nearest each one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from clearclaim.notes.models import Procedure
+from clearclaim.notes.pipeline import load_yaml
+from clearclaim.notes.sections import HISTORY_SECTIONS, PLAN_SECTIONS, RESULT_SECTIONS, Section
+from clearclaim.notes.targets import Target, target_span
+from clearclaim.notes.vocabulary import vocabulary
+
+
+def laterality_regex(side: str) -> re.Pattern[str]:
+    # "left"/"right" words are case-insensitive; the one-letter forms (L, R) only
+    # in capitals, so that the "l" of "mL" is not read as left.
+    pattern = load_yaml("elements.yaml")["laterality"][side]
+    words = pattern.replace(r"|L\b", "").replace(r"|R\b", "")
+    return re.compile(rf"(?i:{words})|\b{side[0].upper()}\b(?![\s-]*\d)")
+
+
+def laterality_named(texts: Iterable[str]) -> str | None:
+    sides: set[str] = set()
+    for text in texts:
+        if re.search(load_yaml("elements.yaml")["laterality"]["bilateral"], text, re.IGNORECASE):
+            return "bilateral"
+        for side in ("left", "right"):
+            if laterality_regex(side).search(text):
+                sides.add(side)
+    if sides == {"left", "right"}:
+        return "bilateral"
+    return next(iter(sides)) if sides else None
+
+
+_LEVEL_ORDER = {"C": 0, "T": 1, "L": 2, "S": 3}
+
+
+def levels_named(texts: Iterable[str]) -> list[str]:
+    vocab = vocabulary()
+    pairs: list[str] = []
+    singles: list[str] = []
+    for text in texts:
+        for m in vocab["level_pair"].finditer(text):
+            a, an = m.group("a").upper(), int(m.group("an"))
+            b = (m.group("b") or a).upper()
+            bn = int(m.group("bn"))
+            if b == a and bn != an + 1 and not (a == "L" and bn == 1):
+                continue  # "L3-5" spans two levels; counted by the singles below
+            label = f"{a}{an}-{b}{bn}"
+            if label not in pairs:
+                pairs.append(label)
+        if not pairs:
+            for m in vocab["level_single"].finditer(text):
+                label = f"{m.group('a').upper()}{int(m.group('an'))}"
+                if label not in singles:
+                    singles.append(label)
+    return pairs or singles
+
+
+def region_of(levels: list[str], texts: Iterable[str], fixed: str | None) -> str | None:
+    if fixed:
+        return fixed
+    letters = {lv[0] for lv in levels}
+    joined = " ".join(texts).lower()
+    upper = letters & {"C", "T"} or re.search(r"\b(?:cervical|thoracic|c-spine|t-spine)\b", joined)
+    if upper and not letters & {"L", "S"}:
+        return "cervical_thoracic"
+    if letters & {"L", "S"} or re.search(r"\b(?:lumbar|sacral|caudal|lumbosacral)\b", joined):
+        return "lumbar_sacral"
+    return None
+
+
+def action_of(proc_type: str, texts: list[str]) -> str | None:
+    actions = vocabulary()["actions"].get(proc_type)
+    if not actions:
+        return None
+    hits = {name for name, rx in actions if any(rx.search(t) for t in texts)}
+    if "replacement" in hits or {"removal", "placement"} <= hits:
+        return "replacement"
+    for name in ("removal", "repositioning", "placement"):
+        if name in hits:
+            return name
+    return None
+
+
+def in_header_sentence(t: Target, sections: list[Section], category: str) -> bool:
+    """True when the target is in the sentence that a ``category`` header opens
+    ("Dx: distal radius fx" names a diagnosis, not a procedure done)."""
+    return any(
+        s.category == category
+        and s.title.start <= t.start < s.body_end
+        and t.sent_start <= s.title.start
+        for s in sections
+    )
+
+
+_JOINT_WORD = re.compile(
+    r"\b(hip|knee|shoulder|glenohumeral|ankle|elbow|wrist|acromioclavicular|AC joint|"
+    r"subacromial|trochanteric|sacroiliac|SI joint)\b",
+    re.IGNORECASE,
+)
+JOINT_TYPES = frozenset({"joint_injection", "arthrography"})
+_SAME_JOINT = {
+    "glenohumeral": "shoulder",
+    "subacromial": "shoulder",
+    "ac joint": "acromioclavicular",
+    "si joint": "sacroiliac",
+    "trochanteric": "hip",
+}
+
+
+def joints_named(sentences: Iterable[str]) -> set[str]:
+    """The different joints the procedure's sentences name."""
+    found = {m.group(1).lower() for text in sentences for m in _JOINT_WORD.finditer(text)}
+    return {_SAME_JOINT.get(j, j) for j in found}
+
+
+#: a plan that schedules a procedure for another day
+_SCHEDULED = re.compile(
+    r"\b(?:to be scheduled|will (?:be )?schedul\w*|(?:re)?schedul\w* (?:for|at|on|next)|"
+    r"at (?:the|a) (?:next|later|follow-?up) (?:visit|date|appointment))\b",
+    re.IGNORECASE,
+)
+
+
+def planned_only(
+    note: str, sections: list[Section], procedures: list[Procedure], fluoroscopy: str
+) -> bool:
+    """No procedure done at this visit: none is named outside the plan, the
+    fluoroscopy is only planned or not named, and the plan schedules one."""
+    if procedures or fluoroscopy not in ("hypothetical", "not_mentioned"):
+        return False
+    plans = [s for s in sections if s.category in PLAN_SECTIONS]
+    return any(_SCHEDULED.search(note, s.body_start, s.body_end) for s in plans)
+
+
+def text_outside(note: str, sections: list[Section], categories: frozenset[str]) -> str:
+    """The note with the bodies of the given sections blanked out."""
+    chars = list(note)
+    for s in sections:
+        if s.category in categories:
+            chars[s.body_start : s.body_end] = " " * (s.body_end - s.body_start)
+    return "".join(chars)
+
+
+def nearest_cue(mention: Target, cues: list[Target]) -> str | None:
+    """The guidance cue ("under fluoro", "by palpation") of one procedure mention:
+    the nearest in its sentence, one after the mention first ("facet inj under
+    fluoro + shoulder inj by palpation" gives each its own)."""
+    same = [c for c in cues if c.sent_start == mention.sent_start]
+    if not same:
+        return None
+    after = [c for c in same if c.start >= mention.end]
+    pool = after or same
+    nearest = min(pool, key=lambda c: abs(c.start - mention.end))
+    return nearest.label
+
+
+def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> list[Procedure]:
+    vocab = vocabulary()
+    specs = vocab["procedures"]
+    mentions = [
+        t
+        for t in targets
+        if t.label == "PROCEDURE"
+        and t.status == "affirmed"
+        and t.section not in RESULT_SECTIONS
+        and not in_header_sentence(t, sections, "indication")
+    ]
+    outside_history = text_outside(note, sections, HISTORY_SECTIONS)
+    by_type: dict[str, list[Target]] = {}
+    for t in mentions:
+        spec = specs.get(t.meta or "")
+        if spec is None:
+            continue
+        ctx = spec.get("needs_context")
+        if ctx:
+            sentence = note[t.sent_start : t.sent_end]
+            rx = vocab["contexts"][ctx]
+            if not rx.search(sentence) and not rx.search(outside_history):
+                continue
+        by_type.setdefault(spec["type"], []).append(t)
+    # a generic mention yields to a specific one in the same sentence
+    for ptype, ts in list(by_type.items()):
+        yields = specs[ptype].get("yields_to") or []
+        kept = [
+            t
+            for t in ts
+            if not any(o.sent_start == t.sent_start for y in yields for o in by_type.get(y, []))
+        ]
+        if kept:
+            by_type[ptype] = kept
+        else:
+            del by_type[ptype]
+
+    # every mention of a type, whatever its status, for the guidance cues
+    cue_only: dict[str, list[Target]] = {}
+    for t in targets:
+        spec = specs.get(t.meta or "") if t.label == "PROCEDURE" else None
+        if spec is not None and t.section not in RESULT_SECTIONS:
+            cue_only.setdefault(spec["type"], []).append(t)
+    procedure_text = [
+        note[s.body_start : s.body_end] for s in sections if s.category == "procedure"
+    ]
+    sites = [t for t in targets if t.label == "SITE" and t.status == "affirmed"]
+    landmarks = [
+        t for t in targets if t.label in ("LANDMARK", "FLUORO_GUIDANCE") and t.status == "affirmed"
+    ]
+    out: list[Procedure] = []
+    for ptype, ts in sorted(by_type.items(), key=lambda kv: kv[1][0].start):
+        spec = specs[ptype]
+        sentences = list(dict.fromkeys(note[t.sent_start : t.sent_end] for t in ts))
+        levels = levels_named(sentences) if spec["spinal"] else []
+        if spec["spinal"] and not levels:
+            levels = levels_named(procedure_text or [note])
+        laterality = laterality_named(sentences)
+        if laterality is None and len(by_type) == 1:
+            # one procedure: a side named elsewhere in the note is its side (with
+            # several, it may be another procedure's)
+            laterality = laterality_named(procedure_text) or laterality_named([outside_history])
+        joints = sorted(joints_named(sentences)) if ptype in JOINT_TYPES else []
+        if laterality == "bilateral" and len(joints) > 1:
+            laterality = None  # a right hip and a left knee: two joints, not both sides of one
+        site = next((s.text for s in sites if any(s.sent_start == t.sent_start for t in ts)), None)
+        # the cue may sit beside a mention that is not itself "done" ("No imaging
+        # used for the trigger points" negates the mention it guides)
+        cued = ts + [t for t in cue_only.get(ptype, []) if t not in ts]
+        guided = {cue for t in cued if (cue := nearest_cue(t, landmarks)) is not None}
+        first = ts[0]
+        out.append(
+            Procedure(
+                type=ptype,
+                label=spec["label"],
+                spinal=bool(spec["spinal"]),
+                region=region_of(levels, sentences, spec.get("region")) if spec["spinal"] else None,
+                anatomic_site=site,
+                laterality=laterality,
+                levels=levels,
+                levels_count=len(levels),
+                action=action_of(ptype, sentences),
+                by_landmark="LANDMARK" in guided and "FLUORO_GUIDANCE" not in guided,
+                joints=joints,
+                span=target_span(note, first),
+            )
+        )
+    return out

@@ -1,0 +1,122 @@
+"""The sections of a note (the medspaCy sectionizer's, cut to their paragraph)
+and the categories that say a mention is not about this session."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from clearclaim.notes.models import TextSpan
+from clearclaim.notes.pipeline import load_yaml
+
+# Sections whose mentions are about the past or the future, not this session.
+HISTORY_SECTIONS = frozenset({"history"})
+PLAN_SECTIONS = frozenset({"plan"})
+# An earlier study a report compares with: its time and dose are not this session's.
+PRIOR_SECTIONS = frozenset({"comparison"})
+#: a later entry that corrects the note above it
+ADDENDUM_SECTIONS = frozenset({"addendum"})
+# Sections that describe results, not what was done: a procedure named there
+# ("contrast in the epidural space") is not a procedure performed.
+RESULT_SECTIONS = frozenset({"findings", "impression", "complications", "diagnosis_post"})
+REPORT_SECTIONS = frozenset({"findings", "impression"})
+#: where an imaging study named is not this procedure's guidance
+EARLIER_STUDY_SECTIONS = frozenset(
+    {"indication", "history", "comparison", "plan", "diagnosis_post"}
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    category: str
+    title: TextSpan
+    body_start: int
+    body_end: int
+
+
+_CONTINUATION = re.compile(r"[ \t]+\S|[-*•·]|\d+[.)]|[a-z]")
+
+
+def paragraph_end(note: str, start: int, limit: int) -> int:
+    """Where a section's text ends: at ``limit`` (the next header) or earlier, at
+    the first line that does not continue it (not indented, not a list item, not
+    in lower case). medspaCy extends a section to the next header; in terse notes
+    "Dx: radius fx" is followed by unheaded lines that are not diagnosis."""
+    pos = start
+    # a header alone on its line: the body starts on the next line
+    first_nl = note.find("\n", pos, limit)
+    if first_nl != -1 and not note[pos:first_nl].strip():
+        pos = first_nl + 1
+    while True:
+        nl = note.find("\n", pos, limit)
+        if nl == -1:
+            return limit
+        nxt = nl + 1
+        if nxt >= limit or note[nxt] in "\r\n":
+            return nl
+        if not _CONTINUATION.match(note, nxt):
+            return nl
+        pos = nxt
+
+
+def sections_of(doc: Any, note: str) -> list[Section]:
+    out = []
+    for sec in doc._.sections:
+        if sec.category is None:
+            continue
+        title = doc[sec.title_start : sec.title_end]
+        body = doc[sec.body_start : sec.body_end]
+        body_start = title.end_char
+        limit = body.end_char if len(body) else title.end_char
+        out.append(
+            Section(
+                category=sec.category,
+                title=span_of(note, title.start_char, title.end_char, sec.category),
+                body_start=body_start,
+                # an addendum is one block to the next header, whatever its lines
+                body_end=max(limit, body_start)
+                if sec.category in ADDENDUM_SECTIONS
+                else paragraph_end(note, body_start, max(limit, body_start)),
+            )
+        )
+    return out
+
+
+def section_at(sections: list[Section], start: int) -> str | None:
+    for s in sections:
+        if s.title.start <= start < s.body_end:
+            return s.category
+    return None
+
+
+@cache
+def empty_answers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    spec = load_yaml("forms.yaml")
+    return (
+        re.compile(spec["says_nothing"], re.IGNORECASE),
+        re.compile(spec["points_elsewhere"], re.IGNORECASE),
+    )
+
+
+def section_body(note: str, sec: Section) -> TextSpan | None:
+    """The section's text, if it says anything."""
+    text = note[sec.body_start : sec.body_end]
+    stripped = text.strip(" \t\r\n:-")
+    says_nothing, points_elsewhere = empty_answers()
+    # "N/A", "Not provided on requisition", or a pointer elsewhere ("see H&P")
+    if (
+        len(re.sub(r"\W", "", stripped)) < 3
+        or says_nothing.fullmatch(stripped)
+        or points_elsewhere.fullmatch(stripped)
+    ):
+        return None
+    lead = len(text) - len(text.lstrip(" \t\r\n:-"))
+    start = sec.body_start + lead
+    end = start + len(stripped)
+    return span_of(note, start, end, sec.category)
+
+
+def span_of(note: str, start: int, end: int, section: str | None = None) -> TextSpan:
+    return TextSpan(start=start, end=end, text=note[start:end], section=section)

@@ -1,0 +1,28 @@
+"""The reader's vocabulary from the data files, compiled once."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from clearclaim.notes.pipeline import load_yaml
+
+
+@cache
+def vocabulary() -> dict[str, Any]:
+    elements = load_yaml("elements.yaml")
+    procs = load_yaml("procedures.yaml")
+    return {
+        "actors": re.compile(elements["presence_actors"], re.IGNORECASE),
+        "needle": re.compile(elements["needle"], re.IGNORECASE),
+        "level_pair": re.compile(elements["level_pair"], re.IGNORECASE),
+        "level_single": re.compile(elements["level_single"]),
+        "procedures": {p["type"]: p for p in procs["procedures"]},
+        "actions": {
+            p["type"]: [(name, re.compile(rx, re.IGNORECASE)) for name, rx in p["actions"].items()]
+            for p in procs["procedures"]
+            if "actions" in p
+        },
+        "contexts": {"fracture_context": re.compile(procs["fracture_context"], re.IGNORECASE)},
+    }
