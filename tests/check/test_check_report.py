@@ -311,3 +311,21 @@ def test_the_distinct_modifier_moves_to_the_column_two_code(full_store) -> None:
     lines = {line["code"]: line["modifiers"] for line in report["lines"]}
     assert lines == {"64483": ["XS"], "20553": []}
     assert "MOD10" in {f["rule_id"] for f in report["findings"]}
+
+
+def test_an_injection_of_another_joint_than_the_surgery_keeps_its_line(full_store) -> None:
+    """A knee arthroscopy and a hip injection under fluoroscopy in one session:
+    the joints come from the CMS short descriptor (29881, knee) and the note
+    (20610, hip), so the injection and its guidance keep their lines with XS."""
+    note = (
+        "PROCEDURES: 1. Right knee arthroscopy with partial medial meniscectomy.\n"
+        "2. Left hip intra-articular injection under fluoroscopic guidance.\n"
+        "INDICATION: Medial meniscus tear, right knee; left hip osteoarthritis.\n"
+        "After the arthroscopy the left hip was prepped; under fluoroscopy a 22g spinal "
+        "needle was placed into the left hip joint, contrast confirmed intra-articular "
+        "spread and 40 mg triamcinolone was injected. Fluoro time 0.3 min. 1.1 mGy.\n"
+    )
+    context = _context(note=note, codes=parse_codes("29881,20610,77002-26"), pos="24")
+    report = check(full_store, context).to_dict()
+    lines = {line["code"]: line["modifiers"] for line in report["lines"]}
+    assert lines == {"29881": [], "20610": ["XS"], "77002": ["26", "XS"]}

@@ -19,6 +19,7 @@ epidural; a stellate ganglion block's 77003 beside a cervical epidural).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -216,9 +217,63 @@ def separate_structure_of(
     store: Store, state: ClaimState, code: str, other: str, rules: RuleSet
 ) -> bool:
     """``code`` and ``other`` work on two sites or structures the note documents."""
-    return _other_side(store, state, code, other, rules) or _other_structure(
-        store, state, code, other, rules
+    return (
+        _other_side(store, state, code, other, rules)
+        or _other_structure(store, state, code, other, rules)
+        or _other_joint(store, state, code, other)
     )
+
+
+#: the joints a CMS short descriptor names, in full or abbreviated as CMS does
+#: ("Knee arthroscopy/surgery", "Arthrs kne srg mnisectmy m/l")
+_JOINT_WORDS = {
+    "knee": re.compile(r"\bknee?\b", re.IGNORECASE),
+    "hip": re.compile(r"\bhip\b", re.IGNORECASE),
+    "shoulder": re.compile(r"\b(?:shoulder|shldr|shou?lder)\b", re.IGNORECASE),
+    "ankle": re.compile(r"\bankle?\b", re.IGNORECASE),
+    "elbow": re.compile(r"\b(?:elbow|elbw)\b", re.IGNORECASE),
+    "wrist": re.compile(r"\b(?:wrist|wrst)\b", re.IGNORECASE),
+}
+#: codes of an injection into a joint, whatever the joint: the note says which
+_ANY_JOINT = ("20600-20611",)
+
+
+def _joint_of(store: Store, state: ClaimState, code: str) -> str | None:
+    """The joint a code works on: named in its CMS short descriptor, or for an
+    injection into any joint the one the note names; a guidance code's is the
+    joint of the procedure it guides on the claim."""
+    if code in _GUIDANCE:
+        primaries = queries.add_on_primaries(store, code, state.day)
+        guided = {
+            joint
+            for c in state.codes()
+            if c in primaries and c not in _GUIDANCE
+            if (joint := _joint_of(store, state, c)) is not None
+        }
+        return guided.pop() if len(guided) == 1 else None
+    text = queries.short_descriptor(store, code, state.day)
+    named = {joint for joint, word in _JOINT_WORDS.items() if word.search(text)}
+    if len(named) == 1:
+        return named.pop()
+    any_joint = Structure(procedures=[], codes=list(_ANY_JOINT))
+    if any_joint.holds(code) and state.note is not None:
+        injected = {
+            joint
+            for p in state.note.procedures
+            if p.type in ("joint_injection", "arthrography")
+            for joint in p.joints
+        }
+        if len(injected) == 1:
+            return injected.pop()
+    return None
+
+
+def _other_joint(store: Store, state: ClaimState, code: str, other: str) -> bool:
+    """A surgery on one joint and an injection of another (a knee arthroscopy and
+    a hip injection), each joint known from the code or the note."""
+    mine = _joint_of(store, state, code)
+    theirs = _joint_of(store, state, other)
+    return mine is not None and theirs is not None and mine != theirs
 
 
 def _other_side(store: Store, state: ClaimState, code: str, other: str, rules: RuleSet) -> bool:

@@ -102,3 +102,19 @@ def add_ons_of(store: Store, primary: str, day: date) -> frozenset[str]:
     return frozenset(
         str(r[0]) for r in rows if primary in add_on_primaries(store, str(r[0]), day)
     )
+
+
+def short_descriptor(store: Store, code: str, day: date) -> str:
+    """CMS's short descriptor of ``code`` in the fee schedule release for ``day``."""
+
+    def find() -> str:
+        choice = store.release_for("pfs_rvu", day)
+        value = store.scalar(
+            f"SELECT description FROM pfs_rvu WHERE {choice.sql_in()} AND hcpcs = ?"
+            " AND modifier = ''",
+            (*choice.ids, code),
+        )
+        return str(value or "")
+
+    return store.remember(("short_descriptor", code, day), find)
+
