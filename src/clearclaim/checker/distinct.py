@@ -229,13 +229,13 @@ def separate_structure_of(
 _JOINT_WORDS = {
     "knee": re.compile(r"\bknee?\b", re.IGNORECASE),
     "hip": re.compile(r"\bhip\b", re.IGNORECASE),
-    "shoulder": re.compile(r"\b(?:shoulder|shldr|shou?lder)\b", re.IGNORECASE),
+    "shoulder": re.compile(r"\b(?:shou?lder|shldr)\b", re.IGNORECASE),
     "ankle": re.compile(r"\bankle?\b", re.IGNORECASE),
     "elbow": re.compile(r"\b(?:elbow|elbw)\b", re.IGNORECASE),
     "wrist": re.compile(r"\b(?:wrist|wrst)\b", re.IGNORECASE),
 }
 #: codes of an injection into a joint, whatever the joint: the note says which
-_ANY_JOINT = ("20600-20611",)
+_ANY_JOINT = Structure(procedures=["joint_injection", "arthrography"], codes=["20600-20611"])
 
 
 def _joint_of(store: Store, state: ClaimState, code: str) -> str | None:
@@ -255,12 +255,11 @@ def _joint_of(store: Store, state: ClaimState, code: str) -> str | None:
     named = {joint for joint, word in _JOINT_WORDS.items() if word.search(text)}
     if len(named) == 1:
         return named.pop()
-    any_joint = Structure(procedures=[], codes=list(_ANY_JOINT))
-    if any_joint.holds(code) and state.note is not None:
+    if _ANY_JOINT.holds(code) and state.note is not None:
         injected = {
             joint
             for p in state.note.procedures
-            if p.type in ("joint_injection", "arthrography")
+            if p.type in _ANY_JOINT.procedures
             for joint in p.joints
         }
         if len(injected) == 1:

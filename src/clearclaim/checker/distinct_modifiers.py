@@ -51,18 +51,19 @@ def _to_column_two(
     bypassed = [f for f in findings if f.rule_id == "PTP03"]
     # a code that is itself the column-2 code of a bypassed pair needs its modifier
     column_two_codes = {f.code for f in bypassed}
-    # column-1 line -> the column-2 lines whose edits its modifier bypasses
+    # column-1 line number -> the column-2 lines whose edits its modifier bypasses
     moves: dict[int, list[Line]] = {}
     for finding in bypassed:
         second = numbered.get(finding.line or 0)
         first = numbered.get(finding.related_line or 0)
         if first is None or second is None or _distinct(second) or not _distinct(first):
             continue
-        if first.code not in column_two_codes and second not in moves.get(id(first), []):
-            moves.setdefault(id(first), []).append(second)
-    by_id = {id(line): line for line in state.lines}
-    for key, seconds in moves.items():
-        first = by_id[key]
+        seconds = moves.setdefault(finding.related_line or 0, [])
+        if first.code not in column_two_codes and second not in seconds:
+            seconds.append(second)
+    moves = {number: seconds for number, seconds in moves.items() if seconds}
+    for number, seconds in moves.items():
+        first = numbered[number]
         moved = _distinct(first)[0]
         first.modifiers = [m for m in first.modifiers if m not in DISTINCT_MODIFIERS]
         for second in seconds:

@@ -204,9 +204,7 @@ def documented_ultrasound(
     if present & {spec.vascular_code, spec.needle_code} or not present:
         return []
     code = spec.code_for(present, day, rules)
-    complete = (
-        code == spec.vascular_code and note.vessel_patency and note.ultrasound_image == "recorded"
-    )
+    complete = code == spec.vascular_code and note.vascular_ultrasound == "complete"
     return [
         Line(
             code=code,
@@ -248,8 +246,9 @@ def drop_guidance_of_bundled(store: Store, state: ClaimState, documented: list[L
         if line in state.lines:
             continue
         primaries = queries.add_on_primaries(store, line.code, state.day)
-        guided = {code for code in primaries if code in gone}
-        if not guided or primaries & billed - set(GUIDANCE_ADD_ONS):
+        guides_bundled = bool(primaries & gone)
+        guides_billed = bool(primaries & (billed - set(GUIDANCE_ADD_ONS)))
+        if not guides_bundled or guides_billed:
             continue
         state.suppressed = [item for item in state.suppressed if item.code != line.code]
         state.findings = [f for f in state.findings if f.code != line.code]

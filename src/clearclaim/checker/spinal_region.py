@@ -73,14 +73,11 @@ def correct_spinal_regions(state: ClaimState) -> None:
         if family is None or line.origin != "intended":
             continue
         types, region, counterpart = family
-        done = [p for p in note.procedures if p.type in types]
-        regions = {procedure_region(p) for p in done}
-        if not done or len(regions) != 1 or regions == {region} or None in regions:
+        note_region = documented_region(note, line.code)
+        if note_region is None or note_region == region:
             continue
-        note_region = regions.pop()
-        assert note_region is not None
-        levels = ", ".join(lv for p in done for lv in p.levels) or _REGION_NAMES[note_region]
-        _replace(state, line, counterpart, levels)
+        levels = [lv for p in note.procedures if p.type in types for lv in p.levels]
+        _replace(state, line, counterpart, ", ".join(levels) or _REGION_NAMES[note_region])
 
 
 def _replace(state: ClaimState, line: Line, counterpart: str, levels: str) -> None:

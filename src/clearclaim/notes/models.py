@@ -156,6 +156,16 @@ class NoteAnalysis(_Frozen):
         return el.normalized_value if el else None
 
     @property
+    def vascular_ultrasound(self) -> Literal["complete", "partial", "bare", "none"]:
+        """What the note shows of ultrasound guidance for vascular access (76937):
+        "complete" (the vessel's patency and a kept image), "partial" (one of
+        them), "bare" (ultrasound named, neither) or "none" (no ultrasound)."""
+        if "ultrasound" not in self.imaging_modalities:
+            return "none"
+        shown = int(self.vessel_patency) + int(self.ultrasound_image == "recorded")
+        return ("bare", "partial", "complete")[shown]
+
+    @property
     def spinal_procedure(self) -> bool:
         return any(p.spinal for p in self.procedures)
 

@@ -115,7 +115,6 @@ def engine_for(rules: RuleSet) -> RuleEngine:
     return engine
 
 
-
 def _name_replaced(state: ClaimState, line: Line, finding: Finding, new: str) -> None:
     """Name ``line``'s code in ``suppressed`` as replaced by ``new``; a code that
     was itself a replacement (62311 -> 62322 -> 62323) is not named again: the
@@ -128,19 +127,7 @@ def _name_replaced(state: ClaimState, line: Line, finding: Finding, new: str) ->
     state.suppressed.append(Suppressed(line.code, finding, replaced_by=new))
 
 
-def _vascular_ultrasound(note: NoteAnalysis) -> str:
-    """What the note shows of ultrasound guidance for vascular access (76937):
-    "complete" (the vessel's patency and a kept image), "partial" (one of them),
-    "bare" (ultrasound named, neither) or "none" (no ultrasound guidance)."""
-    if "ultrasound" not in note.imaging_modalities:
-        return "none"
-    shown = note.vessel_patency + (note.ultrasound_image == "recorded")
-    return ("bare", "partial", "complete")[shown]
-
-
-def replace_line(
-    state: ClaimState, line: Line, new: str, finding: Finding, reason: str
-) -> None:
+def replace_line(state: ClaimState, line: Line, new: str, finding: Finding, reason: str) -> None:
     """Bill ``new`` on ``line`` instead of its code: the old code is named in
     ``suppressed`` with the finding, and the line says why (``reason``)."""
     _name_replaced(state, line, finding, new)
@@ -149,6 +136,7 @@ def replace_line(
     line.origin = "replacement"
     line.rule_ids.append(finding.rule_id)
     line.rationale.append(f"{finding.rule_id}: {reason}")
+
 
 class RuleEngine:
     def __init__(self, rules: RuleSet | None = None) -> None:
@@ -199,7 +187,7 @@ class RuleEngine:
         if fact == "cross_sectional_arthrography":
             return note.cross_sectional_arthrography in values
         if fact == "vascular_ultrasound":
-            return _vascular_ultrasound(note) in values
+            return note.vascular_ultrasound in values
         if fact == "needle_placed":
             return note.needle_placed in values
         if fact == "ultrasound_image":

@@ -3,8 +3,8 @@
 Rules are data in three kinds of file, each read by the engine that applies
 them: the policy rules (``rules/data/fluoro.yaml``, ``modifiers.yaml``,
 ``documentation.yaml``: conditions and outcomes), the checker's templated rules
-(``rules/data/bilateral.yaml``, ``distinct_modifiers.yaml``, ``regions.yaml``, ``components.yaml``:
-a message template per rule ID), the CMS edit rules (``edits/data/rules.yaml``:
+(``rules/data/bilateral.yaml``, ``distinct_modifiers.yaml``, ``regions.yaml``,
+``components.yaml``: a message template per rule ID), the CMS edit rules (``edits/data/rules.yaml``:
 message templates the single-claim and the batch path share) and the diagnosis
 code rules (``diagnosis/data/diagnosis_rules.yaml``). The registry reads them
 all into :class:`RuleSpec`: a stable ID, a name, its kind, severity, effective
@@ -146,8 +146,8 @@ def _data(package: str, name: str) -> Any:
 
 
 def _templated_specs(name: str, kind: RuleKind, source_kind: str) -> list[RuleSpec]:
-    """The rules of a file of message templates keyed by rule ID (bilateral.yaml,
-    distinct_modifiers.yaml): one source for the file, and each rule's own sources."""
+    """The rules of a file of message templates keyed by rule ID (see
+    rules/templated.py): one source for the file, and each rule's own sources."""
     spec = _data("rules", name)
     source = Source(
         kind=source_kind,
