@@ -11,7 +11,11 @@ from clearclaim.notes.sections import HISTORY_SECTIONS, PLAN_SECTIONS, PRIOR_SEC
 from clearclaim.notes.targets import Target
 from clearclaim.notes.vocabulary import vocabulary
 
+#: "No needle placement": a denial in the words just before the needle
 _DENIED_BEFORE = re.compile(r"\b(?:no|not|without|nor)\b(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
+_ULTRASOUND_WORDS = re.compile(r"\b(?:(?i:ultraso\w*|sonograph\w*|u/s|pocus)|US)\b")
+_KEPT = re.compile(r"\b(?:saved|stored|archived|retained|PACS)\b", re.IGNORECASE)
+_FLUORO_WORDS = re.compile(r"\b(?:fluoro\w*|c-?arm|spot|x-?ray)\b", re.IGNORECASE)
 
 
 def needle_named(text: str) -> bool:
@@ -21,12 +25,6 @@ def needle_named(text: str) -> bool:
         for m in vocabulary()["needle"].finditer(text)
     )
 
-
-_ULTRASOUND_WORDS = re.compile(r"\b(?:(?i:ultraso\w*|sonograph\w*|u/s|pocus)|US)\b")
-
-
-_KEPT = re.compile(r"\b(?:saved|stored|archived|retained|PACS)\b", re.IGNORECASE)
-_FLUORO_WORDS = re.compile(r"\b(?:fluoro\w*|c-?arm|spot|x-?ray)\b", re.IGNORECASE)
 
 
 def ultrasound_image_kept(note: str, t: Target) -> bool:

@@ -38,12 +38,16 @@ _PFS_INDICATORS = {"bilateral": "bilat_surg", "pc_tc": "pctc_indicator"}
 
 
 def _pfs_indicator(store: Store, column: str, code: str, day: date) -> PfsIndicator:
-    choice = store.release_for("pfs_rvu", day)
-    value = store.scalar(
-        f"SELECT {column} FROM pfs_rvu WHERE {choice.sql_in()} AND hcpcs = ? AND modifier = ''",
-        (*choice.ids, code),
-    )
-    return PfsIndicator(None if value is None else str(value), choice.release.label)
+    def find() -> PfsIndicator:
+        choice = store.release_for("pfs_rvu", day)
+        value = store.scalar(
+            f"SELECT {column} FROM pfs_rvu WHERE {choice.sql_in()} AND hcpcs = ?"
+            " AND modifier = ''",
+            (*choice.ids, code),
+        )
+        return PfsIndicator(None if value is None else str(value), choice.release.label)
+
+    return store.remember(("pfs_indicator", column, code, day), find)
 
 
 def bilateral_indicator(store: Store, code: str, day: date) -> PfsIndicator:
