@@ -26,7 +26,6 @@ def needle_named(text: str) -> bool:
     )
 
 
-
 def ultrasound_image_kept(note: str, t: Target) -> bool:
     """An "image saved" that is the vascular ultrasound's, not the final
     fluoroscopic image of a tip or needle position."""
