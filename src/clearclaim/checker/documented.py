@@ -51,6 +51,16 @@ def _imaging_evidence(note: NoteAnalysis) -> tuple[str | None, list[dict[str, An
     return None, []
 
 
+def _wrong_add_ons_only(store: Store, present: set[str], fluoro: set[str], day: date) -> bool:
+    """Whether every fluoroscopy code billed is a guidance add-on whose CMS add-on
+    file lists none of the claim's codes as its primary."""
+    billed = present & fluoro
+    if not billed or not billed <= set(GUIDANCE_ADD_ONS):
+        return False
+    others = present - fluoro
+    return all(not others & queries.add_on_primaries(store, code, day) for code in billed)
+
+
 def documented_imaging(
     store: Store, note: NoteAnalysis, claim: list[Line], day: date, rules: Any
 ) -> list[Line]:
@@ -75,6 +85,9 @@ def documented_imaging(
     # guidance code is what the claim should say (FLU01's action), so the family's
     # guidance add-on is judged too; the stand-alone code is judged by its rules
     standalone_only = intended_fluoro and present & fluoro <= STANDALONE_FLUOROSCOPY
+    # a guidance add-on none of whose primaries is billed (77003 for a shoulder
+    # injection) is the wrong add-on: the one the procedure takes is judged instead
+    wrong_add_on = _wrong_add_ons_only(store, present, fluoro, day)
     level, spans = _imaging_evidence(note)
     families = imaging_map()
     # two sites in one session (an ESI and a hip injection) are two fluoroscopies:
@@ -112,7 +125,7 @@ def documented_imaging(
             continue
         if code in present:
             continue
-        instead = standalone_only and code in GUIDANCE_ADD_ONS
+        instead = (standalone_only or wrong_add_on) and code in GUIDANCE_ADD_ONS
         also = bool(family and family.also_when_intended)
         side = (code_now in spinal) if spinal is not None else None
         other_site = side is not None and side not in covered and code in GUIDANCE_ADD_ONS
@@ -235,6 +248,32 @@ def drop_unsupported(state: ClaimState, instead: set[str]) -> None:
     state.applied = [f for f in state.applied if not f.codes or not set(f.codes) <= unnamed]
 
 
+def drop_fluoroscopy_billed_by_a_rule(
+    state: ClaimState, documented: list[Line], fluoro: frozenset[str] | set[str]
+) -> None:
+    """A documented fluoroscopy not billed is not named when a rule put the
+    session's fluoroscopy on the claim as another code (20611 under fluoroscopy
+    is 20610 with 77002): one fluoroscopy is one code."""
+    by_rule = [
+        line
+        for line in state.lines
+        if line.origin == "replacement" and line.code in fluoro and line not in documented
+    ]
+    if not by_rule:
+        return
+    for line in documented:
+        if line in state.lines or line.code not in fluoro:
+            continue
+        _forget(state, line.code)
+
+
+def _forget(state: ClaimState, code: str) -> None:
+    """Take ``code`` out of what the report names as not billable, with its findings."""
+    state.suppressed = [item for item in state.suppressed if item.code != code]
+    state.findings = [f for f in state.findings if f.code != code]
+    state.applied = [f for f in state.applied if f.code != code]
+
+
 def drop_guidance_of_bundled(store: Store, state: ClaimState, documented: list[Line]) -> None:
     """A guidance code the note documents for a procedure that is itself not
     billable (a bone biopsy included in the kyphoplasty) is not named: the
@@ -250,6 +289,4 @@ def drop_guidance_of_bundled(store: Store, state: ClaimState, documented: list[L
         guides_billed = bool(primaries & (billed - set(GUIDANCE_ADD_ONS)))
         if not guides_bundled or guides_billed:
             continue
-        state.suppressed = [item for item in state.suppressed if item.code != line.code]
-        state.findings = [f for f in state.findings if f.code != line.code]
-        state.applied = [f for f in state.applied if f.code != line.code]
+        _forget(state, line.code)

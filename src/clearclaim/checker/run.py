@@ -26,6 +26,7 @@ from clearclaim.checker.documented import (
     documented_companions,
     documented_imaging,
     documented_ultrasound,
+    drop_fluoroscopy_billed_by_a_rule,
     drop_guidance_of_bundled,
     drop_unsupported,
 )
@@ -226,6 +227,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         result = engine.check(_claim_lines(state), setting=context.setting)
     drop_unsupported(state, instead)
     drop_guidance_of_bundled(store, state, documented)
+    drop_fluoroscopy_billed_by_a_rule(state, documented, rules.expand(["@fluoro_codes"], on=day))
     final_findings = list(result.findings) if result else []
     data_warnings = list(result.warnings) if result else (list(first.warnings) if first else [])
 

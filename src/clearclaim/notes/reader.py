@@ -44,6 +44,18 @@ from clearclaim.notes.vocabulary import vocabulary
 
 MAX_NOTE_CHARS = 200_000
 
+#: the words after an imaging modality that make it the guidance of a needle
+_GUIDED = re.compile(r"[- ]?guid(?:ed|ance)\b", re.IGNORECASE)
+
+
+def _guidance_in_indication(text: str, target: Any) -> bool:
+    """An imaging modality named as the guidance of today's needle in the
+    indication ("Bilat GON blocks, US guided"), not an earlier study."""
+    if target.section != "indication":
+        return False
+    return bool(_GUIDED.search(text, target.start, target.end) or _GUIDED.match(text, target.end))
+
+
 _TICKED = re.compile(r"\[\s*[xX\u2713\u2714]\s*\]")
 
 
@@ -146,8 +158,9 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
             for t in targets
             if t.label in ("ULTRASOUND", "CT")
             and t.status == "affirmed"
-            # "hydronephrosis on ultrasound" in the indication is an earlier study
-            and t.section not in EARLIER_STUDY_SECTIONS
+            # "hydronephrosis on ultrasound" in the indication is an earlier study;
+            # "US guided" there names how today's needle is placed
+            and (t.section not in EARLIER_STUDY_SECTIONS or _guidance_in_indication(text, t))
             # an ultrasound that only marked the skin guided no needle
             and not (t.label == "ULTRASOUND" and marking_only)
         }

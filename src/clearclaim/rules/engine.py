@@ -192,6 +192,9 @@ class RuleEngine:
             return note.needle_placed in values
         if fact == "ultrasound_image":
             return note.ultrasound_image in values
+        if fact == "fluoroscopy_without_ultrasound":
+            guided = note.fluoroscopy == "used" and "ultrasound" not in note.imaging_modalities
+            return guided in values
         if fact == "modality_without_fluoroscopy":
             used = set(note.imaging_modalities) & set(values)
             return bool(used) and note.fluoroscopy != "used"

@@ -17,7 +17,8 @@ Condition vocabulary (``when``), all parts must hold:
 - ``note``: facts from the note reader (``fluoroscopy``, ``physician_presence``,
   ``procedure_spinal``, ``element_missing``, ``written_report``,
   ``distinct_site_documented``, ``modality_without_fluoroscopy``,
-  ``needle_placed_by_landmark``)
+  ``needle_placed_by_landmark``, ``fluoroscopy_without_ultrasound`` and the
+  others of ``NoteFact``)
 - ``any_of``: a list of conditions of which one must hold
 
 Outcomes: ``suppress``, ``replace`` (``code_map``), ``add_modifier``,
@@ -172,6 +173,7 @@ NoteFact = Literal[
     "ultrasound_image",
     "needle_placed",
     "vascular_ultrasound",
+    "fluoroscopy_without_ultrasound",
 ]
 
 
