@@ -8,7 +8,13 @@ from collections.abc import Iterable
 
 from clearclaim.notes.models import Procedure
 from clearclaim.notes.pipeline import load_yaml
-from clearclaim.notes.sections import HISTORY_SECTIONS, PLAN_SECTIONS, RESULT_SECTIONS, Section
+from clearclaim.notes.sections import (
+    EARLIER_STUDY_SECTIONS,
+    HISTORY_SECTIONS,
+    PLAN_SECTIONS,
+    RESULT_SECTIONS,
+    Section,
+)
 from clearclaim.notes.targets import Target, target_span
 from clearclaim.notes.vocabulary import vocabulary
 
@@ -206,7 +212,11 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
     ]
     sites = [t for t in targets if t.label == "SITE" and t.status == "affirmed"]
     landmarks = [
-        t for t in targets if t.label in ("LANDMARK", "FLUORO_GUIDANCE") and t.status == "affirmed"
+        t
+        for t in targets
+        if t.label in ("LANDMARK", "FLUORO_GUIDANCE")
+        and t.status == "affirmed"
+        and t.section not in EARLIER_STUDY_SECTIONS
     ]
     out: list[Procedure] = []
     for ptype, ts in sorted(by_type.items(), key=lambda kv: kv[1][0].start):

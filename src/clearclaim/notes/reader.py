@@ -167,7 +167,13 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         # placed by palpation or landmarks, and nowhere said to be guided by fluoroscopy
         | (
             {"landmark"}
-            if any(t.label == "LANDMARK" and t.status == "affirmed" for t in targets)
+            if any(
+                t.label == "LANDMARK"
+                and t.status == "affirmed"
+                # "habitus precludes landmark technique" in the indication is a reason
+                and t.section not in EARLIER_STUDY_SECTIONS
+                for t in targets
+            )
             and not any(t.label == "FLUORO_GUIDANCE" and t.status == "affirmed" for t in targets)
             else set()
         )

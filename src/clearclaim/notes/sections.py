@@ -37,6 +37,7 @@ class Section:
 
 
 _CONTINUATION = re.compile(r"[ \t]+\S|[-*•·]|\d+[.)]|[a-z]")
+_NUMBERED = re.compile(r"[ \t]*\d+[.)]")
 
 
 def paragraph_end(note: str, start: int, limit: int) -> int:
@@ -47,8 +48,13 @@ def paragraph_end(note: str, start: int, limit: int) -> int:
     pos = start
     # a header alone on its line: the body starts on the next line
     first_nl = note.find("\n", pos, limit)
-    if first_nl != -1 and not note[pos:first_nl].strip():
+    inline = first_nl != -1 and bool(note[pos:first_nl].strip())
+    if first_nl != -1 and not inline:
         pos = first_nl + 1
+    # "Dx: radius fx" then "1) closed reduction ...": a numbered list under a
+    # header whose text was on its own line is the next part of the note, unless
+    # the header's text began the list ("Dx: 1) ... 2) ...")
+    list_ends_it = inline and not _NUMBERED.match(note, start)
     while True:
         nl = note.find("\n", pos, limit)
         if nl == -1:
@@ -57,6 +63,8 @@ def paragraph_end(note: str, start: int, limit: int) -> int:
         if nxt >= limit or note[nxt] in "\r\n":
             return nl
         if not _CONTINUATION.match(note, nxt):
+            return nl
+        if list_ends_it and note[nxt].isdigit() and _NUMBERED.match(note, nxt):
             return nl
         pos = nxt
 
