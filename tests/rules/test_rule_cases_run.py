@@ -36,6 +36,16 @@ def _analysis(facts: dict[str, Any]) -> NoteAnalysis:
         procedures = [
             Procedure(type="case", label="case", spinal=facts["procedure_spinal"], span=EMPTY)
         ]
+    if "nerve_named" in facts:
+        procedures = [
+            Procedure(
+                type="nerve_block",
+                label="case",
+                spinal=False,
+                nerves=list(facts["nerve_named"]),
+                span=EMPTY,
+            )
+        ]
     return NoteAnalysis(
         language="en",
         determinable=True,

@@ -15,6 +15,7 @@ from clearclaim.notes.sections import (
     REPORT_SECTIONS,
     RESULT_SECTIONS,
     Section,
+    empty_answers,
     section_body,
     span_of,
 )
@@ -29,6 +30,17 @@ _SERVICE_NAME = re.compile(
 
 #: an absence that needs no physician named: the technologist ran it alone
 _TECH = re.compile(r"\b(?:tech(?:nologist)?|RT)\b", re.IGNORECASE)
+
+
+def _gives_a_reason(body: TextSpan, reasons: list[Target]) -> bool:
+    """Whether an indication section that opens by saying it has nothing ("Not
+    provided. Order reads 'MR arthrogram R knee.'") goes on to give a reason or a
+    diagnosis; one that opens otherwise gives its own text as the indication."""
+    opening = re.match(rf"(?:{empty_answers()[0].pattern})\s*[.;]\s+", body.text, re.IGNORECASE)
+    if opening is None:
+        return True
+    rest = body.start + opening.end()
+    return any(rest <= t.start < body.end for t in reasons)
 
 
 def presence_of(
@@ -148,15 +160,18 @@ def elements_of(
         )
 
     # indication: an indication section that says something, or a reason/diagnosis
+    reasons = affirmed("INDICATION", allow=("affirmed", "historical", "hypothetical"))
     ind_spans = [
         body
         for s in sections
-        if s.category == "indication" and (body := section_body(note, s)) is not None
+        if s.category == "indication"
+        and (body := section_body(note, s)) is not None
+        and _gives_a_reason(body, reasons)
     ]
     procedures = [t for t in targets if t.label == "PROCEDURE"]
     ind_spans += [
         target_span(note, t)
-        for t in affirmed("INDICATION", allow=("affirmed", "historical", "hypothetical"))
+        for t in reasons
         if t.section not in RESULT_SECTIONS
         and t.section not in PLAN_SECTIONS
         # "ASPIRATION" in "FLUOROSCOPY GUIDED ASPIRATION, LEFT HIP" names the procedure
@@ -167,7 +182,9 @@ def elements_of(
         ind_spans = [
             body
             for s in sections
-            if s.category in HISTORY_SECTIONS and (body := section_body(note, s)) is not None
+            if s.category in HISTORY_SECTIONS
+            and (body := section_body(note, s)) is not None
+            and _gives_a_reason(body, reasons)
         ]
     if ind_spans:
         found["indication"] = found_element("indication", unique_spans(ind_spans))

@@ -108,6 +108,8 @@ class Procedure(_Frozen):
     by_landmark: bool = False
     #: the different joints named for a joint procedure (hip, knee ...)
     joints: list[str] = Field(default_factory=list)
+    #: the nerves named for a nerve block (genicular, occipital ...)
+    nerves: list[str] = Field(default_factory=list)
     span: TextSpan
 
 

@@ -117,6 +117,20 @@ _SAME_JOINT = {
 }
 
 
+#: the nerves a nerve block names, for the codes CPT gives some of them
+#: (genicular branches: 64454 since 2020)
+_NERVE_WORD = re.compile(
+    r"\b(genicular|occipital|stellate|sympathetic|celiac|hypogastric|pudendal|intercostal"
+    r"|suprascapular|obturator|femoral|sciatic|trigeminal|sphenopalatine)\b",
+    re.IGNORECASE,
+)
+
+
+def nerves_named(sentences: Iterable[str]) -> set[str]:
+    """The nerves a nerve block's sentences name."""
+    return {m.group(1).lower() for text in sentences for m in _NERVE_WORD.finditer(text)}
+
+
 def joints_named(sentences: Iterable[str]) -> set[str]:
     """The different joints the procedure's sentences name."""
     found = {m.group(1).lower() for text in sentences for m in _JOINT_WORD.finditer(text)}
@@ -252,6 +266,7 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
                 action=action_of(ptype, sentences),
                 by_landmark="LANDMARK" in guided and "FLUORO_GUIDANCE" not in guided,
                 joints=joints,
+                nerves=sorted(nerves_named(sentences)) if ptype == "nerve_block" else [],
                 span=target_span(note, first),
             )
         )

@@ -24,5 +24,9 @@ def vocabulary() -> dict[str, Any]:
             for p in procs["procedures"]
             if "actions" in p
         },
-        "contexts": {"fracture_context": re.compile(procs["fracture_context"], re.IGNORECASE)},
+        "contexts": {
+            name: re.compile(rx, re.IGNORECASE)
+            for name, rx in procs.items()
+            if name.endswith("_context")
+        },
     }

@@ -192,6 +192,8 @@ class RuleEngine:
             return note.needle_placed in values
         if fact == "ultrasound_image":
             return note.ultrasound_image in values
+        if fact == "nerve_named":
+            return any(nerve in values for p in note.procedures for nerve in p.nerves)
         if fact == "fluoroscopy_without_ultrasound":
             guided = note.fluoroscopy == "used" and "ultrasound" not in note.imaging_modalities
             return guided in values
@@ -306,6 +308,8 @@ class RuleEngine:
                     state.lines.remove(line)
                     continue
                 line.code = new
+                if outcome.units is not None:
+                    line.units = outcome.units  # 64450 x3 for three genicular branches: 64454 x1
                 line.origin = "replacement"
                 line.rule_ids.append(rule.id)
                 line.rationale.append(f"{rule.id}: {rule.title} (replaces {old})")

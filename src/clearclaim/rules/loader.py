@@ -174,6 +174,7 @@ NoteFact = Literal[
     "needle_placed",
     "vascular_ultrasound",
     "fluoroscopy_without_ultrasound",
+    "nerve_named",
 ]
 
 
