@@ -78,6 +78,7 @@ def _analysis(facts: dict[str, Any]) -> NoteAnalysis:
             "recorded" if facts.get("vascular_ultrasound") == "complete" else "unknown",
         ),
         needle_placed=bool(facts.get("needle_placed", False)),
+        nontunneled_removal_only=bool(facts.get("nontunneled_removal_only", False)),
     )
 
 

@@ -148,6 +148,8 @@ class NoteAnalysis(_Frozen):
     ultrasound_image: Literal["recorded", "not_recorded", "unknown"] = "unknown"
     #: the accessed vessel's patency documented (76937 asks for it too)
     vessel_patency: bool = False
+    #: a PICC or other non-tunneled catheter taken out, and no tunneled one
+    nontunneled_removal_only: bool = False
 
     def found(self, element: str) -> bool:
         return element in self.elements

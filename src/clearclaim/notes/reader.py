@@ -48,6 +48,27 @@ MAX_NOTE_CHARS = 200_000
 _GUIDED = re.compile(r"[- ]?guid(?:ed|ance)\b", re.IGNORECASE)
 
 
+def _said(targets: list[Any], label: str) -> bool:
+    """A target of ``label`` affirmed for this session (not history or plan)."""
+    return any(
+        t.label == label
+        and t.status == "affirmed"
+        and t.section not in HISTORY_SECTIONS | PLAN_SECTIONS | PRIOR_SECTIONS
+        for t in targets
+    )
+
+
+def _without_ct_fluoroscopy(targets: list[Any]) -> list[Any]:
+    """"CT fluoroscopy" is CT guidance (77012), not fluoroscopy: its word
+    "fluoroscopy" is not a fluoroscopy mention."""
+    ct = [(t.start, t.end) for t in targets if t.label == "CT"]
+    return [
+        t
+        for t in targets
+        if not (t.label in ("FLUORO", "FLUORO_GUIDANCE") and any(a <= t.start < b for a, b in ct))
+    ]
+
+
 def _guidance_in_indication(text: str, target: Any) -> bool:
     """An imaging modality named as the guidance of today's needle in the
     indication ("Bilat GON blocks, US guided"), not an earlier study."""
@@ -123,7 +144,7 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
     text = unwrap_lines(ascii_spaces(blank_form_fields(text)))  # same length: offsets hold
     doc = read(text)
     sections = sections_of(doc, text)
-    targets = dedupe_overlaps(find_targets(doc, sections))
+    targets = _without_ct_fluoroscopy(dedupe_overlaps(find_targets(doc, sections)))
     # a time or dose in the history or plan belongs to another session
     times = [
         m
@@ -248,6 +269,8 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
             and t.section not in HISTORY_SECTIONS | PLAN_SECTIONS | PRIOR_SECTIONS
             for t in targets
         ),
+        nontunneled_removal_only=_said(targets, "NONTUNNELED_REMOVED")
+        and not _said(targets, "TUNNELED_REMOVED"),
         arthrogram_series=any(
             t.label == "ARTHROGRAM_SERIES"
             and t.status == "affirmed"

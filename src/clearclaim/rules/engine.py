@@ -192,6 +192,8 @@ class RuleEngine:
             return note.needle_placed in values
         if fact == "ultrasound_image":
             return note.ultrasound_image in values
+        if fact == "nontunneled_removal_only":
+            return note.nontunneled_removal_only in values
         if fact == "nerve_named":
             return any(nerve in values for p in note.procedures for nerve in p.nerves)
         if fact == "fluoroscopy_without_ultrasound":

@@ -175,6 +175,7 @@ NoteFact = Literal[
     "vascular_ultrasound",
     "fluoroscopy_without_ultrasound",
     "nerve_named",
+    "nontunneled_removal_only",
 ]
 
 
