@@ -34,9 +34,10 @@ class Context(_Strict):
     equipment: Literal["facility", "physician"]
     date: date
     setting: Literal["professional", "facility"]
-    note: dict[NoteFact | Literal["laterality", "joints", "procedure_type", "levels"], object] = (
-        Field(default_factory=dict)
-    )
+    #: the reader's facts, or what a case states of the note's procedures
+    note: dict[
+        NoteFact | Literal["laterality", "joints", "procedure_type", "levels", "procedures"], object
+    ] = Field(default_factory=dict)
     diagnoses: list[str] = Field(default_factory=list)
 
 

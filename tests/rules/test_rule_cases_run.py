@@ -157,8 +157,19 @@ def _fired_bilateral(store: Store, context: dict[str, Any]) -> set[str]:
 
 
 def _fired_distinct(store: Store, context: dict[str, Any]) -> set[str]:
-    """The CMS edits of the claim, then where its 59/X modifiers belong."""
-    state = _state(context, _analysis({}))
+    """The CMS edits of the claim, then where its 59/X modifiers belong (the
+    note's procedures, with their levels, as the case states them)."""
+    procedures = [
+        Procedure(
+            type=str(p["type"]),
+            label="case",
+            spinal=True,
+            levels=[str(level) for level in p.get("levels") or []],
+            span=EMPTY,
+        )
+        for p in (context.get("note") or {}).get("procedures") or []
+    ]
+    state = _state(context, _analysis({}).model_copy(update={"procedures": procedures}))
     result = engine_for(store).check(_claim_lines(context), setting=state.setting)
     place_distinct_modifiers(store, state, result.findings, default_rules())
     return {f.rule_id for f in state.findings}

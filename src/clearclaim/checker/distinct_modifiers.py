@@ -15,6 +15,8 @@ from clearclaim.checker.distinct import (
     DISTINCT_MODIFIERS,
     SEPARATE_STRUCTURE,
     separate_structure_of,
+    structure_of_code,
+    structures,
 )
 from clearclaim.models import Finding
 from clearclaim.rules.engine import ClaimState, Line
@@ -34,11 +36,66 @@ def place_distinct_modifiers(
     store: Store, state: ClaimState, findings: Iterable[Finding], rules: RuleSet
 ) -> bool:
     """Move a distinct-service modifier from a column-1 code to its column-2 code
-    (MOD10) and drop one no edit needs (MOD11); True when a line changed."""
+    (MOD10), drop one no edit needs (MOD11) or the note does not support (MOD13);
+    True when a line changed."""
     findings = [f for f in findings if f.rule_id in _PTP_RULES]
     numbered = dict(enumerate(state.lines, start=1))
     changed = _to_column_two(store, state, findings, numbered, rules)
+    changed = _at_the_same_site(state, findings, numbered) or changed
     return _without_edit(state, findings, numbered) or changed
+
+
+def _at_the_same_site(
+    state: ClaimState, findings: list[Finding], numbered: dict[int, Line]
+) -> bool:
+    """MOD13: a coder's distinct-service modifier on the column-2 code of an edit,
+    when the note documents both procedures on one structure at the same level
+    (a biopsy of the vertebra the kyphoplasty treated): the modifier goes and
+    the edit then takes the code off."""
+    changed = False
+    for finding in findings:
+        if finding.rule_id != "PTP03":
+            continue
+        second = numbered.get(finding.line or 0)
+        first = numbered.get(finding.related_line or 0)
+        if first is None or second is None or not _distinct(second) or _distinct(first):
+            continue
+        shared = _same_site(state, first.code, second.code)
+        if shared is None:
+            continue
+        levels = shared[1]
+        modifier = _distinct(second)[0]
+        second.modifiers = [m for m in second.modifiers if m not in DISTINCT_MODIFIERS]
+        _record(
+            state,
+            "MOD13",
+            second,
+            {
+                "modifier": modifier,
+                "column_1": first.code,
+                "levels": ", ".join(levels),
+            },
+        )
+        changed = True
+    return changed
+
+
+def _same_site(state: ClaimState, code: str, other: str) -> tuple[str, list[str]] | None:
+    """The structure and levels two codes share, when the note documents their
+    procedures there and one's levels are all among the other's."""
+    structure = structure_of_code(code)
+    if structure is None or structure != structure_of_code(other) or state.note is None:
+        return None
+    kinds = set(structures()[structure].procedures)
+    done = [p for p in state.note.procedures if p.type in kinds]
+    if len({p.type for p in done}) < 2:
+        return None  # the note does not show two procedures there
+    # each procedure's levels, the smallest within every other's (a biopsy of
+    # one of the two vertebrae augmented)
+    levels = sorted({frozenset(p.levels) for p in done}, key=len)
+    if not levels[0] or any(not levels[0] <= other for other in levels[1:]):
+        return None
+    return structure, sorted(levels[0])
 
 
 def _to_column_two(

@@ -225,6 +225,11 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         result = engine.check(_claim_lines(state), setting=context.setting) if state.lines else None
     if result is not None and place_distinct_modifiers(store, state, result.findings, rules):
         result = engine.check(_claim_lines(state), setting=context.setting)
+        # a modifier taken off (MOD13) lets an edit take its code off the claim
+        for _ in range(MAX_PASSES):
+            if not state.lines or not apply_edit_findings(store, state, result.findings):
+                break
+            result = engine.check(_claim_lines(state), setting=context.setting)
     drop_unsupported(state, instead)
     drop_guidance_of_bundled(store, state, documented)
     drop_fluoroscopy_billed_by_a_rule(state, documented, rules.expand(["@fluoro_codes"], on=day))
