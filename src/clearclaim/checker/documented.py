@@ -208,8 +208,9 @@ def documented_ultrasound(
 ) -> list[Line]:
     """The ultrasound guidance code of ultrasound the note documents: named where
     the procedure includes it (see imaging.yaml), and billed as a missed charge
-    only for vascular access whose note shows what 76937 asks beyond real-time
-    needle entry: the vessel's patency and a permanent recording of the image."""
+    only when the note shows what the code asks beyond real-time guidance: for
+    76937 the vessel's patency and a permanent recording of the image, for 76942
+    the permanent recording."""
     if "ultrasound" not in note.imaging_modalities or not note.needle_placed:
         return []
     spec = imaging_map().ultrasound
@@ -217,7 +218,13 @@ def documented_ultrasound(
     if present & {spec.vascular_code, spec.needle_code} or not present:
         return []
     code = spec.code_for(present, day, rules)
-    complete = code == spec.vascular_code and note.vascular_ultrasound == "complete"
+    # what each code asks beyond real-time guidance: 76937 the vessel's patency
+    # and a kept image, 76942 a kept image (the permanent recording)
+    complete = (
+        note.vascular_ultrasound == "complete"
+        if code == spec.vascular_code
+        else note.ultrasound_image == "recorded"
+    )
     return [
         Line(
             code=code,
@@ -237,7 +244,7 @@ def drop_unsupported(state: ClaimState, instead: set[str]) -> None:
     A guidance code judged in place of the coder's 76000 that is not billable
     either is not named again: the suppressed 76000 already says the note's
     fluoroscopy is not billed (one fluoroscopy, one code)."""
-    # documented ultrasound is named when bundled, never billed (imaging.yaml)
+    # documented ultrasound is billed only with what its code asks (imaging.yaml)
     state.lines = [
         line for line in state.lines if line.origin != "documented" or line.support == "explicit"
     ]
