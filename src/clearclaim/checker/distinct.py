@@ -256,14 +256,14 @@ def _joint_of(store: Store, state: ClaimState, code: str) -> str | None:
     if len(named) == 1:
         return named.pop()
     if _ANY_JOINT.holds(code) and state.note is not None:
-        injected = {
-            joint
-            for p in state.note.procedures
-            if p.type in _ANY_JOINT.procedures
-            for joint in p.joints
-        }
-        if len(injected) == 1:
-            return injected.pop()
+        # the joint injected, before a joint an arthrogram named (a wrist
+        # arthrogram and an elbow injection: 20605 is the elbow's)
+        for kinds in (("joint_injection",), _ANY_JOINT.procedures):
+            injected = {
+                joint for p in state.note.procedures if p.type in kinds for joint in p.joints
+            }
+            if len(injected) == 1:
+                return injected.pop()
     return None
 
 

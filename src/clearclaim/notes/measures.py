@@ -70,7 +70,8 @@ def _words_value(text: str) -> float:
 @cache
 def _time_patterns() -> _TimePatterns:
     spec = load_yaml("measures.yaml")["fluoro_time"]
-    label = rf"\b(?:{spec['label']})\b"
+    # (?!\w), not \b: a label may end in a parenthesis ("Fluoro time (total): 0.8 min")
+    label = rf"\b(?:{spec['label']})(?!\w)"
     sep = spec["separator"]
     unit = rf"(?P<unit>{spec['unit_pattern']})(?![a-z])"
     return _TimePatterns(

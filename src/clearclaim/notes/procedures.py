@@ -270,4 +270,17 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
                 span=target_span(note, first),
             )
         )
-    return out
+    return _without_confirming_arthrograms(out)
+
+
+#: procedures whose needle position is confirmed by a small arthrogram
+_CONFIRMED_BY_ARTHROGRAM = frozenset({"si_joint_injection", "facet_medial_branch"})
+
+
+def _without_confirming_arthrograms(procedures: list[Procedure]) -> list[Procedure]:
+    """"Intra-articular arthrogram" in an SI joint or facet injection note is the
+    contrast that confirmed the needle, not an arthrography of its own: an
+    arthrogram naming no joint goes when such an injection is documented."""
+    if not {p.type for p in procedures} & _CONFIRMED_BY_ARTHROGRAM:
+        return procedures
+    return [p for p in procedures if p.type != "arthrography" or p.joints]
