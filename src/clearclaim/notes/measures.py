@@ -70,8 +70,9 @@ def _words_value(text: str) -> float:
 @cache
 def _time_patterns() -> _TimePatterns:
     spec = load_yaml("measures.yaml")["fluoro_time"]
-    # (?!\w), not \b: a label may end in a parenthesis ("Fluoro time (total): 0.8 min")
-    label = rf"\b(?:{spec['label']})(?!\w)"
+    # not \b at the end: a label may end in a closing parenthesis ("Fluoro time
+    # (total): 0.8 min") or an opening one ("fluoroscopic guidance (0.3 minutes")
+    label = rf"\b(?:{spec['label']})(?:(?<=\()|(?!\w))"
     sep = spec["separator"]
     unit = rf"(?P<unit>{spec['unit_pattern']})(?![a-z])"
     return _TimePatterns(
