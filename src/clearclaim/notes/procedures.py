@@ -4,7 +4,7 @@ the guidance cue nearest each one."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from clearclaim.notes.models import Procedure
 from clearclaim.notes.pipeline import load_yaml
@@ -165,13 +165,30 @@ def text_outside(note: str, sections: list[Section], categories: frozenset[str])
     return "".join(chars)
 
 
-def nearest_cue(mention: Target, cues: list[Target]) -> str | None:
+def nearest_cue(
+    mention: Target, cues: list[Target], note: str = "", mentions: Sequence[Target] = ()
+) -> str | None:
     """The guidance cue ("under fluoro", "by palpation") of one procedure mention:
     the nearest in its sentence, one after the mention first ("facet inj under
-    fluoro + shoulder inj by palpation" gives each its own)."""
+    fluoro + shoulder inj by palpation" gives each its own); else a landmark cue
+    in the sentence right after it, in its section, that names no procedure of
+    its own (a form's "Image guidance: [x] None - landmark approach" under it)."""
     same = [c for c in cues if c.sent_start == mention.sent_start]
     if not same:
-        return None
+        # only a landmark cue: with none, a needle is taken as guided anyway
+        later = [
+            c
+            for c in cues
+            if c.label == "LANDMARK"
+            and c.sent_start >= mention.sent_end
+            and c.section == mention.section
+        ]
+        if not later or not note:
+            return None
+        start = min(c.sent_start for c in later)
+        if note[mention.sent_end : start].strip() or any(m.sent_start == start for m in mentions):
+            return None
+        return min((c for c in later if c.sent_start == start), key=lambda c: c.start).label
     after = [c for c in same if c.start >= mention.end]
     pool = after or same
     nearest = min(pool, key=lambda c: abs(c.start - mention.end))
@@ -251,7 +268,9 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
         # the cue may sit beside a mention that is not itself "done" ("No imaging
         # used for the trigger points" negates the mention it guides)
         cued = ts + [t for t in cue_only.get(ptype, []) if t not in ts]
-        guided = {cue for t in cued if (cue := nearest_cue(t, landmarks)) is not None}
+        guided = {
+            cue for t in cued if (cue := nearest_cue(t, landmarks, note, mentions)) is not None
+        }
         first = ts[0]
         out.append(
             Procedure(
@@ -278,7 +297,7 @@ _CONFIRMED_BY_ARTHROGRAM = frozenset({"si_joint_injection", "facet_medial_branch
 
 
 def _without_confirming_arthrograms(procedures: list[Procedure]) -> list[Procedure]:
-    """"Intra-articular arthrogram" in an SI joint or facet injection note is the
+    """An "intra-articular arthrogram" in an SI joint or facet injection note is the
     contrast that confirmed the needle, not an arthrography of its own: an
     arthrogram naming no joint goes when such an injection is documented."""
     if not {p.type for p in procedures} & _CONFIRMED_BY_ARTHROGRAM:
