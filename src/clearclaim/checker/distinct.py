@@ -213,10 +213,31 @@ def separate_structure(
     return True
 
 
+def same_site(state: ClaimState, code: str, other: str) -> tuple[str, list[str]] | None:
+    """The structure and levels two codes share, when the note documents their
+    procedures there and one's levels are all among the other's."""
+    structure = structure_of_code(code)
+    if structure is None or structure != structure_of_code(other) or state.note is None:
+        return None
+    kinds = set(structures()[structure].procedures)
+    done = [p for p in state.note.procedures if p.type in kinds]
+    if len({p.type for p in done}) < 2:
+        return None  # the note does not show two procedures there
+    # each procedure's levels, the smallest within every other's (a biopsy of
+    # one of the two vertebrae augmented)
+    levels = sorted({frozenset(p.levels) for p in done}, key=len)
+    if not levels[0] or any(not levels[0] <= other for other in levels[1:]):
+        return None
+    return structure, sorted(levels[0])
+
+
 def separate_structure_of(
     store: Store, state: ClaimState, code: str, other: str, rules: RuleSet
 ) -> bool:
-    """``code`` and ``other`` work on two sites or structures the note documents."""
+    """``code`` and ``other`` work on two sites or structures the note documents
+    (not when it documents both at one site: a biopsy of the augmented vertebra)."""
+    if same_site(state, code, other) is not None:
+        return False
     return (
         _other_side(store, state, code, other, rules)
         or _other_structure(store, state, code, other, rules)

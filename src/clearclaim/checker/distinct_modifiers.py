@@ -14,9 +14,8 @@ from collections.abc import Iterable
 from clearclaim.checker.distinct import (
     DISTINCT_MODIFIERS,
     SEPARATE_STRUCTURE,
+    same_site,
     separate_structure_of,
-    structure_of_code,
-    structures,
 )
 from clearclaim.models import Finding
 from clearclaim.rules.engine import ClaimState, Line
@@ -60,7 +59,7 @@ def _at_the_same_site(
         first = numbered.get(finding.related_line or 0)
         if first is None or second is None or not _distinct(second) or _distinct(first):
             continue
-        shared = _same_site(state, first.code, second.code)
+        shared = same_site(state, first.code, second.code)
         if shared is None:
             continue
         levels = shared[1]
@@ -78,24 +77,6 @@ def _at_the_same_site(
         )
         changed = True
     return changed
-
-
-def _same_site(state: ClaimState, code: str, other: str) -> tuple[str, list[str]] | None:
-    """The structure and levels two codes share, when the note documents their
-    procedures there and one's levels are all among the other's."""
-    structure = structure_of_code(code)
-    if structure is None or structure != structure_of_code(other) or state.note is None:
-        return None
-    kinds = set(structures()[structure].procedures)
-    done = [p for p in state.note.procedures if p.type in kinds]
-    if len({p.type for p in done}) < 2:
-        return None  # the note does not show two procedures there
-    # each procedure's levels, the smallest within every other's (a biopsy of
-    # one of the two vertebrae augmented)
-    levels = sorted({frozenset(p.levels) for p in done}, key=len)
-    if not levels[0] or any(not levels[0] <= other for other in levels[1:]):
-        return None
-    return structure, sorted(levels[0])
 
 
 def _to_column_two(
