@@ -213,9 +213,55 @@ def separate_structure(
     return True
 
 
-def same_site(state: ClaimState, code: str, other: str) -> tuple[str, list[str]] | None:
-    """The structure and levels two codes share, when the note documents their
-    procedures there and one's levels are all among the other's."""
+#: imaging guidance billed as a code of its own (not an add-on), and the
+#: modality the note must name for it
+_GUIDANCE_BY_MODALITY = {"76942": "ultrasound", "77012": "ct"}
+
+
+def guides_another_procedure(
+    state: ClaimState, findings: list[Finding], finding: Finding, line: Line
+) -> bool:
+    """Ultrasound or CT guidance that one procedure includes (PTP 49083/76942)
+    but that guided the session's other procedure, which no edit pairs it with
+    (a renal biopsy beside the paracentesis): the line keeps XS; True when added."""
+    modality = _GUIDANCE_BY_MODALITY.get(line.code)
+    note = state.note
+    if modality is None or finding.rule_id != "PTP01" or note is None:
+        return False
+    if DISTINCT_MODIFIERS & set(line.modifiers) or modality not in note.imaging_modalities:
+        return False
+    if len({p.type for p in note.procedures}) < 2:
+        return False  # the note must show the session's two procedures
+    number = finding.line
+    paired = {
+        f.related_code if f.line == number else f.code
+        for f in findings
+        if f.kind == "ptp" and number in (f.line, f.related_line)
+    }
+    # a surgical procedure (CPT 10004-69990) of the claim that no edit pairs with
+    # the guidance
+    free = {
+        other.code
+        for other in state.lines
+        if other is not line
+        and other.code.isdigit()
+        and "10004" <= other.code <= "69990"
+        and other.code not in paired
+    }
+    if not free:
+        return False
+    line.modifiers = [*line.modifiers, SEPARATE_STRUCTURE]
+    line.rule_ids.append(finding.rule_id)
+    line.rationale.append(
+        f"{finding.rule_id}: XS, the {modality} guidance of {', '.join(sorted(free))}, "
+        f"not of {finding.related_code}, whose code includes it"
+    )
+    return True
+
+
+def same_site(state: ClaimState, code: str, other: str) -> list[str] | None:
+    """The levels two codes of one structure share, when the note documents
+    their procedures there and one's levels are all among the other's."""
     structure = structure_of_code(code)
     if structure is None or structure != structure_of_code(other) or state.note is None:
         return None
@@ -228,7 +274,7 @@ def same_site(state: ClaimState, code: str, other: str) -> tuple[str, list[str]]
     levels = sorted({frozenset(p.levels) for p in done}, key=len)
     if not levels[0] or any(not levels[0] <= other for other in levels[1:]):
         return None
-    return structure, sorted(levels[0])
+    return sorted(levels[0])
 
 
 def separate_structure_of(

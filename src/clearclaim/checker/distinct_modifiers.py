@@ -59,10 +59,9 @@ def _at_the_same_site(
         first = numbered.get(finding.related_line or 0)
         if first is None or second is None or not _distinct(second) or _distinct(first):
             continue
-        shared = same_site(state, first.code, second.code)
-        if shared is None:
+        levels = same_site(state, first.code, second.code)
+        if levels is None:
             continue
-        levels = shared[1]
         modifier = _distinct(second)[0]
         second.modifiers = [m for m in second.modifiers if m not in DISTINCT_MODIFIERS]
         _record(

@@ -10,8 +10,7 @@ it, or becomes it (10008 alone is 10007).
 from __future__ import annotations
 
 from clearclaim.checker.distinct import (
-    DISTINCT_MODIFIERS,
-    SEPARATE_STRUCTURE,
+    guides_another_procedure,
     separate_structure,
     structure_of_code,
 )
@@ -129,51 +128,6 @@ def _title(rules: Registry, finding: Finding) -> str:
     return rules.rule(finding.rule_id).title if finding.rule_id in rules else finding.rule_name
 
 
-#: imaging guidance billed as a code of its own (not an add-on), and the
-#: modality the note must name for it
-_GUIDANCE_BY_MODALITY = {"76942": "ultrasound", "77012": "ct"}
-
-
-def _guides_another_procedure(
-    state: ClaimState, findings: list[Finding], finding: Finding, line: Line
-) -> bool:
-    """Ultrasound or CT guidance that one procedure includes (PTP 49083/76942)
-    but that guided the session's other procedure, which no edit pairs it with
-    (a renal biopsy beside the paracentesis): the line keeps XS."""
-    modality = _GUIDANCE_BY_MODALITY.get(line.code)
-    note = state.note
-    if modality is None or finding.rule_id != "PTP01" or note is None:
-        return False
-    if DISTINCT_MODIFIERS & set(line.modifiers) or modality not in note.imaging_modalities:
-        return False
-    if len({p.type for p in note.procedures}) < 2:
-        return False  # the note must show the session's two procedures
-    number = finding.line
-    paired = {
-        f.related_code if f.line == number else f.code
-        for f in findings
-        if f.kind == "ptp" and number in (f.line, f.related_line)
-    }
-    # a surgical procedure of the claim that no edit pairs with the guidance
-    free = {
-        other.code
-        for other in state.lines
-        if other is not line
-        and other.code.isdigit()
-        and "10004" <= other.code <= "69990"
-        and other.code not in paired
-    }
-    if not free:
-        return False
-    line.modifiers = [*line.modifiers, SEPARATE_STRUCTURE]
-    line.rule_ids.append(finding.rule_id)
-    line.rationale.append(
-        f"{finding.rule_id}: XS, the {modality} guidance of {', '.join(sorted(free))}, "
-        f"not of {finding.related_code}, whose code includes it"
-    )
-    return True
-
-
 def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]) -> bool:
     """Change the claim as the rules of deny findings declare (their ``effect`` in
     the registry); True when something changed."""
@@ -203,7 +157,7 @@ def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]
             if note not in line.rationale:
                 line.rationale.append(note)
             continue
-        if effect == "suppress" and _guides_another_procedure(state, findings, finding, line):
+        if effect == "suppress" and guides_another_procedure(state, findings, finding, line):
             state.applied.append(finding.model_copy(update={"effect": "add_modifier"}))
             changed = True
             continue

@@ -36,7 +36,7 @@ from clearclaim.checker.modifier_names import unknown_modifier_findings
 from clearclaim.checker.review import needs_review
 from clearclaim.checker.risks import denial_risks
 from clearclaim.checker.spinal_region import correct_spinal_regions
-from clearclaim.edits import ClaimLine, engine_for
+from clearclaim.edits import ClaimCheck, ClaimLine, EditEngine, engine_for
 from clearclaim.errors import ClearclaimError, FieldError, InputError, UnknownCodeError
 from clearclaim.models import (
     DataWarning,
@@ -136,6 +136,22 @@ def _claim_lines(state: ClaimState) -> list[ClaimLine]:
     ]
 
 
+def _apply_edits(
+    store: Store,
+    engine: EditEngine,
+    state: ClaimState,
+    result: ClaimCheck | None,
+    setting: str,
+) -> ClaimCheck | None:
+    """Let the CMS edit findings change the claim, checking it again after each
+    change, until it settles (or MAX_PASSES)."""
+    for _ in range(MAX_PASSES):
+        if result is None or not apply_edit_findings(store, state, result.findings):
+            break
+        result = engine.check(_claim_lines(state), setting=setting) if state.lines else None
+    return result
+
+
 def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report:
     """Check one procedure note and its intended codes. Pure: nothing is written."""
     warnings: list[DataWarning] = []
@@ -218,25 +234,19 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     engine = engine_for(store)
     first = engine.check(_claim_lines(state), setting=context.setting) if state.lines else None
     intended_findings = list(first.findings) if first else []
-    result = first
-    for _ in range(MAX_PASSES):
-        if result is None or not apply_edit_findings(store, state, result.findings):
-            break
-        result = engine.check(_claim_lines(state), setting=context.setting) if state.lines else None
+    result = _apply_edits(store, engine, state, first, context.setting)
     if result is not None and place_distinct_modifiers(store, state, result.findings, rules):
-        result = engine.check(_claim_lines(state), setting=context.setting)
         # a modifier taken off (MOD13) lets an edit take its code off the claim
-        for _ in range(MAX_PASSES):
-            if not state.lines or not apply_edit_findings(store, state, result.findings):
-                break
-            result = engine.check(_claim_lines(state), setting=context.setting)
+        checked = engine.check(_claim_lines(state), setting=context.setting)
+        result = _apply_edits(store, engine, state, checked, context.setting)
+    fluoro_codes = rules.expand(["@fluoro_codes"], on=day)
     drop_unsupported(state, instead)
     drop_guidance_of_bundled(store, state, documented)
-    drop_fluoroscopy_billed_by_a_rule(state, documented, rules.expand(["@fluoro_codes"], on=day))
+    drop_fluoroscopy_billed_by_a_rule(state, documented, fluoro_codes)
     final_findings = list(result.findings) if result else []
     data_warnings = list(result.warnings) if result else (list(first.warnings) if first else [])
 
-    fluoro = sorted({ln.code for ln in state.lines} & rules.expand(["@fluoro_codes"], on=day))
+    fluoro = sorted({ln.code for ln in state.lines} & fluoro_codes)
     docs = documentation_gaps(note, fluoro, day, rules)
     payment, payment_warnings = _payments(store, context, state, pos, day)
     warnings.extend(data_warnings)

@@ -117,18 +117,10 @@ _SAME_JOINT = {
 }
 
 
-#: the nerves a nerve block names, for the codes CPT gives some of them
-#: (genicular branches: 64454 since 2020)
-_NERVE_WORD = re.compile(
-    r"\b(genicular|occipital|stellate|sympathetic|celiac|hypogastric|pudendal|intercostal"
-    r"|suprascapular|obturator|femoral|sciatic|trigeminal|sphenopalatine)\b",
-    re.IGNORECASE,
-)
-
-
 def nerves_named(sentences: Iterable[str]) -> set[str]:
-    """The nerves a nerve block's sentences name."""
-    return {m.group(1).lower() for text in sentences for m in _NERVE_WORD.finditer(text)}
+    """The nerves a nerve block's sentences name (``nerve_names`` in the data)."""
+    words = vocabulary()["nerve_names"]
+    return {m.group(1).lower() for text in sentences for m in words.finditer(text)}
 
 
 def joints_named(sentences: Iterable[str]) -> set[str]:
@@ -166,7 +158,7 @@ def text_outside(note: str, sections: list[Section], categories: frozenset[str])
 
 
 def nearest_cue(
-    mention: Target, cues: list[Target], note: str = "", mentions: Sequence[Target] = ()
+    mention: Target, cues: list[Target], note: str, mentions: Sequence[Target]
 ) -> str | None:
     """The guidance cue ("under fluoro", "by palpation") of one procedure mention:
     the nearest in its sentence, one after the mention first ("facet inj under
@@ -183,7 +175,7 @@ def nearest_cue(
             and c.sent_start >= mention.sent_end
             and c.section == mention.section
         ]
-        if not later or not note:
+        if not later:
             return None
         start = min(c.sent_start for c in later)
         if note[mention.sent_end : start].strip() or any(m.sent_start == start for m in mentions):

@@ -39,7 +39,7 @@ from clearclaim.notes.sections import (
     section_at,
     sections_of,
 )
-from clearclaim.notes.targets import dedupe_overlaps, find_targets, target_span
+from clearclaim.notes.targets import Target, dedupe_overlaps, find_targets, target_span
 from clearclaim.notes.vocabulary import vocabulary
 
 MAX_NOTE_CHARS = 200_000
@@ -48,7 +48,7 @@ MAX_NOTE_CHARS = 200_000
 _GUIDED = re.compile(r"[- ]?guid(?:ed|ance)\b", re.IGNORECASE)
 
 
-def _said(targets: list[Any], label: str) -> bool:
+def _said(targets: list[Target], label: str) -> bool:
     """A target of ``label`` affirmed for this session (not history or plan)."""
     return any(
         t.label == label
@@ -58,8 +58,8 @@ def _said(targets: list[Any], label: str) -> bool:
     )
 
 
-def _without_ct_fluoroscopy(targets: list[Any]) -> list[Any]:
-    """"CT fluoroscopy" is CT guidance (77012), not fluoroscopy: its word
+def _without_ct_fluoroscopy(targets: list[Target]) -> list[Target]:
+    """ "CT fluoroscopy" is CT guidance (77012), not fluoroscopy: its word
     "fluoroscopy" is not a fluoroscopy mention."""
     ct = [(t.start, t.end) for t in targets if t.label == "CT"]
     return [
@@ -69,7 +69,7 @@ def _without_ct_fluoroscopy(targets: list[Any]) -> list[Any]:
     ]
 
 
-def _guidance_in_indication(text: str, target: Any) -> bool:
+def _guidance_in_indication(text: str, target: Target) -> bool:
     """An imaging modality named as the guidance of today's needle in the
     indication ("Bilat GON blocks, US guided"), not an earlier study."""
     if target.section != "indication":
@@ -249,12 +249,7 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         # named, or implied by the procedure (an injection places a needle)
         needle_placed=needle_named(text_outside(text, sections, HISTORY_SECTIONS | PLAN_SECTIONS))
         or any(vocabulary()["procedures"][p.type].get("needle", True) for p in procedures),
-        interpreted_elsewhere=any(
-            t.label == "INTERPRETED_ELSEWHERE"
-            and t.status == "affirmed"
-            and t.section not in HISTORY_SECTIONS | PLAN_SECTIONS | PRIOR_SECTIONS
-            for t in targets
-        ),
+        interpreted_elsewhere=_said(targets, "INTERPRETED_ELSEWHERE"),
         form_answered=bool(_TICKED.search(text)),
         cross_sectional_arthrography=any(
             t.label == "CT_MR_ARTHROGRAPHY"
@@ -263,20 +258,10 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
             for t in targets
         ),
         ultrasound_image=ultrasound_image_status(text, targets, answered_no),
-        vessel_patency=any(
-            t.label == "VESSEL_PATENT"
-            and t.status == "affirmed"
-            and t.section not in HISTORY_SECTIONS | PLAN_SECTIONS | PRIOR_SECTIONS
-            for t in targets
-        ),
+        vessel_patency=_said(targets, "VESSEL_PATENT"),
         nontunneled_removal_only=_said(targets, "NONTUNNELED_REMOVED")
         and not _said(targets, "TUNNELED_REMOVED"),
-        arthrogram_series=any(
-            t.label == "ARTHROGRAM_SERIES"
-            and t.status == "affirmed"
-            and t.section not in HISTORY_SECTIONS | PLAN_SECTIONS | PRIOR_SECTIONS
-            for t in targets
-        ),
+        arthrogram_series=_said(targets, "ARTHROGRAM_SERIES"),
     )
     if text == original:
         return analysis

@@ -19,6 +19,7 @@ def vocabulary() -> dict[str, Any]:
         "level_pair": re.compile(elements["level_pair"], re.IGNORECASE),
         "level_single": re.compile(elements["level_single"]),
         "procedures": {p["type"]: p for p in procs["procedures"]},
+        "nerve_names": re.compile(procs["nerve_names"], re.IGNORECASE),
         "actions": {
             p["type"]: [(name, re.compile(rx, re.IGNORECASE)) for name, rx in p["actions"].items()]
             for p in procs["procedures"]

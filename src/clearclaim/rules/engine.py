@@ -138,6 +138,22 @@ def replace_line(state: ClaimState, line: Line, new: str, finding: Finding, reas
     line.rationale.append(f"{finding.rule_id}: {reason}")
 
 
+#: note facts that are the reader's attributes of the same name
+_ATTRIBUTE_FACTS = frozenset(
+    {
+        "fluoroscopy",
+        "physician_presence",
+        "interpreted_elsewhere",
+        "arthrogram_series",
+        "cross_sectional_arthrography",
+        "vascular_ultrasound",
+        "needle_placed",
+        "ultrasound_image",
+        "nontunneled_removal_only",
+    }
+)
+
+
 class RuleEngine:
     def __init__(self, rules: RuleSet | None = None) -> None:
         self.rules = rules or default_rules()
@@ -153,10 +169,8 @@ class RuleEngine:
         if note is None or not note.determinable:
             return False  # what the note does not tell cannot trigger a rule
         values = wanted if isinstance(wanted, list) else [wanted]
-        if fact == "fluoroscopy":
-            return note.fluoroscopy in values
-        if fact == "physician_presence":
-            return note.physician_presence in values
+        if fact in _ATTRIBUTE_FACTS:
+            return getattr(note, fact) in values
         if fact == "procedure_spinal":
             if not note.procedures:
                 return False
@@ -176,24 +190,10 @@ class RuleEngine:
                 {"ct", "ultrasound"} & set(note.imaging_modalities)
             )
             return imaged in values
-        if fact == "interpreted_elsewhere":
-            return note.interpreted_elsewhere in values
         if fact == "spinal_and_guided_other_site":
             # a spinal procedure and one away from the spine whose needle was guided
             kinds = {p.spinal for p in note.procedures if p.spinal or not p.by_landmark}
             return (kinds == {True, False}) in values
-        if fact == "arthrogram_series":
-            return note.arthrogram_series in values
-        if fact == "cross_sectional_arthrography":
-            return note.cross_sectional_arthrography in values
-        if fact == "vascular_ultrasound":
-            return note.vascular_ultrasound in values
-        if fact == "needle_placed":
-            return note.needle_placed in values
-        if fact == "ultrasound_image":
-            return note.ultrasound_image in values
-        if fact == "nontunneled_removal_only":
-            return note.nontunneled_removal_only in values
         if fact == "nerve_named":
             return any(nerve in values for p in note.procedures for nerve in p.nerves)
         if fact == "fluoroscopy_without_ultrasound":
