@@ -382,12 +382,22 @@ def test_a_presence_question_answered_no_is_absence() -> None:
 @pytest.mark.parametrize(
     ("sentence", "image", "patent"),
     [
-        ("The R IJ was patent and compressible; accessed under real-time US, image saved.",
-         "recorded", True),
+        (
+            "The R IJ was patent and compressible; accessed under real-time US, image saved.",
+            "recorded",
+            True,
+        ),
         ("Vein accessed under ultrasound; a permanent image was stored.", "recorded", False),
         ("R IJ patent; accessed under ultrasound (no image stored).", "not_recorded", True),
         ("Accessed under ultrasound. Ultrasound image was not saved.", "not_recorded", False),
         ("Accessed under ultrasound guidance.", "unknown", False),
+        # a negation that ends at the comma is the thrombus's, not the image's
+        (
+            "IJ patent without thrombus and accessed under real-time ultrasound, image saved.",
+            "recorded",
+            True,
+        ),
+        ("Accessed under ultrasound, no bowel in the path, image stored.", "recorded", False),
     ],
 )
 def test_what_vascular_ultrasound_guidance_asks_for(
@@ -427,3 +437,51 @@ def test_one_level_aborted_is_not_a_cancelled_procedure() -> None:
         "Under fluoroscopy the L1 body was filled with 3.5 mL PMMA."
     )
     assert a.determinable and "procedure_not_performed" not in a.undetermined
+
+
+@pytest.mark.parametrize(
+    ("note", "kind"),
+    [
+        (
+            "PROCEDURE: Percutaneous cholecystostomy under ultrasound and fluoroscopy.",
+            "catheter_drainage",
+        ),
+        (
+            "PROCEDURE: CT-guided drainage of hepatic abscess, 10 Fr drain left.",
+            "catheter_drainage",
+        ),
+        ("PROCEDURE: Right nephrostomy tube placement.", "catheter_drainage"),
+        (
+            "PROCEDURE: Percutaneous gastrostomy tube placement, fluoroscopic guidance.",
+            "enteric_tube",
+        ),
+    ],
+)
+def test_drains_and_feeding_tubes_are_procedures_of_their_own(note: str, kind: str) -> None:
+    assert kind in {p.type for p in analyze_note(note).procedures}
+
+
+def test_trigger_points_are_by_palpation_unless_guidance_is_named_beside_them() -> None:
+    a = analyze_note(
+        "PROCEDURES: 1. L4-5 interlaminar epidural under fluoroscopy. "
+        "2. Trigger point injections, right trapezius and levator scapulae.\n"
+        "Fluoroscopy time 0.6 min."
+    )
+    by_landmark = {p.type: p.by_landmark for p in a.procedures}
+    assert by_landmark == {"epidural_interlaminar": False, "trigger_point_injection": True}
+
+
+def test_a_procedure_placed_under_ultrasound_is_not_the_fluoroscopy_s() -> None:
+    a = analyze_note(
+        "Procedure 1 - Right stellate ganglion block, ultrasound guided.\n"
+        "Procedure 2 - C7-T1 interlaminar epidural steroid injection, fluoroscopic guidance."
+    )
+    by_ultrasound = {p.type: p.by_ultrasound for p in a.procedures}
+    assert by_ultrasound == {"nerve_block": True, "epidural_interlaminar": False}
+
+
+def test_an_si_joint_injection_is_not_also_a_peripheral_joint_injection() -> None:
+    a = analyze_note(
+        "[x] Left SI joint injection - fluoroscopic guidance, contrast intra-articular"
+    )
+    assert [p.type for p in a.procedures] == ["si_joint_injection"]

@@ -59,7 +59,12 @@ def _analysis(facts: dict[str, Any]) -> NoteAnalysis:
             else ["fluoroscopy"]
         )
         + (["landmark"] if facts.get("needle_placed_by_landmark") else [])
-        + (["ultrasound"] if facts.get("vascular_ultrasound", "none") != "none" else []),
+        + (
+            ["ultrasound"]
+            if facts.get("vascular_ultrasound", "none") != "none"
+            or facts.get("ultrasound_documented")
+            else []
+        ),
         # "complete": patency and a kept image; "partial": patency only; "bare": neither
         vessel_patency=facts.get("vascular_ultrasound") in ("complete", "partial"),
         elements={

@@ -27,6 +27,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from clearclaim._yaml import load_yaml
+from clearclaim.checker.spinal_region import code_region, in_documented_region
 from clearclaim.models import Finding
 from clearclaim.notes import NoteAnalysis
 from clearclaim.rules.engine import ClaimState, Line, Suppressed
@@ -55,6 +56,7 @@ class Structure(BaseModel):
 
     procedures: list[str]
     codes: list[str]
+    guided_by: list[str] = []
 
     def holds(self, code: str) -> bool:
         for item in self.codes:
@@ -106,6 +108,14 @@ def _guided_structure(store: Store, state: ClaimState, code: str, includes: set[
         if c in primaries and c not in _GUIDANCE and c not in includes
     }
     owners.discard(None)
+    if not owners:
+        # an add-on whose primaries the MACs define (77001): the structure that
+        # names it as its guidance, when one of the claim's codes works on it
+        owners = {
+            name
+            for name, s in structures().items()
+            if code in s.guided_by and any(s.holds(c) for c in state.codes())
+        }
     return next(iter(owners)) if len(owners) == 1 else None
 
 
@@ -154,7 +164,8 @@ def restore_guidance_of_other_site(
     documented = documented_structures(note)
     if note is None or (not two_sites_documented(state) and len(documented) < 2):
         return False
-    guided = {p.type for p in note.procedures if not p.by_landmark}
+    # fluoroscopy guided neither a needle placed by palpation nor one under ultrasound
+    guided = {p.type for p in note.procedures if not (p.by_landmark or p.by_ultrasound)}
     includes = _includes_guidance(rules, state.day)
     spinal = spinal_codes(rules, state.day)
     kept: list[Suppressed] = []
@@ -239,7 +250,8 @@ def guides_another_procedure(
         if f.kind == "ptp" and number in (f.line, f.related_line)
     }
     # a surgical procedure (CPT 10004-69990) of the claim that no edit pairs with
-    # the guidance
+    # the guidance, and whose needle the note does not place by landmarks
+    by_landmark = unguided_structures(note)
     free = {
         other.code
         for other in state.lines
@@ -247,6 +259,7 @@ def guides_another_procedure(
         and other.code.isdigit()
         and "10004" <= other.code <= "69990"
         and other.code not in paired
+        and structure_of_code(other.code) not in by_landmark
     }
     if not free:
         return False
@@ -288,6 +301,21 @@ def separate_structure_of(
         _other_side(store, state, code, other, rules)
         or _other_structure(store, state, code, other, rules)
         or _other_joint(store, state, code, other)
+        or _other_region(state, code, other)
+    )
+
+
+def _other_region(state: ClaimState, code: str, other: str) -> bool:
+    """Two spinal codes of different regions (a lumbar radiofrequency ablation
+    and cervical medial branch blocks), each region the one the note documents
+    for its procedure."""
+    mine, theirs = code_region(code), code_region(other)
+    return (
+        mine is not None
+        and theirs is not None
+        and mine != theirs
+        and in_documented_region(state.note, code)
+        and in_documented_region(state.note, other)
     )
 
 

@@ -10,8 +10,10 @@ it, or becomes it (10008 alone is 10007).
 from __future__ import annotations
 
 from clearclaim.checker.distinct import (
+    DISTINCT_MODIFIERS,
     guides_another_procedure,
     separate_structure,
+    separate_structure_of,
     structure_of_code,
 )
 from clearclaim.checker.ptp_dates import unconfirmed_ptp
@@ -156,6 +158,16 @@ def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]
             note = f"{finding.rule_id}: an add-on code; bill it with its primary procedure code"
             if note not in line.rationale:
                 line.rationale.append(note)
+            continue
+        if (
+            finding.rule_id == "PTP01"
+            and DISTINCT_MODIFIERS & set(line.modifiers)
+            and finding.related_code
+            and separate_structure_of(store, state, line.code, finding.related_code, rule_set)
+        ):
+            # the XS this pass gave the line for one column-1 code bypasses its
+            # other edits where the sites differ as well (64490 beside 64635 and
+            # 64636); not an edit of two guidance codes of one procedure
             continue
         if effect == "suppress" and guides_another_procedure(state, findings, finding, line):
             state.applied.append(finding.model_copy(update={"effect": "add_modifier"}))

@@ -56,6 +56,12 @@ def documented_region(note: NoteAnalysis | None, code: str) -> str | None:
     return next(iter(regions)) if len(regions) == 1 else None
 
 
+def code_region(code: str) -> str | None:
+    """The spinal region a code names (regions.yaml), if it is one of a pair."""
+    family = _families().get(code)
+    return family[1] if family else None
+
+
 def in_documented_region(note: NoteAnalysis | None, code: str) -> bool:
     """``code`` names the region the note documents for its procedures."""
     family = _families().get(code)

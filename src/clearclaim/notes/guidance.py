@@ -43,6 +43,22 @@ def text_near(note: str, start: int, end: int, before: int = 200) -> str:
     return note[max(head, start - before, 0) : end]
 
 
+#: a clause boundary: a negation before it does not reach the words after it
+_CLAUSE_BREAK = re.compile(r"[,;:]|\band\b|\bbut\b", re.IGNORECASE)
+_DENIAL = re.compile(r"\b(?:no|not|without|never|nor|none)\b", re.IGNORECASE)
+
+
+def _denied_in_its_clause(note: str, t: Target) -> bool:
+    """ConText negates a whole sentence from "no" or "without" on: "no bowel at
+    site, image stored" and "without thrombus and ... image saved" deny the
+    bowel and the thrombus, not the image. The image is denied when the
+    negation is in its own clause ("No image was saved")."""
+    head = note[t.sent_start : t.start]
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(head)]
+    clause = head[breaks[-1] if breaks else 0 :] + note[t.start : t.end]
+    return bool(_DENIAL.search(clause))
+
+
 def ultrasound_image_status(
     note: str, targets: list[Target], answered_no: Sequence[tuple[int, int]] = ()
 ) -> Literal["recorded", "not_recorded", "unknown"]:
@@ -58,12 +74,12 @@ def ultrasound_image_status(
     ]
     if any(
         t.label == "US_IMAGE_NOT_RECORDED"
-        or t.status == "negated"
+        or (t.status == "negated" and _denied_in_its_clause(note, t))
         # "Images saved to PACS: [ ] yes [x] no": the form's answer says it
         or any(a <= t.start < b for a, b in answered_no)
         for t in said
     ):
         return "not_recorded"
-    if any(t.status == "affirmed" for t in said):
+    if any(t.status in ("affirmed", "negated") for t in said):  # negated elsewhere
         return "recorded"
     return "unknown"

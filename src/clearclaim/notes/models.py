@@ -106,6 +106,9 @@ class Procedure(_Frozen):
     #: its needle placed by palpation or landmarks (said where it is described),
     #: so no guidance code is this procedure's
     by_landmark: bool = False
+    #: its needle placed under ultrasound, and no fluoroscopy named beside it:
+    #: the session's fluoroscopic guidance is another procedure's
+    by_ultrasound: bool = False
     #: the different joints named for a joint procedure (hip, knee ...)
     joints: list[str] = Field(default_factory=list)
     #: the nerves named for a nerve block (genicular, occipital ...)

@@ -237,7 +237,7 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
     landmarks = [
         t
         for t in targets
-        if t.label in ("LANDMARK", "FLUORO_GUIDANCE")
+        if t.label in ("LANDMARK", "FLUORO_GUIDANCE", "ULTRASOUND")
         and t.status == "affirmed"
         and t.section not in EARLIER_STUDY_SECTIONS
     ]
@@ -275,13 +275,15 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
                 levels=levels,
                 levels_count=len(levels),
                 action=action_of(ptype, sentences),
-                by_landmark="LANDMARK" in guided and "FLUORO_GUIDANCE" not in guided,
+                by_landmark="FLUORO_GUIDANCE" not in guided
+                and ("LANDMARK" in guided or bool(spec.get("guided_only_when_said"))),
+                by_ultrasound="ULTRASOUND" in guided and "FLUORO_GUIDANCE" not in guided,
                 joints=joints,
                 nerves=sorted(nerves_named(sentences)) if ptype == "nerve_block" else [],
                 span=target_span(note, first),
             )
         )
-    return _without_confirming_arthrograms(out)
+    return _without_si_joint_read_twice(_without_confirming_arthrograms(out))
 
 
 #: procedures whose needle position is confirmed by a small arthrogram
@@ -295,3 +297,12 @@ def _without_confirming_arthrograms(procedures: list[Procedure]) -> list[Procedu
     if not {p.type for p in procedures} & _CONFIRMED_BY_ARTHROGRAM:
         return procedures
     return [p for p in procedures if p.type != "arthrography" or p.joints]
+
+
+def _without_si_joint_read_twice(procedures: list[Procedure]) -> list[Procedure]:
+    """ "SI joint injection" is also a joint injection by its words: the joint
+    injection whose only joint is the sacroiliac is the SI joint injection read
+    twice, not a peripheral joint of its own."""
+    if not any(p.type == "si_joint_injection" for p in procedures):
+        return procedures
+    return [p for p in procedures if p.type != "joint_injection" or p.joints != ["sacroiliac"]]

@@ -196,6 +196,8 @@ class RuleEngine:
             return (kinds == {True, False}) in values
         if fact == "nerve_named":
             return any(nerve in values for p in note.procedures for nerve in p.nerves)
+        if fact == "ultrasound_documented":
+            return ("ultrasound" in note.imaging_modalities) in values
         if fact == "fluoroscopy_without_ultrasound":
             guided = note.fluoroscopy == "used" and "ultrasound" not in note.imaging_modalities
             return guided in values

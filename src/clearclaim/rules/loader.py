@@ -176,6 +176,7 @@ NoteFact = Literal[
     "fluoroscopy_without_ultrasound",
     "nerve_named",
     "nontunneled_removal_only",
+    "ultrasound_documented",
 ]
 
 
