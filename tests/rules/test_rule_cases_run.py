@@ -15,7 +15,7 @@ from clearclaim.checker.bilateral import bilateral_modifiers
 from clearclaim.checker.components import global_in_office
 from clearclaim.checker.distinct_modifiers import place_distinct_modifiers
 from clearclaim.checker.modifier_names import unknown_modifier_findings
-from clearclaim.checker.spinal_region import correct_spinal_regions
+from clearclaim.checker.spinal_region import bill_further_levels, correct_spinal_regions
 from clearclaim.diagnosis import check_diagnoses
 from clearclaim.edits import ClaimLine, engine_for
 from clearclaim.notes.models import ELEMENT_NAMES, FoundElement, NoteAnalysis, Procedure, TextSpan
@@ -188,7 +188,8 @@ def _fired_components(store: Store, context: dict[str, Any]) -> set[str]:
 
 
 def _fired_regions(context: dict[str, Any]) -> set[str]:
-    """The spinal region of the claim's codes against the levels of one procedure."""
+    """The spinal region and levels of the claim's codes against the levels of one
+    procedure."""
     facts = dict(context.get("note") or {})
     procedure = Procedure(
         type=str(facts.pop("procedure_type")),
@@ -199,6 +200,7 @@ def _fired_regions(context: dict[str, Any]) -> set[str]:
     )
     state = _state(context, _analysis(facts).model_copy(update={"procedures": [procedure]}))
     correct_spinal_regions(state)
+    bill_further_levels(state)
     return {f.rule_id for f in state.applied}
 
 

@@ -8,6 +8,7 @@ The families and their pairs are data in ``rules/data/regions.yaml``.
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache
 
 from clearclaim.notes.models import NoteAnalysis, Procedure
@@ -90,3 +91,43 @@ def _replace(state: ClaimState, line: Line, counterpart: str, levels: str) -> No
     values = {"levels": levels, "replacement": counterpart}
     finding = templated_finding("regions.yaml", "REG01", state.day, line.code, values)
     replace_line(state, line, counterpart, finding, registry().rule("REG01").title)
+
+
+@cache
+def _further_levels() -> dict[str, str]:
+    return {str(k): str(v) for k, v in rule_file("regions.yaml")["further_levels"].items()}
+
+
+def bill_further_levels(state: ClaimState) -> None:
+    """A second-level add-on billed twice (64491 x 2) for the three levels the
+    note documents is the second and the third level (64491 + 64492)."""
+    note = state.note
+    if note is None or not note.procedures:
+        return
+    families = _families()
+    for second, third in _further_levels().items():
+        lines = [ln for ln in state.lines if ln.code == second and ln.origin == "intended"]
+        units = sum(ln.units for ln in lines)
+        if units < 2 or third in state.codes():
+            continue
+        types = families[second][0]
+        levels = max(
+            (p.levels for p in note.procedures if p.type in types), key=len, default=[]
+        )
+        if len(levels) < 3:
+            continue
+        values = {
+            "units": str(units),
+            "count": str(len(levels)),
+            "levels": ", ".join(levels),
+            "replacement": third,
+        }
+        finding = templated_finding("regions.yaml", "LVL01", state.day, second, values)
+        last = lines[-1]
+        if last.units > 1:
+            # one unit of the line is the third level: a line of its own
+            last.units -= 1
+            extra = dataclasses.replace(last, units=1, rationale=list(last.rationale))
+            state.lines.insert(state.lines.index(last) + 1, extra)
+            last = extra
+        replace_line(state, last, third, finding, registry().rule("LVL01").title)

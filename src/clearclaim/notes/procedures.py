@@ -248,6 +248,10 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
         levels = levels_named(sentences) if spec["spinal"] else []
         if spec["spinal"] and not levels:
             levels = levels_named(procedure_text or [note])
+        if spec["spinal"] and not levels and len([t for t in by_type if specs[t]["spinal"]]) == 1:
+            # a form's "Levels: [x] L4-5 [x] L5-S1" field, outside the one-line
+            # "Procedure:" field: with one spinal procedure, the levels are its own
+            levels = levels_named([outside_history])
         laterality = laterality_named(sentences)
         if laterality is None and len(by_type) == 1:
             # one procedure: a side named elsewhere in the note is its side (with
