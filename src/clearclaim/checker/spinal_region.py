@@ -111,9 +111,7 @@ def bill_further_levels(state: ClaimState) -> None:
         if units < 2 or third in state.codes():
             continue
         types = families[second][0]
-        levels = max(
-            (p.levels for p in note.procedures if p.type in types), key=len, default=[]
-        )
+        levels = max((p.levels for p in note.procedures if p.type in types), key=len, default=[])
         if len(levels) < 3:
             continue
         values = {
