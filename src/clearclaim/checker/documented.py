@@ -11,6 +11,8 @@ CMS add-on file.
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 from typing import Any
 
@@ -297,3 +299,26 @@ def drop_guidance_of_bundled(store: Store, state: ClaimState, documented: list[L
         if not guides_bundled or guides_billed:
             continue
         _forget(state, line.code)
+
+
+#: ultrasound guidance codes billed as codes of their own
+ULTRASOUND_GUIDANCE = frozenset({"76937", "76942"})
+
+
+#: "Drain/inj joint/bursa w/us", "Fna bx w/us gdn 1st les", "Bx breast 1st
+#: lesion us imag": a CMS short descriptor naming ultrasound guidance
+_WITH_ULTRASOUND = re.compile(r"\bw/\s?us\b|\bus (?:gdn|guid\w*|imag\w*)\b", re.IGNORECASE)
+
+
+def drop_included_ultrasound(store: Store, state: ClaimState, documented: list[Line]) -> None:
+    """Documented ultrasound guidance is not named as not billable when a code
+    billed is itself the procedure "with ultrasound guidance" (20611, 10005):
+    its descriptor says so. Where the procedure's code includes imaging of any
+    kind (a nephrostomy, a paracentesis "with imaging"), the 76942 a coder might
+    add is still named."""
+    billed = [line.code for line in state.lines]
+    if not any(_WITH_ULTRASOUND.search(queries.short_descriptor(store, c, state.day)) for c in billed):
+        return
+    for line in documented:
+        if line not in state.lines and line.code in ULTRASOUND_GUIDANCE:
+            _forget(state, line.code)

@@ -27,6 +27,7 @@ from clearclaim.checker.documented import (
     documented_imaging,
     documented_ultrasound,
     drop_fluoroscopy_billed_by_a_rule,
+    drop_included_ultrasound,
     drop_guidance_of_bundled,
     drop_unsupported,
 )
@@ -244,6 +245,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     drop_unsupported(state, instead)
     drop_guidance_of_bundled(store, state, documented)
     drop_fluoroscopy_billed_by_a_rule(state, documented, fluoro_codes)
+    drop_included_ultrasound(store, state, documented)
     final_findings = list(result.findings) if result else []
     data_warnings = list(result.warnings) if result else (list(first.warnings) if first else [])
 
