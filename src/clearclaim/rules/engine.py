@@ -258,8 +258,31 @@ class RuleEngine:
             return False
         return all(self._note_fact(state, fact, wanted) for fact, wanted in cond.note.items())
 
+    def _code_gates(self, cond: Condition, day: date) -> list[CodeSet] | None:
+        """The code sets one of which a line's code must be in for ``cond`` to
+        hold, or None when any code may (a condition on the claim alone)."""
+        if cond.codes_any:
+            return [self._codes(cond.codes_any, day)]
+        if not cond.any_of:
+            return None
+        gates: list[CodeSet] = []
+        for sub in cond.any_of:
+            sub_gates = self._code_gates(sub, day)
+            if sub_gates is None:
+                return None
+            gates += sub_gates
+        return gates
+
     def _subjects(self, rule: Rule, state: ClaimState) -> list[Line]:
-        return [line for line in list(state.lines) if self._holds(rule.when, state, line)]
+        # most rules name their codes: a line of another code is not asked the
+        # rest of the condition (the rule engine runs every rule on every check)
+        gates = self._code_gates(rule.when, state.day)
+        return [
+            line
+            for line in list(state.lines)
+            if (gates is None or any(line.code in gate for gate in gates))
+            and self._holds(rule.when, state, line)
+        ]
 
     # -- outcomes --------------------------------------------------------------
 
