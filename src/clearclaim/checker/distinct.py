@@ -27,7 +27,11 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from clearclaim._yaml import load_yaml
-from clearclaim.checker.spinal_region import code_region, in_documented_region
+from clearclaim.checker.spinal_region import (
+    code_procedure_types,
+    code_region,
+    in_documented_region,
+)
 from clearclaim.models import Finding
 from clearclaim.notes import NoteAnalysis
 from clearclaim.rules.engine import ClaimState, Line, Suppressed
@@ -302,7 +306,19 @@ def separate_structure_of(
         or _other_structure(store, state, code, other, rules)
         or _other_joint(store, state, code, other)
         or _other_region(state, code, other)
+        or _other_levels(state, code, other)
     )
+
+
+def _other_levels(state: ClaimState, code: str, other: str) -> bool:
+    """Two spinal procedures of different kinds at levels the note keeps apart
+    (a C7-T1 interlaminar epidural and C5-6, C6-7 transforaminal injections)."""
+    mine, theirs = code_procedure_types(code), code_procedure_types(other)
+    if state.note is None or not mine or not theirs or mine == theirs:
+        return False
+    here = {lv for p in state.note.procedures if p.type in mine for lv in p.levels}
+    there = {lv for p in state.note.procedures if p.type in theirs for lv in p.levels}
+    return bool(here) and bool(there) and not here & there
 
 
 def _other_region(state: ClaimState, code: str, other: str) -> bool:

@@ -57,6 +57,12 @@ def documented_region(note: NoteAnalysis | None, code: str) -> str | None:
     return next(iter(regions)) if len(regions) == 1 else None
 
 
+def code_procedure_types(code: str) -> frozenset[str]:
+    """The procedure types the note reader names for a code of a family."""
+    family = _families().get(code)
+    return family[0] if family else frozenset()
+
+
 def code_region(code: str) -> str | None:
     """The spinal region a code names (regions.yaml), if it is one of a pair."""
     family = _families().get(code)
