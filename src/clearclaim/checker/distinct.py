@@ -336,11 +336,11 @@ def _other_region(state: ClaimState, code: str, other: str) -> bool:
 
 
 #: the joints a CMS short descriptor names, in full or abbreviated as CMS does
-#: ("Knee arthroscopy/surgery", "Arthrs kne srg mnisectmy m/l")
+#: ("Knee arthroscopy/surgery", "Arthrs kne srg mnisectmy m/l", "Cltx sho dslc")
 _JOINT_WORDS = {
     "knee": re.compile(r"\bknee?\b", re.IGNORECASE),
     "hip": re.compile(r"\bhip\b", re.IGNORECASE),
-    "shoulder": re.compile(r"\b(?:shou?lder|shldr)\b", re.IGNORECASE),
+    "shoulder": re.compile(r"\b(?:shou?lder|shldr|sho)\b", re.IGNORECASE),
     "ankle": re.compile(r"\bankle?\b", re.IGNORECASE),
     "elbow": re.compile(r"\b(?:elbow|elbw)\b", re.IGNORECASE),
     "wrist": re.compile(r"\b(?:wrist|wrst)\b", re.IGNORECASE),

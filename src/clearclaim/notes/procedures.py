@@ -157,6 +157,10 @@ def text_outside(note: str, sections: list[Section], categories: frozenset[str])
     return "".join(chars)
 
 
+#: sections whose words are not this session's procedure
+_NOT_THIS_PROCEDURE = HISTORY_SECTIONS | PLAN_SECTIONS | RESULT_SECTIONS
+
+
 def nearest_cue(
     mention: Target, cues: list[Target], note: str, mentions: Sequence[Target]
 ) -> str | None:
@@ -173,7 +177,8 @@ def nearest_cue(
             for c in cues
             if c.label == "LANDMARK"
             and c.sent_start >= mention.sent_end
-            and c.section == mention.section
+            # its section, or a form field of its own ("Guidance: none")
+            and (c.section == mention.section or c.section not in _NOT_THIS_PROCEDURE)
         ]
         if not later:
             return None
