@@ -12,7 +12,6 @@ CMS add-on file.
 from __future__ import annotations
 
 import re
-
 from datetime import date
 from typing import Any
 

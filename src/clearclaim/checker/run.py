@@ -27,8 +27,8 @@ from clearclaim.checker.documented import (
     documented_imaging,
     documented_ultrasound,
     drop_fluoroscopy_billed_by_a_rule,
-    drop_included_ultrasound,
     drop_guidance_of_bundled,
+    drop_included_ultrasound,
     drop_unsupported,
 )
 from clearclaim.checker.edit_effects import apply_edit_findings
