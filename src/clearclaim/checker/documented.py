@@ -316,7 +316,9 @@ def drop_included_ultrasound(store: Store, state: ClaimState, documented: list[L
     kind (a nephrostomy, a paracentesis "with imaging"), the 76942 a coder might
     add is still named."""
     billed = [line.code for line in state.lines]
-    if not any(_WITH_ULTRASOUND.search(queries.short_descriptor(store, c, state.day)) for c in billed):
+    if not any(
+        _WITH_ULTRASOUND.search(queries.short_descriptor(store, c, state.day)) for c in billed
+    ):
         return
     for line in documented:
         if line not in state.lines and line.code in ULTRASOUND_GUIDANCE:
