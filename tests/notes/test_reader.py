@@ -486,3 +486,34 @@ def test_an_si_joint_injection_is_not_also_a_peripheral_joint_injection() -> Non
         "[x] Left SI joint injection - fluoroscopic guidance, contrast intra-articular"
     )
     assert [p.type for p in a.procedures] == ["si_joint_injection"]
+
+
+def test_a_tip_position_is_not_denied_by_a_negation_after_it() -> None:
+    a = analyze_note(
+        "Tunneled HD catheter placed, R IJ. Wire to IVC under fluoro.\n"
+        "Final fluoro spot: arterial and venous tips in mid RA, no kink in the tunnel."
+    )
+    assert a.has_tip_position
+
+
+def test_a_form_guidance_field_below_a_procedure_is_its_guidance() -> None:
+    a = analyze_note(
+        "PROCEDURE 1 - Right cervical medial branch blocks C3-4, C4-5\n"
+        "   Approach: lateral, fluoroscopic guidance\n"
+        "PROCEDURE 2 - Left subacromial bursa injection\n"
+        "   Guidance: none (posterior landmark approach)\n"
+    )
+    by_landmark = {p.type: p.by_landmark for p in a.procedures}
+    assert by_landmark == {"facet_medial_branch": False, "joint_injection": True}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "removed_only"),
+    [
+        ("Removal of non-tunneled right femoral dialysis catheter.", True),
+        ("The left chest tunneled catheter was removed intact.", False),
+    ],
+)
+def test_a_non_tunneled_catheter_removed(sentence: str, removed_only: bool) -> None:
+    a = analyze_note(f"PROCEDURE: Tunneled dialysis catheter placement, right IJ. {sentence}")
+    assert a.nontunneled_removal_only is removed_only
