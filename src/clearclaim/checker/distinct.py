@@ -165,9 +165,10 @@ def restore_guidance_of_other_site(
     when it guides the other site's procedure (77002 for the hip, beside 62323);
     True when one was put back."""
     note = state.note
-    documented = documented_structures(note)
-    if note is None or (not two_sites_documented(state) and len(documented) < 2):
+    if note is None:
         return False
+    documented = documented_structures(note)
+    two_places = two_sites_documented(state) or len(documented) >= 2
     # fluoroscopy guided neither a needle placed by palpation nor one under ultrasound
     guided = {p.type for p in note.procedures if not (p.by_landmark or p.by_ultrasound)}
     includes = _includes_guidance(rules, state.day)
@@ -177,6 +178,13 @@ def restore_guidance_of_other_site(
     for item in state.suppressed:
         original = next((ln for ln in before if ln.code == item.code), None)
         if item.rule != "FLU03" or original is None or item.code not in _GUIDANCE:
+            kept.append(item)
+            continue
+        # or one structure at levels the note keeps apart (a biopsy of L3 beside
+        # the T12 and L1 kyphoplasty)
+        if not two_places and not any(
+            _other_levels(store, state, item.code, c) for c in state.codes() if c in includes
+        ):
             kept.append(item)
             continue
         # the procedure it guides: away from the spine, or on another structure
@@ -306,15 +314,46 @@ def separate_structure_of(
         or _other_structure(store, state, code, other, rules)
         or _other_joint(store, state, code, other)
         or _other_region(state, code, other)
-        or _other_levels(state, code, other)
+        or _other_levels(store, state, code, other)
     )
 
 
-def _other_levels(state: ClaimState, code: str, other: str) -> bool:
+def _family_types(store: Store, state: ClaimState, code: str) -> frozenset[str]:
+    """The procedure types of a code's spinal family, or of its primaries' for an
+    add-on (22515: the kyphoplasty's)."""
+    types = code_procedure_types(code)
+    if types:
+        return types
+    primaries = queries.add_on_primaries(store, code, state.day)
+    return frozenset(t for p in primaries for t in code_procedure_types(p))
+
+
+def _procedure_types(store: Store, state: ClaimState, code: str, other: str) -> frozenset[str]:
+    """The procedure types of a code: its spinal family's, else those of its
+    structure that the other code's family does not name (20225 beside 22513:
+    the vertebra's biopsy, not its augmentation)."""
+    if code in _GUIDANCE:
+        # a guidance add-on: the types of the one procedure it guides on the claim
+        primaries = queries.add_on_primaries(store, code, state.day)
+        guided = [c for c in state.codes() if c in primaries and c not in _GUIDANCE]
+        if len(guided) != 1:
+            return frozenset()
+        code = guided[0]
+    types = _family_types(store, state, code)
+    if types:
+        return types
+    structure = structure_of_code(code)
+    if structure is None:
+        return frozenset()
+    return frozenset(structures()[structure].procedures) - _family_types(store, state, other)
+
+
+def _other_levels(store: Store, state: ClaimState, code: str, other: str) -> bool:
     """Two spinal procedures of different kinds at levels the note keeps apart
     (a C7-T1 interlaminar epidural and C5-6, C6-7 transforaminal injections)."""
-    mine, theirs = code_procedure_types(code), code_procedure_types(other)
-    if state.note is None or not mine or not theirs or mine == theirs:
+    mine = _procedure_types(store, state, code, other)
+    theirs = _procedure_types(store, state, other, code)
+    if state.note is None or not mine or not theirs or mine & theirs:
         return False
     here = {lv for p in state.note.procedures if p.type in mine for lv in p.levels}
     there = {lv for p in state.note.procedures if p.type in theirs for lv in p.levels}
