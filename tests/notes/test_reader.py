@@ -29,6 +29,7 @@ def _span_ok(note: str, span) -> None:
         ("Under fluoroscopy. 42 seconds of fluoroscopy.", 42),
         ("Fluoro time 1 min 20 sec.", 80),
         ("Fluoroscopy time: vertebroplasty 7.8 min; L3 biopsy 1.2 min.", 468),
+        ("Fluoro time (min): 0.3      Dose (mGy): ____", 18),
         ("Fluoro time 0,5 min", 30),
         ("fluoroscopy time was 35 seconds", 35),
         ("supervised the fluoroscopy for 80 minutes", 4800),

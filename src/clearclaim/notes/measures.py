@@ -26,6 +26,7 @@ class _TimePatterns:
     compound: re.Pattern[str]
     trailing: re.Pattern[str]
     words: re.Pattern[str]
+    unit_in_label: re.Pattern[str]
     units: dict[str, float]
 
 
@@ -85,6 +86,12 @@ def _time_patterns() -> _TimePatterns:
         ),
         trailing=re.compile(rf"{_NUM}\s*{unit}\s+\b{spec['trailing_label']}\b", _FLAGS),
         words=re.compile(rf"{label}{sep}(?P<words>{_WORDS})\s+{unit}", _FLAGS),
+        # a form's field whose label carries the unit: "Fluoro time (min): 0.3"
+        unit_in_label=re.compile(
+            rf"\b(?:{spec['unit_label']})\s*\(\s*(?P<unit>{spec['unit_pattern']})\s*\)"
+            rf"\s*[:=]?\s*{_NUM}(?![\d.,]|\s*(?:{spec['unit_pattern']})(?![a-z]))",
+            _FLAGS,
+        ),
         units={k.lower(): float(v) for k, v in spec["units"].items()},
     )
 
@@ -162,7 +169,7 @@ def find_fluoro_times(note: str) -> list[Measurement]:
         if factor is not None:
             value = _words_value(m.group("words"))
             add(m, value, m.group("unit"), value * factor)
-    for pattern in (pats.labelled, pats.trailing):
+    for pattern in (pats.labelled, pats.trailing, pats.unit_in_label):
         for m in pattern.finditer(note):
             unit = m.group("unit").lower()
             factor = pats.units.get(unit)
