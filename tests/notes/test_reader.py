@@ -518,3 +518,15 @@ def test_a_form_guidance_field_below_a_procedure_is_its_guidance() -> None:
 def test_a_non_tunneled_catheter_removed(sentence: str, removed_only: bool) -> None:
     a = analyze_note(f"PROCEDURE: Tunneled dialysis catheter placement, right IJ. {sentence}")
     assert a.nontunneled_removal_only is removed_only
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "PERFORMING PHYSICIAN: Siobhan Carrick, MD",
+        "Real-time fluoroscopy of both hemidiaphragms was performed by the radiologist.",
+    ],
+)
+def test_a_radiology_report_names_the_physician_who_performed_it(line: str) -> None:
+    a = analyze_note(f"EXAM: FLUOROSCOPY OF THE DIAPHRAGM (SNIFF TEST)\n{line}\nFluoro time 0.4 min.")
+    assert a.physician_presence == "affirmed"
