@@ -528,5 +528,7 @@ def test_a_non_tunneled_catheter_removed(sentence: str, removed_only: bool) -> N
     ],
 )
 def test_a_radiology_report_names_the_physician_who_performed_it(line: str) -> None:
-    a = analyze_note(f"EXAM: FLUOROSCOPY OF THE DIAPHRAGM (SNIFF TEST)\n{line}\nFluoro time 0.4 min.")
+    a = analyze_note(
+        f"EXAM: FLUOROSCOPY OF THE DIAPHRAGM (SNIFF TEST)\n{line}\nFluoro time 0.4 min."
+    )
     assert a.physician_presence == "affirmed"
