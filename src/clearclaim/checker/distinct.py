@@ -165,7 +165,9 @@ def restore_guidance_of_other_site(
     when it guides the other site's procedure (77002 for the hip, beside 62323);
     True when one was put back."""
     note = state.note
-    if note is None:
+    if note is None or not any(
+        item.rule == "FLU03" and item.code in _GUIDANCE for item in state.suppressed
+    ):
         return False
     documented = documented_structures(note)
     two_places = two_sites_documented(state) or len(documented) >= 2

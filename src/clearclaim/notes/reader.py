@@ -77,6 +77,9 @@ def _guidance_in_indication(text: str, target: Target) -> bool:
     return bool(_GUIDED.search(text, target.start, target.end) or _GUIDED.match(text, target.end))
 
 
+#: control characters that text does not carry (all below 32 but tab, line
+#: feed, form feed and carriage return)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _TICKED = re.compile(r"\[\s*[xX\u2713\u2714]\s*\]")
 
 
@@ -98,7 +101,7 @@ def _validate(note: str | bytes) -> str:
         raise InputError("note is empty", hint="give the text of the procedure note")
     if len(note) > MAX_NOTE_CHARS:
         raise InputError(f"note is too long ({len(note)} characters, limit {MAX_NOTE_CHARS})")
-    control = sum(1 for ch in note if ord(ch) < 32 and ch not in "\n\r\t\f")
+    control = len(_CONTROL.findall(note))
     if "\x00" in note or control > max(3, len(note) // 50):
         raise InputError("note is binary data, not text", hint="give the note as plain text")
     return note

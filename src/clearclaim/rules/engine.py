@@ -106,6 +106,10 @@ def _fluoro_codes(rules: RuleSet, day: date) -> set[str]:
 _ENGINES: dict[int, RuleEngine] = {}
 
 
+#: the code gates kept per engine, one per rule and date of service
+_MAX_GATES = 50_000
+
+
 def engine_for(rules: RuleSet) -> RuleEngine:
     """One engine per rule set, so that its expanded code lists are reused."""
     engine = _ENGINES.get(id(rules))
@@ -157,6 +161,7 @@ _ATTRIBUTE_FACTS = frozenset(
 class RuleEngine:
     def __init__(self, rules: RuleSet | None = None) -> None:
         self.rules = rules or default_rules()
+        self._gates: dict[tuple[str, date], list[CodeSet] | None] = {}
 
     # -- conditions ------------------------------------------------------------
 
@@ -276,7 +281,12 @@ class RuleEngine:
     def _subjects(self, rule: Rule, state: ClaimState) -> list[Line]:
         # most rules name their codes: a line of another code is not asked the
         # rest of the condition (the rule engine runs every rule on every check)
-        gates = self._code_gates(rule.when, state.day)
+        key = (rule.id, state.day)
+        if key not in self._gates:
+            if len(self._gates) > _MAX_GATES:
+                self._gates.clear()  # a long-running server meets many dates
+            self._gates[key] = self._code_gates(rule.when, state.day)
+        gates = self._gates[key]
         return [
             line
             for line in list(state.lines)
