@@ -409,15 +409,39 @@ def test_what_vascular_ultrasound_guidance_asks_for(
     assert (a.ultrasound_image, a.vessel_patency) == (image, patent)
 
 
-def test_a_procedure_the_note_says_was_done_without_imaging_is_by_landmark() -> None:
-    a = analyze_note(
-        "PROCEDURES: 1. L4-5 transforaminal epidural under fluoroscopic guidance.\n"
-        "2. Trigger point injections, left trapezius.\n"
-        "DESCRIPTION: Needle to the L4-5 foramen under fluoroscopy. Fluoro time 1.1 min. "
-        "The trapezius was injected with 2 mL bupivacaine. No imaging used for the trigger points."
-    )
-    guided = {p.type: p.by_landmark for p in a.procedures}
-    assert guided == {"epidural_transforaminal": False, "trigger_point_injection": True}
+@pytest.mark.parametrize(
+    ("note", "by_landmark"),
+    [
+        # the note says so of one procedure
+        (
+            "PROCEDURES: 1. L4-5 transforaminal epidural under fluoroscopic guidance.\n"
+            "2. Trigger point injections, left trapezius.\n"
+            "DESCRIPTION: Needle to the L4-5 foramen under fluoroscopy. Fluoro time 1.1 min. "
+            "The trapezius was injected with 2 mL bupivacaine. "
+            "No imaging used for the trigger points.",
+            {"epidural_transforaminal": False, "trigger_point_injection": True},
+        ),
+        # trigger points are by palpation unless guidance is named beside them
+        (
+            "PROCEDURES: 1. L4-5 interlaminar epidural under fluoroscopy. "
+            "2. Trigger point injections, right trapezius and levator scapulae.\n"
+            "Fluoroscopy time 0.6 min.",
+            {"epidural_interlaminar": False, "trigger_point_injection": True},
+        ),
+        # a form's guidance field below each procedure
+        (
+            "PROCEDURE 1 - Right cervical medial branch blocks C3-4, C4-5\n"
+            "   Approach: lateral, fluoroscopic guidance\n"
+            "PROCEDURE 2 - Left subacromial bursa injection\n"
+            "   Guidance: none (posterior landmark approach)\n",
+            {"facet_medial_branch": False, "joint_injection": True},
+        ),
+    ],
+)
+def test_which_procedures_were_placed_without_imaging(
+    note: str, by_landmark: dict[str, bool]
+) -> None:
+    assert {p.type: p.by_landmark for p in analyze_note(note).procedures} == by_landmark
 
 
 @pytest.mark.parametrize(
@@ -463,16 +487,6 @@ def test_drains_and_feeding_tubes_are_procedures_of_their_own(note: str, kind: s
     assert kind in {p.type for p in analyze_note(note).procedures}
 
 
-def test_trigger_points_are_by_palpation_unless_guidance_is_named_beside_them() -> None:
-    a = analyze_note(
-        "PROCEDURES: 1. L4-5 interlaminar epidural under fluoroscopy. "
-        "2. Trigger point injections, right trapezius and levator scapulae.\n"
-        "Fluoroscopy time 0.6 min."
-    )
-    by_landmark = {p.type: p.by_landmark for p in a.procedures}
-    assert by_landmark == {"epidural_interlaminar": False, "trigger_point_injection": True}
-
-
 def test_a_procedure_placed_under_ultrasound_is_not_the_fluoroscopy_s() -> None:
     a = analyze_note(
         "Procedure 1 - Right stellate ganglion block, ultrasound guided.\n"
@@ -495,17 +509,6 @@ def test_a_tip_position_is_not_denied_by_a_negation_after_it() -> None:
         "Final fluoro spot: arterial and venous tips in mid RA, no kink in the tunnel."
     )
     assert a.has_tip_position
-
-
-def test_a_form_guidance_field_below_a_procedure_is_its_guidance() -> None:
-    a = analyze_note(
-        "PROCEDURE 1 - Right cervical medial branch blocks C3-4, C4-5\n"
-        "   Approach: lateral, fluoroscopic guidance\n"
-        "PROCEDURE 2 - Left subacromial bursa injection\n"
-        "   Guidance: none (posterior landmark approach)\n"
-    )
-    by_landmark = {p.type: p.by_landmark for p in a.procedures}
-    assert by_landmark == {"facet_medial_branch": False, "joint_injection": True}
 
 
 @pytest.mark.parametrize(
