@@ -108,6 +108,8 @@ _JOINT_WORD = re.compile(
     re.IGNORECASE,
 )
 JOINT_TYPES = frozenset({"joint_injection", "arthrography"})
+#: injections of the spine's own joints, which "joint injection" also names
+_SPINAL_JOINT_TYPES = ("facet_medial_branch", "si_joint_injection")
 _SAME_JOINT = {
     "glenohumeral": "shoulder",
     "subacromial": "shoulder",
@@ -229,6 +231,8 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
         else:
             del by_type[ptype]
 
+    _without_spinal_joint_words(note, by_type)
+
     # every mention of a type, whatever its status, for the guidance cues
     cue_only: dict[str, list[Target]] = {}
     for t in targets:
@@ -292,20 +296,29 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
                 span=target_span(note, first),
             )
         )
-    return _without_si_joint_read_twice(_without_confirming_arthrograms(out))
+    return _without_si_joint_read_twice(out)
 
 
-#: procedures whose needle position is confirmed by a small arthrogram
-_CONFIRMED_BY_ARTHROGRAM = frozenset({"si_joint_injection", "facet_medial_branch"})
-
-
-def _without_confirming_arthrograms(procedures: list[Procedure]) -> list[Procedure]:
-    """An "intra-articular arthrogram" in an SI joint or facet injection note is the
-    contrast that confirmed the needle, not an arthrography of its own: an
-    arthrogram naming no joint goes when such an injection is documented."""
-    if not {p.type for p in procedures} & _CONFIRMED_BY_ARTHROGRAM:
-        return procedures
-    return [p for p in procedures if p.type != "arthrography" or p.joints]
+def _without_spinal_joint_words(note: str, by_type: dict[str, list[Target]]) -> None:
+    """The words of a facet or SI joint injection that name another procedure:
+    "facet joint injection" is not also a peripheral joint's injection (its
+    sentence names no peripheral joint), and the "intra-articular arthrogram"
+    that confirmed the needle is not an arthrography of its own (it names no
+    joint)."""
+    spinal = [t for kind in _SPINAL_JOINT_TYPES for t in by_type.get(kind, [])]
+    if not spinal:
+        return
+    for kind in ("joint_injection", "arthrography"):
+        kept = [
+            t
+            for t in by_type.get(kind, [])
+            if (kind == "joint_injection" and not any(o.sent_start == t.sent_start for o in spinal))
+            or joints_named([note[t.sent_start : t.sent_end]]) - {"sacroiliac"}
+        ]
+        if kept:
+            by_type[kind] = kept
+        else:
+            by_type.pop(kind, None)
 
 
 def _without_si_joint_read_twice(procedures: list[Procedure]) -> list[Procedure]:
