@@ -102,14 +102,18 @@ def unguided_structures(note: NoteAnalysis | None) -> set[str]:
     return out
 
 
+def _primaries_on_claim(store: Store, state: ClaimState, code: str) -> list[str]:
+    """The claim's procedure codes that the CMS add-on file lists as primaries of
+    the guidance add-on ``code``: the procedures it may guide."""
+    primaries = queries.add_on_primaries(store, code, state.day)
+    return [c for c in state.codes() if c in primaries and c not in _GUIDANCE]
+
+
 def _guided_structure(store: Store, state: ClaimState, code: str, includes: set[str]) -> str | None:
     """The structure a guidance code guides on this claim: that of the one
     listed primary on the claim whose code does not include guidance itself."""
-    primaries = queries.add_on_primaries(store, code, state.day)
     owners = {
-        structure_of_code(c)
-        for c in state.codes()
-        if c in primaries and c not in _GUIDANCE and c not in includes
+        structure_of_code(c) for c in _primaries_on_claim(store, state, code) if c not in includes
     }
     owners.discard(None)
     if not owners:
@@ -153,8 +157,7 @@ def _side(store: Store, state: ClaimState, code: str, spinal: set[str]) -> bool 
     """True for the spine, False away from it, None when the claim cannot say."""
     if code not in _GUIDANCE:
         return code in spinal
-    primaries = queries.add_on_primaries(store, code, state.day)
-    sides = {c in spinal for c in state.codes() if c in primaries and c not in _GUIDANCE}
+    sides = {c in spinal for c in _primaries_on_claim(store, state, code)}
     return next(iter(sides)) if len(sides) == 1 else None
 
 
@@ -336,8 +339,7 @@ def _procedure_types(store: Store, state: ClaimState, code: str, other: str) -> 
     the vertebra's biopsy, not its augmentation)."""
     if code in _GUIDANCE:
         # a guidance add-on: the types of the one procedure it guides on the claim
-        primaries = queries.add_on_primaries(store, code, state.day)
-        guided = [c for c in state.codes() if c in primaries and c not in _GUIDANCE]
+        guided = _primaries_on_claim(store, state, code)
         if len(guided) != 1:
             return frozenset()
         code = guided[0]
@@ -395,11 +397,9 @@ def _joint_of(store: Store, state: ClaimState, code: str) -> str | None:
     injection into any joint the one the note names; a guidance code's is the
     joint of the procedure it guides on the claim."""
     if code in _GUIDANCE:
-        primaries = queries.add_on_primaries(store, code, state.day)
         guided = {
             joint
-            for c in state.codes()
-            if c in primaries and c not in _GUIDANCE
+            for c in _primaries_on_claim(store, state, code)
             if (joint := _joint_of(store, state, c)) is not None
         }
         return guided.pop() if len(guided) == 1 else None

@@ -315,11 +315,10 @@ def drop_included_ultrasound(store: Store, state: ClaimState, documented: list[L
     its descriptor says so. Where the procedure's code includes imaging of any
     kind (a nephrostomy, a paracentesis "with imaging"), the 76942 a coder might
     add is still named."""
-    billed = [line.code for line in state.lines]
-    if not any(
-        _WITH_ULTRASOUND.search(queries.short_descriptor(store, c, state.day)) for c in billed
+    named = [ln for ln in documented if ln not in state.lines and ln.code in ULTRASOUND_GUIDANCE]
+    if named and any(
+        _WITH_ULTRASOUND.search(queries.short_descriptor(store, line.code, state.day))
+        for line in state.lines
     ):
-        return
-    for line in documented:
-        if line not in state.lines and line.code in ULTRASOUND_GUIDANCE:
+        for line in named:
             _forget(state, line.code)

@@ -296,35 +296,31 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
                 span=target_span(note, first),
             )
         )
-    return _without_si_joint_read_twice(out)
+    return out
 
 
 def _without_spinal_joint_words(note: str, by_type: dict[str, list[Target]]) -> None:
-    """The words of a facet or SI joint injection that name another procedure:
-    "facet joint injection" is not also a peripheral joint's injection (its
-    sentence names no peripheral joint), and the "intra-articular arthrogram"
-    that confirmed the needle is not an arthrography of its own (it names no
-    joint)."""
+    """The words of a facet or SI joint injection that name another procedure: a
+    "facet joint injection" or "SI joint injection" is not also a peripheral
+    joint's injection, and the "intra-articular arthrogram" that confirmed the
+    needle is not an arthrography of its own. A mention that names a peripheral
+    joint (a hip, a knee) stays."""
     spinal = [t for kind in _SPINAL_JOINT_TYPES for t in by_type.get(kind, [])]
     if not spinal:
         return
+    sacroiliac_done = "si_joint_injection" in by_type
     for kind in ("joint_injection", "arthrography"):
-        kept = [
-            t
-            for t in by_type.get(kind, [])
-            if (kind == "joint_injection" and not any(o.sent_start == t.sent_start for o in spinal))
-            or joints_named([note[t.sent_start : t.sent_end]]) - {"sacroiliac"}
-        ]
+        kept = []
+        for t in by_type.get(kind, []):
+            joints = joints_named([note[t.sent_start : t.sent_end]])
+            if joints - {"sacroiliac"}:
+                kept.append(t)  # a peripheral joint
+            elif kind == "joint_injection" and not (
+                any(o.sent_start == t.sent_start for o in spinal)
+                or ("sacroiliac" in joints and sacroiliac_done)
+            ):
+                kept.append(t)  # no joint named, and no spinal joint's words
         if kept:
             by_type[kind] = kept
         else:
             by_type.pop(kind, None)
-
-
-def _without_si_joint_read_twice(procedures: list[Procedure]) -> list[Procedure]:
-    """ "SI joint injection" is also a joint injection by its words: the joint
-    injection whose only joint is the sacroiliac is the SI joint injection read
-    twice, not a peripheral joint of its own."""
-    if not any(p.type == "si_joint_injection" for p in procedures):
-        return procedures
-    return [p for p in procedures if p.type != "joint_injection" or p.joints != ["sacroiliac"]]
