@@ -170,6 +170,33 @@ def test_two_processes_importing_at_once_both_finish(tmp_path: Path, data_dir: P
     assert not any("database is locked" in o[1] for o in outputs)
 
 
+def test_opening_a_new_store_while_another_connection_creates_its_tables(tmp_path: Path) -> None:
+    """The second opener waits for the first one's tables instead of running its own
+    DDL beside them (which fails with "database schema has changed")."""
+    import sqlite3
+
+    from clearclaim.store.schema import SCHEMA_VERSION, TABLES
+
+    location = tmp_path / "store.sqlite"
+    first = sqlite3.connect(location, timeout=5, check_same_thread=False)
+    first.execute("PRAGMA journal_mode=WAL")
+    first.execute("BEGIN IMMEDIATE")
+    for table in TABLES.values():
+        for statement in table.create_sql():
+            first.execute(statement)
+    first.execute(
+        "INSERT INTO store_meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+    )
+    threading.Timer(0.5, first.commit).start()
+    opened = _in_other_thread(lambda: Store.open(str(location)))
+    try:
+        assert opened.is_empty()
+        assert opened.scalar("SELECT COUNT(*) FROM store_meta WHERE key = 'schema_version'") == 1
+    finally:
+        opened.close()
+        first.close()
+
+
 # -- a first build killed half way ------------------------------------------------------
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,11 @@ def connect(location: str, *, read_only: bool = False) -> Connection:
     return conn
 
 
+#: errors that only say another connection was busy with the file (or had just
+#: changed its tables): the same step succeeds when tried again
+_TRANSIENT = ("locked", "schema has changed")
+
+
 def retry_while_locked(step: Callable[[], object]) -> None:
     """Run ``step``, waiting while another process holds the file: switching to WAL
     on a new store gets "database is locked" at once, without the busy timeout."""
@@ -61,9 +67,22 @@ def retry_while_locked(step: Callable[[], object]) -> None:
             step()
             return
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+            if not any(t in str(exc) for t in _TRANSIENT) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+@contextmanager
+def immediate_transaction(conn: Connection) -> Iterator[None]:
+    """A transaction that takes the write lock at its start (waiting for it up to
+    the busy timeout), so that what it reads cannot change before it writes."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
 
 
 def begin_bulk(conn: Connection) -> None:

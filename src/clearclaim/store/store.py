@@ -142,8 +142,14 @@ class Store:
 
     def _create_schema(self, missing: list[Any]) -> None:
         def create() -> None:
-            with self.conn:
+            # the write lock first, then a second look: two processes opening a new
+            # store at once must not both run DDL, which fails the second's statements
+            # with "database schema has changed"
+            with sql.immediate_transaction(self.conn):
+                existing = sql.table_names(self.conn)
                 for table in missing:
+                    if table.name in existing:
+                        continue
                     for statement in table.create_sql():
                         self.conn.execute(statement)
                 self.conn.execute(

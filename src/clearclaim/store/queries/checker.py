@@ -41,8 +41,7 @@ def _pfs_indicator(store: Store, column: str, code: str, day: date) -> PfsIndica
     def find() -> PfsIndicator:
         choice = store.release_for("pfs_rvu", day)
         value = store.scalar(
-            f"SELECT {column} FROM pfs_rvu WHERE {choice.sql_in()} AND hcpcs = ?"
-            " AND modifier = ''",
+            f"SELECT {column} FROM pfs_rvu WHERE {choice.sql_in()} AND hcpcs = ? AND modifier = ''",
             (*choice.ids, code),
         )
         return PfsIndicator(None if value is None else str(value), choice.release.label)
@@ -86,8 +85,7 @@ def _add_on_primaries(store: Store, add_on: str, day: date) -> frozenset[str]:
     rows = _aoc_rows(
         store,
         day,
-        "primary_code, effective_date, deletion_date, add_on_deletion_date,"
-        " primary_deletion_date",
+        "primary_code, effective_date, deletion_date, add_on_deletion_date, primary_deletion_date",
         "add_on_code",
         add_on,
     )
@@ -103,9 +101,7 @@ def _add_on_primaries(store: Store, add_on: str, day: date) -> frozenset[str]:
 def add_ons_of(store: Store, primary: str, day: date) -> frozenset[str]:
     """The add-on codes that list ``primary`` among their primaries on ``day``."""
     rows = _aoc_rows(store, day, "DISTINCT add_on_code", "primary_code", primary)
-    return frozenset(
-        str(r[0]) for r in rows if primary in add_on_primaries(store, str(r[0]), day)
-    )
+    return frozenset(str(r[0]) for r in rows if primary in add_on_primaries(store, str(r[0]), day))
 
 
 def short_descriptor(store: Store, code: str, day: date) -> str:
@@ -121,4 +117,3 @@ def short_descriptor(store: Store, code: str, day: date) -> str:
         return str(value or "")
 
     return store.remember(("short_descriptor", code, day), find)
-

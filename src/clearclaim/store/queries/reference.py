@@ -169,7 +169,9 @@ def write_search_index(
 ) -> None:
     """Replace the search index with ``rows`` (columns as FTS5 declares them)."""
     names = [c.split()[0] for c in columns]
-    with store.conn:
+    # one transaction, the write lock taken first: a reader in another process sees
+    # the old index or the new one, never a dropped one
+    with sql.immediate_transaction(store.conn):
         sql.create_text_index(store.conn, SEARCH_INDEX, columns)
         sql.insert_many(store.conn, SEARCH_INDEX, names, rows)
         store.conn.execute(
