@@ -17,6 +17,7 @@ from clearclaim.notes.matching import (
     ascii_spaces,
     re2_source,
     token_pattern_regex,
+    without_lookarounds,
 )
 from clearclaim.notes.pipeline import _build, load_json, load_yaml, target_rules
 
@@ -79,6 +80,39 @@ def test_look_around_stays_on_re() -> None:
     assert re2_source(r"\bprior\b(?!\s+to\b)", re.IGNORECASE) is None
     assert re2_source(r"(?<=x)y") is None
     assert re2_source(r"\bfluoro\w*", re.IGNORECASE) == r"(?i)\bfluoro\w*"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\bprior\b(?!\s+to\b)", r"\bprior\b"),
+        (r"(?<=x)y(?<!z)", "y"),
+        (r"occipital (?:nerves?|n(?=\.))", r"occipital (?:nerves?|n)"),
+        # brackets and parentheses inside a class or escaped are not groups
+        (r"x[\](?!]y(?=(a|(b)))z\(?!", r"x[\](?!]yz\(?!"),
+    ],
+)
+def test_without_lookarounds(pattern: str, expected: str) -> None:
+    assert without_lookarounds(pattern) == expected
+
+
+def test_patterns_with_look_around_match_wherever_re_does() -> None:
+    """Run on ``re``, a look-around pattern is skipped where RE2 does not find it
+    without its look-arounds: that gate must never hide a match."""
+    gated = 0
+    for pattern, flags in _our_patterns():
+        if re2_source(pattern, flags) is not None:
+            continue
+        gate = re2_source(without_lookarounds(pattern), flags)
+        if gate is None:
+            continue
+        gated += 1
+        fast, slow = re2.compile(gate), re.compile(pattern, flags)
+        for note in NOTES:
+            text = ascii_spaces(note)
+            if slow.search(text):
+                assert fast.search(text), pattern[:60]
+    assert gated >= 5
 
 
 def test_pattern_set_says_which_patterns_occur() -> None:

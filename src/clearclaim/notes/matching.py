@@ -10,7 +10,8 @@ changing what they match:
   linear-time engine) can run is gathered into one RE2 set per matcher
   (``PatternSet``): one pass says which patterns occur, and only those are
   run for their spans. A pattern RE2 cannot run (look-around,
-  back-references) stays on ``re``.
+  back-references) stays on ``re``; when look-around is all that stops RE2,
+  the pattern without it joins the set, and ``re`` runs only where it occurs.
 - The RegexMatcher asks the Doc for its text once per pattern, and spaCy
   rebuilds the text from its tokens each time (``_TextOnce``, ``TEXT_KEY``).
 - medspaCy's default ConText rules are spaCy token patterns
@@ -107,6 +108,65 @@ class PatternSet:
         return found
 
 
+def without_lookarounds(pattern: str) -> str:
+    """``pattern`` with its look-ahead and look-behind groups taken out.
+
+    A look-around only narrows where a pattern matches and takes no text, so
+    the pattern without it matches wherever the pattern does (and more): RE2
+    can run it to say that the pattern cannot occur in a text.
+    """
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+        elif c == "[":
+            end = _class_end(pattern, i)
+            out.append(pattern[i:end])
+            i = end
+        elif pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+            i = _group_end(pattern, i)
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Index after the character class opening at ``start``."""
+    i = start + 1
+    if i < len(pattern) and pattern[i] == "^":
+        i += 1
+    if i < len(pattern) and pattern[i] == "]":  # a "]" first is a literal
+        i += 1
+    while i < len(pattern) and pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    return i + 1
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """Index after the group opening at ``start``."""
+    depth, i = 0, start
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = _class_end(pattern, i)
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return i
+
+
 class _GatedPattern:
     """An RE2 pattern that is run only when its PatternSet says it occurs."""
 
@@ -120,6 +180,37 @@ class _GatedPattern:
         if self._index not in self._patterns.hits(text):
             return iter(())
         return self._compiled.finditer(text)
+
+
+class _GatedPythonPattern:
+    """A pattern only Python's ``re`` can run, run only where RE2 finds the same
+    pattern without its look-arounds (see ``without_lookarounds``)."""
+
+    def __init__(self, compiled: re.Pattern[str], gate: str, patterns: PatternSet) -> None:
+        self.pattern = compiled.pattern
+        self.flags = compiled.flags
+        self._compiled = compiled
+        self._patterns = patterns
+        self._index = patterns.add(gate)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self._index not in self._patterns.hits(text):
+            return iter(())
+        return self._compiled.finditer(text)
+
+
+def _gated(compiled: Any, patterns: PatternSet) -> Any:
+    """``compiled`` as the RegexMatcher runs it: on RE2 when it can, else on ``re``
+    behind an RE2 gate when its look-arounds were all that RE2 could not run."""
+    if not isinstance(compiled, re.Pattern):
+        return compiled
+    source = re2_source(compiled.pattern, compiled.flags)
+    if source is not None:
+        return _GatedPattern(source, patterns)
+    gate = re2_source(without_lookarounds(compiled.pattern), compiled.flags)
+    if gate is not None:
+        return _GatedPythonPattern(compiled, gate, patterns)
+    return compiled
 
 
 def ascii_spaces(text: str) -> str:
@@ -233,15 +324,7 @@ def speed_up_regex_matching() -> None:
         if not hasattr(self, "_clearclaim_set"):
             self._clearclaim_set = PatternSet()
         key = self.vocab.strings[match_id]
-        fast: list[Any] = []
-        for compiled in self._patterns[key]:
-            source = (
-                re2_source(compiled.pattern, compiled.flags)
-                if isinstance(compiled, re.Pattern)
-                else None
-            )
-            fast.append(compiled if source is None else _GatedPattern(source, self._clearclaim_set))
-        self._patterns[key] = fast
+        self._patterns[key] = [_gated(p, self._clearclaim_set) for p in self._patterns[key]]
 
     def fast_call(self: Any, doc: Any) -> Any:
         return call(self, _TextOnce(doc))
