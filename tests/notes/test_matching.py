@@ -14,6 +14,7 @@ import yaml
 from clearclaim.notes.matching import (
     SET_MAX_TEXT,
     PatternSet,
+    Prefiltered,
     ascii_spaces,
     re2_source,
     token_pattern_regex,
@@ -205,3 +206,26 @@ def test_context_with_regexes_equals_context_with_token_patterns() -> None:
     ]
     assert differing == []
     assert load_yaml("targets.yaml")  # the data the targets came from is there
+
+
+def test_prefiltered_finds_what_re_finds() -> None:
+    from clearclaim.notes.measures import _dose_patterns, _time_patterns
+
+    times = _time_patterns()
+    patterns = [
+        *(getattr(times, name) for name in ("labelled", "clock", "compound", "words")),
+        _dose_patterns().labelled,
+    ]
+    for pattern in patterns:
+        for note in NOTES:
+            text = ascii_spaces(note)
+            assert [m.span() for m in pattern.finditer(text)] == [
+                m.span() for m in pattern.compiled.finditer(text)
+            ], pattern.pattern[:60]
+
+
+def test_prefiltered_runs_re_on_a_text_that_is_not_ascii() -> None:
+    # "²" is a word character for re and not for RE2: RE2 would miss the boundary
+    unit = Prefiltered(r"\d+\s*cm²\b(?!-)")
+    assert [m.group(0) for m in unit.finditer("DAP 12 cm² total")] == ["12 cm²"]
+    assert list(unit.finditer("no area here")) == []

@@ -184,7 +184,10 @@ class _GatedPattern:
 
 class _GatedPythonPattern:
     """A pattern only Python's ``re`` can run, run only where RE2 finds the same
-    pattern without its look-arounds (see ``without_lookarounds``)."""
+    pattern without its look-arounds (see ``without_lookarounds``).
+
+    Only an ASCII text is gated: there RE2's ASCII ``\\w``, ``\\d`` and ``\\b`` mean
+    what ``re``'s do; "cm²" ends a word for ``re`` and not for RE2."""
 
     def __init__(self, compiled: re.Pattern[str], gate: str, patterns: PatternSet) -> None:
         self.pattern = compiled.pattern
@@ -194,9 +197,30 @@ class _GatedPythonPattern:
         self._index = patterns.add(gate)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if self._index not in self._patterns.hits(text):
+        if text.isascii() and self._index not in self._patterns.hits(text):
             return iter(())
         return self._compiled.finditer(text)
+
+
+class Prefiltered:
+    """A ``re`` pattern that is not run on a text where RE2 finds no place it could
+    match (the pattern without its look-arounds): for the reader's own large
+    patterns run over the whole note, most of which have nothing to find. As in
+    ``_GatedPythonPattern``, only an ASCII text is gated."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.compiled = re.compile(pattern, flags)
+        gate = re2_source(without_lookarounds(pattern), flags)
+        self._gate = None if gate is None else re2.compile(gate, options=_options())
+
+    @property
+    def pattern(self) -> str:
+        return self.compiled.pattern
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self._gate is not None and text.isascii() and self._gate.search(text) is None:
+            return iter(())
+        return self.compiled.finditer(text)
 
 
 def _gated(compiled: Any, patterns: PatternSet) -> Any:

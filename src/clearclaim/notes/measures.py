@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from clearclaim.notes.matching import Prefiltered
 from clearclaim.notes.models import Measurement, TextSpan
 from clearclaim.notes.pipeline import load_yaml
 
@@ -21,12 +22,12 @@ _FLAGS = re.IGNORECASE
 
 @dataclass(frozen=True)
 class _TimePatterns:
-    labelled: re.Pattern[str]
-    clock: re.Pattern[str]
-    compound: re.Pattern[str]
-    trailing: re.Pattern[str]
-    words: re.Pattern[str]
-    unit_in_label: re.Pattern[str]
+    labelled: Prefiltered
+    clock: Prefiltered
+    compound: Prefiltered
+    trailing: Prefiltered
+    words: Prefiltered
+    unit_in_label: Prefiltered
     units: dict[str, float]
 
 
@@ -77,17 +78,17 @@ def _time_patterns() -> _TimePatterns:
     sep = spec["separator"]
     unit = rf"(?P<unit>{spec['unit_pattern']})(?![a-z])"
     return _TimePatterns(
-        labelled=re.compile(rf"{label}{sep}{_NUM}\s*{unit}", _FLAGS),
-        clock=re.compile(rf"{label}{sep}(?P<mm>\d{{1,2}}):(?P<ss>\d{{2}})(?!\d)", _FLAGS),
-        compound=re.compile(
+        labelled=Prefiltered(rf"{label}{sep}{_NUM}\s*{unit}", _FLAGS),
+        clock=Prefiltered(rf"{label}{sep}(?P<mm>\d{{1,2}}):(?P<ss>\d{{2}})(?!\d)", _FLAGS),
+        compound=Prefiltered(
             rf"(?:{label}{sep})?(?P<min>\d+)\s*(?:m|mins?|minutes?)\s*(?:and\s*)?"
             rf"(?P<sec>\d+)\s*(?:s|secs?|seconds?)(?![a-z])(?:\s+{spec['trailing_label']})?",
             _FLAGS,
         ),
-        trailing=re.compile(rf"{_NUM}\s*{unit}\s+\b{spec['trailing_label']}\b", _FLAGS),
-        words=re.compile(rf"{label}{sep}(?P<words>{_WORDS})\s+{unit}", _FLAGS),
+        trailing=Prefiltered(rf"{_NUM}\s*{unit}\s+\b{spec['trailing_label']}\b", _FLAGS),
+        words=Prefiltered(rf"{label}{sep}(?P<words>{_WORDS})\s+{unit}", _FLAGS),
         # a form's field whose label carries the unit: "Fluoro time (min): 0.3"
-        unit_in_label=re.compile(
+        unit_in_label=Prefiltered(
             rf"\b(?:{spec['unit_label']})\s*\(\s*(?P<unit>{spec['unit_pattern']})\s*\)"
             rf"\s*[:=]?\s*{_NUM}(?![\d.,]|\s*(?:{spec['unit_pattern']})(?![a-z]))",
             _FLAGS,
@@ -98,7 +99,7 @@ def _time_patterns() -> _TimePatterns:
 
 @dataclass(frozen=True)
 class _DosePatterns:
-    labelled: re.Pattern[str]
+    labelled: Prefiltered
     area_units: dict[str, float]
     kerma_units: dict[str, float]
 
@@ -107,7 +108,7 @@ class _DosePatterns:
 def _dose_patterns() -> _DosePatterns:
     spec = load_yaml("measures.yaml")["dose"]
     return _DosePatterns(
-        labelled=re.compile(
+        labelled=Prefiltered(
             rf"\b(?P<label>{spec['label']})\b{spec['separator']}{_NUM}\s*"
             rf"(?P<unit>{spec['unit_pattern']})",
             _FLAGS,
