@@ -138,8 +138,13 @@ def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]
     rule_set = default_rules()
     by_number = dict(enumerate(list(state.lines), start=1))
     # an add-on that goes first takes its PTP edits with it: a code bundled into
-    # an add-on billed without its primary is judged again without it
-    for finding in sorted(findings, key=lambda f: f.kind != "add_on"):
+    # an add-on billed without its primary is judged again without it; so does a
+    # column-1 code that is itself another edit's column 2 (77012 beside 75989,
+    # which 49405 bundles): the edit is judged after its column-1 code's own
+    denied = {f.line for f in findings if f.severity == "deny" and f.kind == "ptp"}
+    for finding in sorted(
+        findings, key=lambda f: (f.kind != "add_on", f.related_line in denied)
+    ):
         if finding.severity != "deny" or finding.line is None:
             continue
         if unconfirmed_ptp(finding, state.day):
