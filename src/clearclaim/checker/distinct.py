@@ -20,6 +20,7 @@ epidural; a stellate ganglion block's 77003 beside a cervical epidural).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -33,7 +34,7 @@ from clearclaim.checker.spinal_region import (
     in_documented_region,
 )
 from clearclaim.models import Finding
-from clearclaim.notes import NoteAnalysis
+from clearclaim.notes import NoteAnalysis, Procedure
 from clearclaim.rules.engine import ClaimState, Line, Suppressed
 from clearclaim.rules.loader import RuleSet
 from clearclaim.store import Store
@@ -92,12 +93,23 @@ def documented_structures(note: NoteAnalysis | None) -> set[str]:
 def unguided_structures(note: NoteAnalysis | None) -> set[str]:
     """Structures whose documented procedures were all placed by palpation or
     landmarks: the session's fluoroscopy guided none of them."""
+    return _structures_where(note, lambda p: p.by_landmark)
+
+
+def ultrasound_structures(note: NoteAnalysis | None) -> set[str]:
+    """Structures whose documented procedures were all placed under ultrasound,
+    with no fluoroscopy named beside them (the renal biopsy beside the tunneled
+    catheter placed under fluoroscopy)."""
+    return _structures_where(note, lambda p: p.by_ultrasound)
+
+
+def _structures_where(note: NoteAnalysis | None, each: Callable[[Procedure], bool]) -> set[str]:
     if note is None:
         return set()
     out = set()
     for name, structure in structures().items():
         done = [p for p in note.procedures if p.type in structure.procedures]
-        if done and all(p.by_landmark for p in done):
+        if done and all(each(p) for p in done):
             out.add(name)
     return out
 
@@ -246,30 +258,27 @@ def separate_structure(
 _GUIDANCE_BY_MODALITY = {"76942": "ultrasound", "77012": "ct"}
 
 
-def guides_another_procedure(
+def guided_elsewhere(
     state: ClaimState, findings: list[Finding], finding: Finding, line: Line
-) -> bool:
-    """Ultrasound or CT guidance that one procedure includes (PTP 49083/76942)
-    but that guided the session's other procedure, which no edit pairs it with
-    (a renal biopsy beside the paracentesis): the line keeps XS; True when added."""
+) -> set[str]:
+    """The session's other procedures that ultrasound or CT guidance guided when one
+    procedure's code includes it (PTP 49083/76942): the claim's surgical codes
+    (CPT 10004-69990) that no edit pairs with the guidance and whose needle the
+    note does not place by landmarks (a renal biopsy beside the paracentesis)."""
     modality = _GUIDANCE_BY_MODALITY.get(line.code)
     note = state.note
     if modality is None or finding.rule_id != "PTP01" or note is None:
-        return False
-    if DISTINCT_MODIFIERS & set(line.modifiers) or modality not in note.imaging_modalities:
-        return False
-    if len({p.type for p in note.procedures}) < 2:
-        return False  # the note must show the session's two procedures
+        return set()
+    if modality not in note.imaging_modalities or len({p.type for p in note.procedures}) < 2:
+        return set()  # the note must show the modality and the session's two procedures
     number = finding.line
     paired = {
         f.related_code if f.line == number else f.code
         for f in findings
         if f.kind == "ptp" and number in (f.line, f.related_line)
     }
-    # a surgical procedure (CPT 10004-69990) of the claim that no edit pairs with
-    # the guidance, and whose needle the note does not place by landmarks
     by_landmark = unguided_structures(note)
-    free = {
+    return {
         other.code
         for other in state.lines
         if other is not line
@@ -278,13 +287,24 @@ def guides_another_procedure(
         and other.code not in paired
         and structure_of_code(other.code) not in by_landmark
     }
+
+
+def guides_another_procedure(
+    state: ClaimState, findings: list[Finding], finding: Finding, line: Line
+) -> bool:
+    """Guidance that one procedure includes but that guided the session's other
+    procedure, which no edit pairs it with (``guided_elsewhere``): the line keeps
+    XS; True when added."""
+    if DISTINCT_MODIFIERS & set(line.modifiers):
+        return False
+    free = guided_elsewhere(state, findings, finding, line)
     if not free:
         return False
     line.modifiers = [*line.modifiers, SEPARATE_STRUCTURE]
     line.rule_ids.append(finding.rule_id)
     line.rationale.append(
-        f"{finding.rule_id}: XS, the {modality} guidance of {', '.join(sorted(free))}, "
-        f"not of {finding.related_code}, whose code includes it"
+        f"{finding.rule_id}: XS, the {_GUIDANCE_BY_MODALITY[line.code]} guidance of "
+        f"{', '.join(sorted(free))}, not of {finding.related_code}, whose code includes it"
     )
     return True
 

@@ -19,6 +19,7 @@ from clearclaim.checker.distinct import (
     spinal_codes,
     structure_of_code,
     two_sites,
+    ultrasound_structures,
     unguided_structures,
 )
 from clearclaim.notes import NoteAnalysis
@@ -98,13 +99,21 @@ def documented_imaging(
     candidates: list[tuple[int, bool | None, Line]] = []
     successors = rules.replacements(day)
     by_landmark = unguided_structures(note)
+    # a procedure done under ultrasound beside one done under fluoroscopy (a renal
+    # biopsy beside a tunneled catheter): the fluoroscopy is the other's
+    by_ultrasound = ultrasound_structures(note)
+    worked_on = {
+        structure_of_code(successors.get(ln.code, ln.code)) for ln in claim if ln.code not in fluoro
+    }
+    if not worked_on - {None} - by_ultrasound - by_landmark:
+        by_ultrasound = set()  # no procedure of the claim was done under fluoroscopy
     for line in claim:
         if line.code in fluoro:
             continue
         # a deleted code is judged as the code that replaced it (27370 -> 27369)
         code_now = successors.get(line.code, line.code)
-        if structure_of_code(code_now) in by_landmark:
-            continue  # its needle was placed by palpation: the fluoroscopy was another's
+        if structure_of_code(code_now) in by_landmark | by_ultrasound:
+            continue  # its needle was placed by palpation or under ultrasound
         family = families.family_for(code_now, day, rules)
         # a guidance add-on guides a needle or catheter: with none placed, the
         # procedure's fluoroscopy is judged by its family

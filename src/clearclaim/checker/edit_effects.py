@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from clearclaim.checker.distinct import (
     DISTINCT_MODIFIERS,
+    guided_elsewhere,
     guides_another_procedure,
     separate_structure,
     separate_structure_of,
@@ -142,9 +143,7 @@ def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]
     # column-1 code that is itself another edit's column 2 (77012 beside 75989,
     # which 49405 bundles): the edit is judged after its column-1 code's own
     denied = {f.line for f in findings if f.severity == "deny" and f.kind == "ptp"}
-    for finding in sorted(
-        findings, key=lambda f: (f.kind != "add_on", f.related_line in denied)
-    ):
+    for finding in sorted(findings, key=lambda f: (f.kind != "add_on", f.related_line in denied)):
         if finding.severity != "deny" or finding.line is None:
             continue
         if unconfirmed_ptp(finding, state.day):
@@ -168,11 +167,15 @@ def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]
             finding.rule_id == "PTP01"
             and DISTINCT_MODIFIERS & set(line.modifiers)
             and finding.related_code
-            and separate_structure_of(store, state, line.code, finding.related_code, rule_set)
+            and (
+                separate_structure_of(store, state, line.code, finding.related_code, rule_set)
+                or guided_elsewhere(state, findings, finding, line)
+            )
         ):
             # the XS this pass gave the line for one column-1 code bypasses its
             # other edits where the sites differ as well (64490 beside 64635 and
-            # 64636); not an edit of two guidance codes of one procedure
+            # 64636; the renal biopsy's ultrasound beside the catheter's 36558 and
+            # 76937); not an edit of two guidance codes of one procedure
             continue
         if effect == "suppress" and guides_another_procedure(state, findings, finding, line):
             state.applied.append(finding.model_copy(update={"effect": "add_modifier"}))

@@ -163,12 +163,17 @@ def text_outside(note: str, sections: list[Section], categories: frozenset[str])
 _NOT_THIS_PROCEDURE = HISTORY_SECTIONS | PLAN_SECTIONS | RESULT_SECTIONS
 
 
-def nearest_cue(
+#: two guidance cues named together ("ultrasound and fluoroscopic guidance")
+_CUES_JOINED = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bplus\b|\bwith\b)\s*", re.IGNORECASE)
+
+
+def nearest_cues(
     mention: Target, cues: list[Target], note: str, mentions: Sequence[Target]
-) -> str | None:
-    """The guidance cue ("under fluoro", "by palpation") of one procedure mention:
+) -> set[str]:
+    """The guidance cues ("under fluoro", "by palpation") of one procedure mention:
     the nearest in its sentence, one after the mention first ("facet inj under
-    fluoro + shoulder inj by palpation" gives each its own); else a landmark cue
+    fluoro + shoulder inj by palpation" gives each its own), with a cue named
+    together with it ("ultrasound and fluoroscopic guidance"); else a landmark cue
     in the sentence right after it, in its section, that names no procedure of
     its own (a form's "Image guidance: [x] None - landmark approach" under it)."""
     same = [c for c in cues if c.sent_start == mention.sent_start]
@@ -183,15 +188,20 @@ def nearest_cue(
             and (c.section == mention.section or c.section not in _NOT_THIS_PROCEDURE)
         ]
         if not later:
-            return None
+            return set()
         start = min(c.sent_start for c in later)
         if note[mention.sent_end : start].strip() or any(m.sent_start == start for m in mentions):
-            return None
-        return min((c for c in later if c.sent_start == start), key=lambda c: c.start).label
+            return set()
+        return {min((c for c in later if c.sent_start == start), key=lambda c: c.start).label}
     after = [c for c in same if c.start >= mention.end]
     pool = after or same
     nearest = min(pool, key=lambda c: abs(c.start - mention.end))
-    return nearest.label
+    labels = {nearest.label}
+    for cue in sorted(pool, key=lambda c: c.start):
+        gap = note[nearest.end : cue.start] if cue.start >= nearest.end else None
+        if gap is not None and cue is not nearest and _CUES_JOINED.fullmatch(gap):
+            labels.add(cue.label)
+    return labels
 
 
 def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> list[Procedure]:
@@ -273,9 +283,7 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
         # the cue may sit beside a mention that is not itself "done" ("No imaging
         # used for the trigger points" negates the mention it guides)
         cued = ts + [t for t in cue_only.get(ptype, []) if t not in ts]
-        guided = {
-            cue for t in cued if (cue := nearest_cue(t, landmarks, note, mentions)) is not None
-        }
+        guided = {cue for t in cued for cue in nearest_cues(t, landmarks, note, mentions)}
         first = ts[0]
         out.append(
             Procedure(
