@@ -228,6 +228,12 @@ def documented_ultrasound(
     if present & {spec.vascular_code, spec.needle_code} or not present:
         return []
     code = spec.code_for(present, day, rules)
+    vascular = rules.code_set(spec.vascular, on=day)
+    others = {c for c in present if c not in vascular and c.isdigit() and "10004" <= c <= "69990"}
+    if code == spec.vascular_code and others and not note.vessel_patency:
+        # a catheter beside a paracentesis, and no vessel's patency: the
+        # ultrasound guided the other procedure's needle
+        code = spec.needle_code
     # what each code asks beyond real-time guidance: 76937 the vessel's patency
     # and a kept image, 76942 a kept image (the permanent recording)
     complete = (
