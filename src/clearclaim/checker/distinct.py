@@ -286,7 +286,16 @@ def guided_elsewhere(
         and "10004" <= other.code <= "69990"
         and other.code not in paired
         and structure_of_code(other.code) not in by_landmark
+        and _may_guide(line.code, other.code)
     }
+
+
+def _may_guide(guidance: str, code: str) -> bool:
+    """Whether ``guidance`` may be the guidance of ``code``: not when the code's
+    structure names its own (a port's is 77001 and 76937, not a CT's 77012)."""
+    structure = structure_of_code(code)
+    guided_by = structures()[structure].guided_by if structure else []
+    return not guided_by or guidance in guided_by
 
 
 def guides_another_procedure(
