@@ -184,6 +184,8 @@ def test_negated_presence_does_not_negate_fluoroscopy() -> None:
         ("Lumbar myelogram at L2-3.", "myelography", True, {}),
         ("R genicular nerve blocks x3.", "nerve_block", False, {}),
         ("Epidural blood patch at L3-4.", "blood_patch", True, {}),
+        ("P1: R knee asp/inj, US guided.", "joint_injection", False, {"laterality": "right"}),
+        ("P2: L upper trap TrP, 27g, 1 mL lido.", "trigger_point_injection", False, {}),
     ],
 )
 def test_procedures(note: str, ptype: str, spinal: bool, extra: dict) -> None:
@@ -494,6 +496,24 @@ def test_a_procedure_placed_under_ultrasound_is_not_the_fluoroscopy_s() -> None:
     )
     by_ultrasound = {p.type: p.by_ultrasound for p in a.procedures}
     assert by_ultrasound == {"nerve_block": True, "epidural_interlaminar": False}
+
+
+def test_guidance_cues_named_together_both_guide_the_procedure() -> None:
+    a = analyze_note(
+        "PROCEDURES: 1. Ultrasound-guided biopsy of the left kidney.\n"
+        "2. Right IJ tunneled hemodialysis catheter, ultrasound and fluoroscopic guidance."
+    )
+    by_ultrasound = {p.type: p.by_ultrasound for p in a.procedures}
+    assert by_ultrasound == {"biopsy_aspiration": True, "central_venous_access": False}
+
+
+def test_an_si_joint_ablation_beside_a_facet_ablation_is_its_own_procedure() -> None:
+    a = analyze_note(
+        "PROCEDURES:\n"
+        " 1. Radiofrequency ablation right L3-4 and L4-5 facet joints (L3, L4 medial branches).\n"
+        " 2. Radiofrequency ablation of the right sacroiliac joint nerves (S1-S3 lateral branches)."
+    )
+    assert {p.type for p in a.procedures} == {"facet_radiofrequency", "si_joint_radiofrequency"}
 
 
 def test_an_si_joint_injection_is_not_also_a_peripheral_joint_injection() -> None:

@@ -90,15 +90,36 @@ def _to_column_two(
     column_two_codes = {f.code for f in bypassed}
     # column-1 line number -> the column-2 lines whose edits its modifier bypasses
     moves: dict[int, list[Line]] = {}
+    # a column-1 code that needs its modifier for an edit of its own (64625-59
+    # beside 64635): its column-2 code (64636) takes one too (MOD14)
+    copies: list[tuple[Line, Line]] = []
     for finding in bypassed:
         second = numbered.get(finding.line or 0)
         first = numbered.get(finding.related_line or 0)
         if first is None or second is None or _distinct(second) or not _distinct(first):
             continue
+        if first.code in column_two_codes:
+            if (first, second) not in copies:
+                copies.append((first, second))
+            continue
         seconds = moves.setdefault(finding.related_line or 0, [])
-        if first.code not in column_two_codes and second not in seconds:
+        if second not in seconds:
             seconds.append(second)
     moves = {number: seconds for number, seconds in moves.items() if seconds}
+    for first, second in copies:
+        kept = _distinct(first)[0]
+        new = (
+            SEPARATE_STRUCTURE
+            if separate_structure_of(store, state, second.code, first.code, rules)
+            else kept
+        )
+        second.modifiers = [*second.modifiers, new]
+        _record(
+            state,
+            "MOD14",
+            second,
+            {"modifier": kept, "column_1": first.code, "new_modifier": new},
+        )
     for number, seconds in moves.items():
         first = numbered[number]
         moved = _distinct(first)[0]
@@ -116,7 +137,7 @@ def _to_column_two(
                 second,
                 {"modifier": moved, "column_1": first.code, "new_modifier": new},
             )
-    return bool(moves)
+    return bool(moves or copies)
 
 
 def _without_edit(state: ClaimState, findings: list[Finding], numbered: dict[int, Line]) -> bool:

@@ -109,7 +109,7 @@ _JOINT_WORD = re.compile(
 )
 JOINT_TYPES = frozenset({"joint_injection", "arthrography"})
 #: injections of the spine's own joints, which "joint injection" also names
-_SPINAL_JOINT_TYPES = ("facet_medial_branch", "si_joint_injection")
+_SPINAL_JOINT_TYPES = ("facet_medial_branch", "si_joint_injection", "si_joint_radiofrequency")
 _SAME_JOINT = {
     "glenohumeral": "shoulder",
     "subacromial": "shoulder",
@@ -316,7 +316,7 @@ def _without_spinal_joint_words(note: str, by_type: dict[str, list[Target]]) -> 
     spinal = [t for kind in _SPINAL_JOINT_TYPES for t in by_type.get(kind, [])]
     if not spinal:
         return
-    sacroiliac_done = "si_joint_injection" in by_type
+    sacroiliac_done = bool({"si_joint_injection", "si_joint_radiofrequency"} & set(by_type))
     for kind in ("joint_injection", "arthrography"):
         kept = []
         for t in by_type.get(kind, []):
