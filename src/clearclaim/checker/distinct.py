@@ -441,11 +441,26 @@ def _joint_of(store: Store, state: ClaimState, code: str) -> str | None:
         # arthrogram and an elbow injection: 20605 is the elbow's)
         for kinds in (("joint_injection",), _ANY_JOINT.procedures):
             injected = {
-                joint for p in state.note.procedures if p.type in kinds for joint in p.joints
+                _bursa_or_joint(p, joint)
+                for p in state.note.procedures
+                if p.type in kinds
+                for joint in p.joints
             }
             if len(injected) == 1:
                 return injected.pop()
     return None
+
+
+#: a bursa the note names as the site of a shoulder injection: not the joint
+#: an arthrogram of the shoulder enters (the glenohumeral joint)
+_SHOULDER_BURSA = re.compile(r"\b(?:subacromial|subdeltoid)\b", re.IGNORECASE)
+
+
+def _bursa_or_joint(procedure: Procedure, joint: str) -> str:
+    site = procedure.anatomic_site or ""
+    if joint == "shoulder" and _SHOULDER_BURSA.search(site):
+        return "subacromial bursa"
+    return joint
 
 
 def _other_joint(store: Store, state: ClaimState, code: str, other: str) -> bool:
