@@ -257,9 +257,17 @@ def separate_structure(
 #: modality the note must name for it
 _GUIDANCE_BY_MODALITY = {"76942": "ultrasound", "77012": "ct"}
 
+#: "Fna bx w/us gdn 1st les", "Drain/inj joint/bursa w/us", "Bx breast 1st lesion
+#: us imag", "Fna bx w/ct gdn 1st les": a CMS short descriptor naming the
+#: modality's guidance as part of the code
+WITH_GUIDANCE = {
+    "ultrasound": re.compile(r"\bw/\s?us\b|\bus (?:gdn|guid\w*|imag\w*)\b", re.IGNORECASE),
+    "ct": re.compile(r"\bw/\s?ct\b|\bct (?:gdn|guid\w*|imag\w*)\b", re.IGNORECASE),
+}
+
 
 def guided_elsewhere(
-    state: ClaimState, findings: list[Finding], finding: Finding, line: Line
+    store: Store, state: ClaimState, findings: list[Finding], finding: Finding, line: Line
 ) -> set[str]:
     """The session's other procedures that ultrasound or CT guidance guided when one
     procedure's code includes it (PTP 49083/76942): the claim's surgical codes
@@ -287,6 +295,10 @@ def guided_elsewhere(
         and other.code not in paired
         and structure_of_code(other.code) not in by_landmark
         and _may_guide(line.code, other.code)
+        # a code that is itself the procedure with this guidance (10006, 20611)
+        and not WITH_GUIDANCE[modality].search(
+            queries.short_descriptor(store, other.code, state.day)
+        )
     }
 
 
@@ -299,14 +311,14 @@ def _may_guide(guidance: str, code: str) -> bool:
 
 
 def guides_another_procedure(
-    state: ClaimState, findings: list[Finding], finding: Finding, line: Line
+    store: Store, state: ClaimState, findings: list[Finding], finding: Finding, line: Line
 ) -> bool:
     """Guidance that one procedure includes but that guided the session's other
     procedure, which no edit pairs it with (``guided_elsewhere``): the line keeps
     XS; True when added."""
     if DISTINCT_MODIFIERS & set(line.modifiers):
         return False
-    free = guided_elsewhere(state, findings, finding, line)
+    free = guided_elsewhere(store, state, findings, finding, line)
     if not free:
         return False
     line.modifiers = [*line.modifiers, SEPARATE_STRUCTURE]

@@ -11,11 +11,11 @@ CMS add-on file.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
 from clearclaim.checker.distinct import (
+    WITH_GUIDANCE,
     spinal_codes,
     structure_of_code,
     two_sites,
@@ -319,11 +319,6 @@ def drop_guidance_of_bundled(store: Store, state: ClaimState, documented: list[L
 ULTRASOUND_GUIDANCE = frozenset({"76937", "76942"})
 
 
-#: "Drain/inj joint/bursa w/us", "Fna bx w/us gdn 1st les", "Bx breast 1st
-#: lesion us imag": a CMS short descriptor naming ultrasound guidance
-_WITH_ULTRASOUND = re.compile(r"\bw/\s?us\b|\bus (?:gdn|guid\w*|imag\w*)\b", re.IGNORECASE)
-
-
 def drop_included_ultrasound(store: Store, state: ClaimState, documented: list[Line]) -> None:
     """Documented ultrasound guidance is not named as not billable when a code
     billed is itself the procedure "with ultrasound guidance" (20611, 10005):
@@ -332,7 +327,7 @@ def drop_included_ultrasound(store: Store, state: ClaimState, documented: list[L
     add is still named."""
     named = [ln for ln in documented if ln not in state.lines and ln.code in ULTRASOUND_GUIDANCE]
     if named and any(
-        _WITH_ULTRASOUND.search(queries.short_descriptor(store, line.code, state.day))
+        WITH_GUIDANCE["ultrasound"].search(queries.short_descriptor(store, line.code, state.day))
         for line in state.lines
     ):
         for line in named:

@@ -169,7 +169,7 @@ def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]
             and finding.related_code
             and (
                 separate_structure_of(store, state, line.code, finding.related_code, rule_set)
-                or guided_elsewhere(state, findings, finding, line)
+                or guided_elsewhere(store, state, findings, finding, line)
             )
         ):
             # the XS this pass gave the line for one column-1 code bypasses its
@@ -177,7 +177,7 @@ def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]
             # 64636; the renal biopsy's ultrasound beside the catheter's 36558 and
             # 76937); not an edit of two guidance codes of one procedure
             continue
-        if effect == "suppress" and guides_another_procedure(state, findings, finding, line):
+        if effect == "suppress" and guides_another_procedure(store, state, findings, finding, line):
             state.applied.append(finding.model_copy(update={"effect": "add_modifier"}))
             changed = True
             continue
