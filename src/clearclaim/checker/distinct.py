@@ -421,14 +421,10 @@ def _other_region(state: ClaimState, code: str, other: str) -> bool:
 
 #: the joints a CMS short descriptor names, in full or abbreviated as CMS does
 #: ("Knee arthroscopy/surgery", "Arthrs kne srg mnisectmy m/l", "Cltx sho dslc")
-_JOINT_WORDS = {
-    "knee": re.compile(r"\bknee?\b", re.IGNORECASE),
-    "hip": re.compile(r"\bhip\b", re.IGNORECASE),
-    "shoulder": re.compile(r"\b(?:shou?lder|shldr|sho)\b", re.IGNORECASE),
-    "ankle": re.compile(r"\bankle?\b", re.IGNORECASE),
-    "elbow": re.compile(r"\b(?:elbow|elbw)\b", re.IGNORECASE),
-    "wrist": re.compile(r"\b(?:wrist|wrst)\b", re.IGNORECASE),
-}
+@cache
+def _joint_words() -> dict[str, re.Pattern[str]]:
+    data = load_yaml(STRUCTURES_PATH.read_text(encoding="utf-8"))
+    return {joint: re.compile(word, re.IGNORECASE) for joint, word in data["joint_words"].items()}
 #: codes of an injection into a joint, whatever the joint: the note says which
 _ANY_JOINT = Structure(procedures=["joint_injection", "arthrography"], codes=["20600-20611"])
 
@@ -445,7 +441,7 @@ def _joint_of(store: Store, state: ClaimState, code: str) -> str | None:
         }
         return guided.pop() if len(guided) == 1 else None
     text = queries.short_descriptor(store, code, state.day)
-    named = {joint for joint, word in _JOINT_WORDS.items() if word.search(text)}
+    named = {joint for joint, word in _joint_words().items() if word.search(text)}
     if len(named) == 1:
         return named.pop()
     if _ANY_JOINT.holds(code) and state.note is not None:
