@@ -358,7 +358,7 @@ def separate_structure_of(
     return (
         _other_side(store, state, code, other, rules)
         or _other_structure(store, state, code, other, rules)
-        or _other_joint(store, state, code, other)
+        or _other_joint(store, state, code, other, rules)
         or _other_region(state, code, other)
         or _other_levels(store, state, code, other)
     )
@@ -425,19 +425,26 @@ def _other_region(state: ClaimState, code: str, other: str) -> bool:
 def _joint_words() -> dict[str, re.Pattern[str]]:
     data = load_yaml(STRUCTURES_PATH.read_text(encoding="utf-8"))
     return {joint: re.compile(word, re.IGNORECASE) for joint, word in data["joint_words"].items()}
+
+
 #: codes of an injection into a joint, whatever the joint: the note says which
 _ANY_JOINT = Structure(procedures=["joint_injection", "arthrography"], codes=["20600-20611"])
 
 
-def _joint_of(store: Store, state: ClaimState, code: str) -> str | None:
+def _joint_of(store: Store, state: ClaimState, code: str, rules: RuleSet) -> str | None:
     """The joint a code works on: named in its CMS short descriptor, or for an
     injection into any joint the one the note names; a guidance code's is the
-    joint of the procedure it guides on the claim."""
+    joint of the procedure it guides on the claim (not an arthrogram injection
+    whose radiological S&I code, billed too, includes its fluoroscopy)."""
     if code in _GUIDANCE:
+        primaries = set(_primaries_on_claim(store, state, code))
+        if any(
+            c in rules.code_set(["@radiology_si_with_fluoro"], on=state.day) for c in state.codes()
+        ):
+            injections = rules.code_set(["@arthrography_injection"], on=state.day)
+            primaries = {c for c in primaries if c not in injections}
         guided = {
-            joint
-            for c in _primaries_on_claim(store, state, code)
-            if (joint := _joint_of(store, state, c)) is not None
+            joint for c in primaries if (joint := _joint_of(store, state, c, rules)) is not None
         }
         return guided.pop() if len(guided) == 1 else None
     text = queries.short_descriptor(store, code, state.day)
@@ -471,11 +478,11 @@ def _bursa_or_joint(procedure: Procedure, joint: str) -> str:
     return joint
 
 
-def _other_joint(store: Store, state: ClaimState, code: str, other: str) -> bool:
+def _other_joint(store: Store, state: ClaimState, code: str, other: str, rules: RuleSet) -> bool:
     """A surgery on one joint and an injection of another (a knee arthroscopy and
     a hip injection), each joint known from the code or the note."""
-    mine = _joint_of(store, state, code)
-    theirs = _joint_of(store, state, other)
+    mine = _joint_of(store, state, code, rules)
+    theirs = _joint_of(store, state, other, rules)
     return mine is not None and theirs is not None and mine != theirs
 
 
