@@ -277,7 +277,12 @@ def guided_elsewhere(
     note = state.note
     if modality is None or finding.rule_id != "PTP01" or note is None:
         return set()
-    if modality not in note.imaging_modalities or len({p.type for p in note.procedures}) < 2:
+    # two biopsies of different organs (a lung and a liver) are one kind of
+    # procedure for the note reader, two codes on the claim
+    biopsies = {c for c in state.codes() if structure_of_code(c) == "bone_or_lesion"}
+    if modality not in note.imaging_modalities or (
+        len({p.type for p in note.procedures}) < 2 and len(biopsies) < 2
+    ):
         return set()  # the note must show the modality and the session's two procedures
     number = finding.line
     paired = {
