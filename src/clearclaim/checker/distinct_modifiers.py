@@ -2,9 +2,11 @@
 
 Medicare's PTP logic lets the modifier on either code of a pair bypass the
 edit, so the engine (edits/ptp.py) passes 20553-59 beside 64483; coders and
-auditors still look for it on the column-2 code (MOD10). A modifier on a code
-that no edit pairs with another code of the claim bypasses nothing and draws
-review (MOD11). The rules are data in ``rules/data/distinct_modifiers.yaml``.
+auditors still look for it on the column-2 code (MOD10), and a code that needs
+its modifier for an edit of its own lends it to no other (MOD14: 64625-59 beside
+64635 leaves 64636 its own). A modifier on a code that no edit pairs with
+another code of the claim bypasses nothing and draws review (MOD11). The rules
+are data in ``rules/data/distinct_modifiers.yaml``.
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ def place_distinct_modifiers(
     store: Store, state: ClaimState, findings: Iterable[Finding], rules: RuleSet
 ) -> bool:
     """Move a distinct-service modifier from a column-1 code to its column-2 code
-    (MOD10), drop one no edit needs (MOD11) or the note does not support (MOD13);
-    True when a line changed."""
+    (MOD10) or give the column-2 code its own (MOD14), drop one no edit needs
+    (MOD11) or the note does not support (MOD13); True when a line changed."""
     findings = [f for f in findings if f.rule_id in _PTP_RULES]
     numbered = dict(enumerate(state.lines, start=1))
     changed = _to_column_two(store, state, findings, numbered, rules)
