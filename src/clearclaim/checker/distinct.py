@@ -424,10 +424,11 @@ def _other_region(state: ClaimState, code: str, other: str) -> bool:
     )
 
 
-#: the joints a CMS short descriptor names, in full or abbreviated as CMS does
-#: ("Knee arthroscopy/surgery", "Arthrs kne srg mnisectmy m/l", "Cltx sho dslc")
 @cache
 def _joint_words() -> dict[str, re.Pattern[str]]:
+    """The joints or limb segments a CMS short descriptor names, in full or
+    abbreviated as CMS does ("Arthrs kne srg mnisectmy m/l", "Cltx sho dslc",
+    "Cltx dst rdl fx"): ``joint_words`` in structures.yaml."""
     data = load_yaml(STRUCTURES_PATH.read_text(encoding="utf-8"))
     return {joint: re.compile(word, re.IGNORECASE) for joint, word in data["joint_words"].items()}
 
