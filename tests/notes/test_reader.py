@@ -489,22 +489,27 @@ def test_drains_and_feeding_tubes_are_procedures_of_their_own(note: str, kind: s
     assert kind in {p.type for p in analyze_note(note).procedures}
 
 
-def test_a_procedure_placed_under_ultrasound_is_not_the_fluoroscopy_s() -> None:
-    a = analyze_note(
-        "Procedure 1 - Right stellate ganglion block, ultrasound guided.\n"
-        "Procedure 2 - C7-T1 interlaminar epidural steroid injection, fluoroscopic guidance."
-    )
-    by_ultrasound = {p.type: p.by_ultrasound for p in a.procedures}
-    assert by_ultrasound == {"nerve_block": True, "epidural_interlaminar": False}
-
-
-def test_guidance_cues_named_together_both_guide_the_procedure() -> None:
-    a = analyze_note(
-        "PROCEDURES: 1. Ultrasound-guided biopsy of the left kidney.\n"
-        "2. Right IJ tunneled hemodialysis catheter, ultrasound and fluoroscopic guidance."
-    )
-    by_ultrasound = {p.type: p.by_ultrasound for p in a.procedures}
-    assert by_ultrasound == {"biopsy_aspiration": True, "central_venous_access": False}
+@pytest.mark.parametrize(
+    ("note", "by_ultrasound"),
+    [
+        # a procedure placed under ultrasound is not the fluoroscopy's
+        (
+            "Procedure 1 - Right stellate ganglion block, ultrasound guided.\n"
+            "Procedure 2 - C7-T1 interlaminar epidural steroid injection, fluoroscopic guidance.",
+            {"nerve_block": True, "epidural_interlaminar": False},
+        ),
+        # guidance cues named together both guide the procedure
+        (
+            "PROCEDURES: 1. Ultrasound-guided biopsy of the left kidney.\n"
+            "2. Right IJ tunneled hemodialysis catheter, ultrasound and fluoroscopic guidance.",
+            {"biopsy_aspiration": True, "central_venous_access": False},
+        ),
+    ],
+)
+def test_which_procedure_was_placed_under_ultrasound_alone(
+    note: str, by_ultrasound: dict[str, bool]
+) -> None:
+    assert {p.type: p.by_ultrasound for p in analyze_note(note).procedures} == by_ultrasound
 
 
 def test_an_si_joint_ablation_beside_a_facet_ablation_is_its_own_procedure() -> None:

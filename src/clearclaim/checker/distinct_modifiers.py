@@ -109,37 +109,35 @@ def _to_column_two(
             seconds.append(second)
     moves = {number: seconds for number, seconds in moves.items() if seconds}
     for first, second in copies:
-        kept = _distinct(first)[0]
-        new = (
-            SEPARATE_STRUCTURE
-            if separate_structure_of(store, state, second.code, first.code, rules)
-            else kept
-        )
-        second.modifiers = [*second.modifiers, new]
-        _record(
-            state,
-            "MOD14",
-            second,
-            {"modifier": kept, "column_1": first.code, "new_modifier": new},
-        )
+        _give(store, state, rules, "MOD14", second, first, _distinct(first)[0])
     for number, seconds in moves.items():
         first = numbered[number]
         moved = _distinct(first)[0]
         first.modifiers = [m for m in first.modifiers if m not in DISTINCT_MODIFIERS]
         for second in seconds:
-            new = (
-                SEPARATE_STRUCTURE
-                if separate_structure_of(store, state, second.code, first.code, rules)
-                else moved
-            )
-            second.modifiers = [*second.modifiers, new]
-            _record(
-                state,
-                "MOD10",
-                second,
-                {"modifier": moved, "column_1": first.code, "new_modifier": new},
-            )
+            _give(store, state, rules, "MOD10", second, first, moved)
     return bool(moves or copies)
+
+
+def _give(
+    store: Store,
+    state: ClaimState,
+    rules: RuleSet,
+    rule_id: str,
+    second: Line,
+    first: Line,
+    modifier: str,
+) -> None:
+    """The column-2 line's own distinct-service modifier: XS where the note
+    documents two structures, else the coder's ``modifier``."""
+    new = (
+        SEPARATE_STRUCTURE
+        if separate_structure_of(store, state, second.code, first.code, rules)
+        else modifier
+    )
+    second.modifiers = [*second.modifiers, new]
+    values = {"modifier": modifier, "column_1": first.code, "new_modifier": new}
+    _record(state, rule_id, second, values)
 
 
 def _without_edit(state: ClaimState, findings: list[Finding], numbered: dict[int, Line]) -> bool:
