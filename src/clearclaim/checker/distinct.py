@@ -295,8 +295,7 @@ def guided_elsewhere(
         other.code
         for other in state.lines
         if other is not line
-        and other.code.isdigit()
-        and "10004" <= other.code <= "69990"
+        and is_surgical(other.code)
         and other.code not in paired
         and structure_of_code(other.code) not in by_landmark
         and _may_guide(line.code, other.code)
@@ -305,6 +304,11 @@ def guided_elsewhere(
             queries.short_descriptor(store, other.code, state.day)
         )
     }
+
+
+def is_surgical(code: str) -> bool:
+    """A CPT surgery code (10004-69990): a procedure, not an imaging or other service."""
+    return code.isdigit() and "10004" <= code <= "69990"
 
 
 def _may_guide(guidance: str, code: str) -> bool:

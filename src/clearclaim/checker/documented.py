@@ -16,6 +16,7 @@ from typing import Any
 
 from clearclaim.checker.distinct import (
     WITH_GUIDANCE,
+    is_surgical,
     spinal_codes,
     structure_of_code,
     two_sites,
@@ -229,7 +230,7 @@ def documented_ultrasound(
         return []
     code = spec.code_for(present, day, rules)
     vascular = rules.code_set(spec.vascular, on=day)
-    others = {c for c in present if c not in vascular and c.isdigit() and "10004" <= c <= "69990"}
+    others = {c for c in present if c not in vascular and is_surgical(c)}
     if code == spec.vascular_code and others and not note.vessel_patency:
         # a catheter beside a paracentesis, and no vessel's patency: the
         # ultrasound guided the other procedure's needle
