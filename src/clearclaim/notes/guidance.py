@@ -61,17 +61,20 @@ def _denied_in_its_clause(note: str, t: Target) -> bool:
 
 
 def ultrasound_image_status(
-    note: str, targets: list[Target], answered_no: Sequence[tuple[int, int]] = ()
+    note: str,
+    targets: list[Target],
+    answered_no: Sequence[tuple[int, int]] = (),
+    ultrasound_only: bool = False,
 ) -> Literal["recorded", "not_recorded", "unknown"]:
     """Whether the note says the ultrasound image was kept (a denial wins): said
     near the ultrasound (its clause or the one before), not of a fluoroscopic
-    spot image."""
+    spot image; anywhere in the session when ultrasound is its only imaging."""
     said = [
         t
         for t in targets
         if t.label in ("US_IMAGE_RECORDED", "US_IMAGE_NOT_RECORDED")
         and t.section not in HISTORY_SECTIONS | PLAN_SECTIONS | PRIOR_SECTIONS
-        and _ULTRASOUND_WORDS.search(text_near(note, t.start, t.end))
+        and (ultrasound_only or _ULTRASOUND_WORDS.search(text_near(note, t.start, t.end)))
     ]
     if any(
         t.label == "US_IMAGE_NOT_RECORDED"

@@ -260,7 +260,9 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
             and t.section not in HISTORY_SECTIONS | PRIOR_SECTIONS
             for t in targets
         ),
-        ultrasound_image=ultrasound_image_status(text, targets, answered_no),
+        ultrasound_image=ultrasound_image_status(
+            text, targets, answered_no, ultrasound_only=modalities == ["ultrasound"]
+        ),
         vessel_patency=_said(targets, "VESSEL_PATENT"),
         nontunneled_removal_only=_said(targets, "NONTUNNELED_REMOVED")
         and not _said(targets, "TUNNELED_REMOVED"),
