@@ -560,3 +560,16 @@ def test_a_radiology_report_names_the_physician_who_performed_it(line: str) -> N
         f"EXAM: FLUOROSCOPY OF THE DIAPHRAGM (SNIFF TEST)\n{line}\nFluoro time 0.4 min."
     )
     assert a.physician_presence == "affirmed"
+
+
+def test_an_image_saved_in_a_session_imaged_only_by_ultrasound_is_the_ultrasound_s() -> None:
+    a = analyze_note(
+        "PROCEDURE: Right stellate ganglion block, ultrasound guided. A linear transducer was "
+        "placed at C6 and the carotid artery, the internal jugular vein and the longus colli were "
+        "identified; a 25 g needle was advanced in plane under continuous real-time ultrasound, "
+        "its tip at the prevertebral fascia superficial to the longus colli muscle. After "
+        "negative aspiration 5 mL bupivacaine 0.25% was injected in small increments with spread "
+        "seen deep to the fascia. Representative image with needle and spread saved to the record."
+    )
+    assert a.imaging_modalities == ["ultrasound"]
+    assert a.ultrasound_image == "recorded"

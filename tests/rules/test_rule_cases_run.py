@@ -15,7 +15,11 @@ from clearclaim.checker.bilateral import bilateral_modifiers
 from clearclaim.checker.components import global_in_office
 from clearclaim.checker.distinct_modifiers import place_distinct_modifiers
 from clearclaim.checker.modifier_names import unknown_modifier_findings
-from clearclaim.checker.spinal_region import bill_further_levels, correct_spinal_regions
+from clearclaim.checker.spinal_region import (
+    bill_further_levels,
+    bill_other_side_as_bilateral,
+    correct_spinal_regions,
+)
 from clearclaim.diagnosis import check_diagnoses
 from clearclaim.edits import ClaimLine, engine_for
 from clearclaim.notes.models import ELEMENT_NAMES, FoundElement, NoteAnalysis, Procedure, TextSpan
@@ -191,17 +195,21 @@ def _fired_regions(context: dict[str, Any]) -> set[str]:
     """The spinal region and levels of the claim's codes against the levels of one
     procedure."""
     facts = dict(context.get("note") or {})
+    levels = [str(level) for level in facts.pop("levels", None) or []]
     procedure = Procedure(
         type=str(facts.pop("procedure_type")),
         label="case",
         spinal=True,
-        levels=[str(level) for level in facts.pop("levels", None) or []],
+        levels=levels,
+        levels_count=len(levels),
+        laterality=facts.pop("laterality", None),
         span=EMPTY,
     )
     state = _state(context, _analysis(facts).model_copy(update={"procedures": [procedure]}))
     correct_spinal_regions(state)
     bill_further_levels(state)
-    return {f.rule_id for f in state.applied}
+    bill_other_side_as_bilateral(state)
+    return {f.rule_id for f in [*state.applied, *state.findings]}
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)

@@ -36,7 +36,11 @@ from clearclaim.checker.models import ClaimContext
 from clearclaim.checker.modifier_names import unknown_modifier_findings
 from clearclaim.checker.review import needs_review
 from clearclaim.checker.risks import denial_risks
-from clearclaim.checker.spinal_region import bill_further_levels, correct_spinal_regions
+from clearclaim.checker.spinal_region import (
+    bill_further_levels,
+    bill_other_side_as_bilateral,
+    correct_spinal_regions,
+)
 from clearclaim.edits import ClaimCheck, ClaimLine, EditEngine, engine_for
 from clearclaim.errors import ClearclaimError, FieldError, InputError, UnknownCodeError
 from clearclaim.models import (
@@ -220,6 +224,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     rules = default_rules()
     correct_spinal_regions(state)
     bill_further_levels(state)
+    bill_other_side_as_bilateral(state)
     documented = documented_imaging(store, note, state.lines, day, rules)
     documented += documented_ultrasound(note, state.lines, day, rules)
     documented += documented_companions(note, state.lines)

@@ -12,7 +12,7 @@ import dataclasses
 from functools import cache
 
 from clearclaim.notes.models import NoteAnalysis, Procedure
-from clearclaim.rules.engine import ClaimState, Line, replace_line
+from clearclaim.rules.engine import ClaimState, Line, Suppressed, replace_line
 from clearclaim.rules.registry import registry
 from clearclaim.rules.templated import rule_file, templated_finding
 
@@ -102,6 +102,36 @@ def _replace(state: ClaimState, line: Line, counterpart: str, levels: str) -> No
 @cache
 def _further_levels() -> dict[str, str]:
     return {str(k): str(v) for k, v in rule_file("regions.yaml")["further_levels"].items()}
+
+
+@cache
+def _second_levels() -> dict[str, str]:
+    return {str(k): str(v) for k, v in rule_file("regions.yaml")["second_levels"].items()}
+
+
+def bill_other_side_as_bilateral(state: ClaimState) -> None:
+    """A first-level code and its next-level add-on (64483 + 64484) for the one
+    level the note documents on both sides: the first-level code with 50 (LVL02)."""
+    note = state.note
+    if note is None or not note.procedures:
+        return
+    families = _families()
+    for first, second in _second_levels().items():
+        firsts = [ln for ln in state.lines if ln.code == first and "50" not in ln.modifiers]
+        seconds = [ln for ln in state.lines if ln.code == second and ln.origin == "intended"]
+        if len(firsts) != 1 or len(seconds) != 1 or seconds[0].units != 1:
+            continue
+        done = [p for p in note.procedures if p.type in families[first][0]]
+        if len(done) != 1 or done[0].levels_count != 1 or done[0].laterality != "bilateral":
+            continue
+        values = {"levels": ", ".join(done[0].levels), "primary": first}
+        finding = templated_finding("regions.yaml", "LVL02", state.day, second, values)
+        state.lines.remove(seconds[0])
+        state.suppressed.append(Suppressed(second, finding))
+        state.findings.append(finding)
+        firsts[0].modifiers = [*firsts[0].modifiers, "50"]
+        firsts[0].rule_ids.append("LVL02")
+        firsts[0].rationale.append(f"LVL02: {registry().rule('LVL02').title}")
 
 
 def bill_further_levels(state: ClaimState) -> None:
