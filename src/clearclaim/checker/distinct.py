@@ -476,15 +476,22 @@ def _joint_of(store: Store, state: ClaimState, code: str, rules: RuleSet) -> str
     return None
 
 
-#: a bursa the note names as the site of a shoulder injection: not the joint
-#: an arthrogram of the shoulder enters (the glenohumeral joint)
-_SHOULDER_BURSA = re.compile(r"\b(?:subacromial|subdeltoid)\b", re.IGNORECASE)
+@cache
+def _bursae() -> dict[str, tuple[re.Pattern[str], str]]:
+    """joint -> (the words of a bursa beside it, the bursa's name): ``bursae`` in
+    structures.yaml."""
+    data = load_yaml(STRUCTURES_PATH.read_text(encoding="utf-8"))
+    return {
+        joint: (re.compile(b["words"], re.IGNORECASE), str(b["name"]))
+        for joint, b in data["bursae"].items()
+    }
 
 
 def _bursa_or_joint(procedure: Procedure, joint: str) -> str:
-    site = procedure.anatomic_site or ""
-    if joint == "shoulder" and _SHOULDER_BURSA.search(site):
-        return "subacromial bursa"
+    """The bursa the note names as an injection's site, else the joint."""
+    bursa = _bursae().get(joint)
+    if bursa is not None and bursa[0].search(procedure.anatomic_site or ""):
+        return bursa[1]
     return joint
 
 
