@@ -329,3 +329,20 @@ def test_an_injection_of_another_joint_than_the_surgery_keeps_its_line(full_stor
     report = check(full_store, context).to_dict()
     lines = {line["code"]: line["modifiers"] for line in report["lines"]}
     assert lines == {"29881": [], "20610": ["XS"], "77002": ["26", "XS"]}
+
+
+def test_a_date_of_service_mue_caps_the_code_over_its_lines(full_store) -> None:
+    """77012's MUE is a date-of-service edit (MAI 3): a second line of it, even with
+    59, is the unit over the limit; the first line stays."""
+    note = (
+        "PROCEDURES: CT-guided core biopsy of a pancreatic head mass and CT-guided celiac "
+        "plexus neurolysis. Under intermittent CT an 18 g needle was placed in the mass, "
+        "three cores. A 22 g needle was then placed anterior to the aorta at the celiac "
+        "axis under CT; contrast spread confirmed; 20 mL dehydrated alcohol injected."
+    )
+    codes = parse_codes("48102,64680,77012-26,77012-26-59")
+    report = check(full_store, _context(note=note, codes=codes, date_of_service=date(2026, 6, 2)))
+    billed = [(line.code, line.units) for line in report.lines if line.code == "77012"]
+    assert billed == [("77012", 1)]
+    over = [s for s in report.suppressed if s.code == "77012"]
+    assert [(s.rule, s.units) for s in over] == [("MUE03", 1)]

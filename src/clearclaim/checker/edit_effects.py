@@ -215,18 +215,36 @@ def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]
             changed = True
         elif effect == "cap_units":
             limit = finding.details.get("limit")
-            if limit and limit.isdigit() and line.units > int(limit) > 0:
-                excess = line.units - int(limit)
-                state.suppressed.append(
-                    Suppressed(
-                        line.code,
-                        applied,
-                        units=excess,
-                        reason=f"{excess} unit(s) over the MUE of {limit}: {finding.message}",
-                    )
+            if not (limit and limit.isdigit() and int(limit) > 0):
+                continue
+            # an MUE per line (MAI 1) caps the line; one per date of service (MAI 2
+            # and 3) caps the code's lines together, the last ones first
+            lines = [line] if finding.rule_id == "MUE01" else _lines_of(state, line.code)
+            excess = sum(ln.units for ln in lines) - int(limit)
+            if excess <= 0:
+                continue
+            state.suppressed.append(
+                Suppressed(
+                    line.code,
+                    applied,
+                    units=excess,
+                    reason=f"{excess} unit(s) over the MUE of {limit}: {finding.message}",
                 )
-                state.applied.append(applied)
-                line.units = int(limit)
-                line.rationale.append(f"{finding.rule_id}: units capped at the MUE ({limit})")
-                changed = True
+            )
+            state.applied.append(applied)
+            for capped in reversed(lines):
+                taken = min(capped.units - (capped is lines[0]), excess)
+                if taken == 0:
+                    continue
+                excess -= taken
+                capped.units -= taken
+                if capped.units == 0:
+                    state.lines.remove(capped)  # a line of the excess units only
+                else:
+                    capped.rationale.append(f"{finding.rule_id}: units capped at the MUE ({limit})")
+            changed = True
     return changed
+
+
+def _lines_of(state: ClaimState, code: str) -> list[Line]:
+    return [ln for ln in state.lines if ln.code == code]
