@@ -186,6 +186,13 @@ def test_negated_presence_does_not_negate_fluoroscopy() -> None:
         ("Epidural blood patch at L3-4.", "blood_patch", True, {}),
         ("P1: R knee asp/inj, US guided.", "joint_injection", False, {"laterality": "right"}),
         ("P2: L upper trap TrP, 27g, 1 mL lido.", "trigger_point_injection", False, {}),
+        (
+            "L ring A1 pulley tendon sheath inj by palpation.",
+            "tendon_sheath_injection",
+            False,
+            {"laterality": "left"},
+        ),
+        ("R carpal tunnel inj, US-guided.", "carpal_tunnel_injection", False, {}),
     ],
 )
 def test_procedures(note: str, ptype: str, spinal: bool, extra: dict) -> None:
