@@ -72,9 +72,10 @@ def test_two_libraries_in_one_folder_keep_their_own_copies(tmp_path: Path) -> No
     two.mkdir()
     (one / "policy.md").write_text(POLICY, encoding="utf-8")
     (two / "policy.md").write_text(POLICY.replace("five", "ten"), encoding="utf-8")
-    with Library(tmp_path / "a.sqlite", embedder=None) as a, Library(
-        tmp_path / "b.sqlite", embedder=None
-    ) as b:
+    with (
+        Library(tmp_path / "a.sqlite", embedder=None) as a,
+        Library(tmp_path / "b.sqlite", embedder=None) as b,
+    ):
         assert a.add([one / "policy.md"])[0].status == "added"
         assert b.add([two / "policy.md"])[0].status == "added"
         copy_a = files_dir(a.path) / "policy.md"
@@ -211,3 +212,25 @@ def test_a_section_heading_counts_in_retrieval(tmp_path: Path) -> None:
             assert answer.citations[0].quote.startswith("Do not report it separately")
             assert answer.citations[0].section == "Fluoroscopic guidance with epidural injections"
         assert not library.ask("What is the turnaround for dental implants?").grounded
+
+
+def test_a_library_opens_while_another_process_writes_to_it(tmp_path: Path) -> None:
+    """Opening a library reads its schema and writes nothing: it does not fail on
+    another process's open write transaction, an upload under way ("database is
+    locked" once the busy timeout ran out)."""
+    import sqlite3
+
+    from clearclaim.store.queries.library import LibraryIndex
+
+    path = tmp_path / "library.sqlite"
+    LibraryIndex(path).close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('upload', 'under way')")
+        opened = LibraryIndex(path)
+        assert opened.db.execute("SELECT COUNT(*) FROM documents").fetchone() == (0,)
+        opened.close()
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

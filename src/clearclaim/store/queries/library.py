@@ -36,6 +36,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from clearclaim.errors import StoreError
+from clearclaim.store import sql
 
 SCHEMA_VERSION = 1
 _TERM = re.compile(r"[a-z0-9]+")
@@ -173,16 +174,34 @@ class LibraryIndex:
             path.parent.mkdir(parents=True, exist_ok=True)
             _create_private(path)
             self.db = sqlite3.connect(path, isolation_level=None, timeout=10)
-            self.db.execute("PRAGMA journal_mode = WAL")
+            sql.retry_while_locked(lambda: self.db.execute("PRAGMA journal_mode = WAL"))
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.executescript(_SCHEMA)
+            if not self._has_schema():
+                sql.retry_while_locked(self._create_schema)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot open the library {path}: {exc}") from None
+
+    def _has_schema(self) -> bool:
+        # a library already made is only read here: opening it must not wait for
+        # another process's write, nor run DDL beside it
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.OperationalError:
+            return False  # no meta table: a new library
+        return row is not None
+
+    def _create_schema(self) -> None:
+        """The tables, in one transaction that takes the write lock first: two
+        processes opening a new library at once do not run DDL side by side."""
+        with sql.immediate_transaction(self.db):
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
             self.db.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
                 (str(SCHEMA_VERSION),),
             )
-        except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"cannot open the library {path}: {exc}") from None
 
     def close(self) -> None:
         self.db.close()
