@@ -28,7 +28,7 @@ Notes in another language never reach the pipeline (see language.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import re2
@@ -182,43 +182,33 @@ class _GatedPattern:
         return self._compiled.finditer(text)
 
 
-class _GatedPythonPattern:
-    """A pattern only Python's ``re`` can run, run only where RE2 finds the same
-    pattern without its look-arounds (see ``without_lookarounds``).
+class Prefiltered:
+    """A ``re`` pattern that is not run on a text where RE2 finds no place it could
+    match: the same pattern without its look-arounds (see ``without_lookarounds``),
+    asked alone or in a matcher's ``PatternSet``. Most of the reader's large
+    patterns have nothing to find in most notes.
 
     Only an ASCII text is gated: there RE2's ASCII ``\\w``, ``\\d`` and ``\\b`` mean
     what ``re``'s do; "cm²" ends a word for ``re`` and not for RE2."""
 
-    def __init__(self, compiled: re.Pattern[str], gate: str, patterns: PatternSet) -> None:
-        self.pattern = compiled.pattern
-        self.flags = compiled.flags
-        self._compiled = compiled
-        self._patterns = patterns
-        self._index = patterns.add(gate)
-
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if text.isascii() and self._index not in self._patterns.hits(text):
-            return iter(())
-        return self._compiled.finditer(text)
-
-
-class Prefiltered:
-    """A ``re`` pattern that is not run on a text where RE2 finds no place it could
-    match (the pattern without its look-arounds): for the reader's own large
-    patterns run over the whole note, most of which have nothing to find. As in
-    ``_GatedPythonPattern``, only an ASCII text is gated."""
-
-    def __init__(self, pattern: str, flags: int = 0) -> None:
+    def __init__(self, pattern: str, flags: int = 0, patterns: PatternSet | None = None) -> None:
         self.compiled = re.compile(pattern, flags)
+        self.pattern, self.flags = self.compiled.pattern, self.compiled.flags
         gate = re2_source(without_lookarounds(pattern), flags)
-        self._gate = None if gate is None else re2.compile(gate, options=_options())
+        self._occurs: Callable[[str], bool] | None = None
+        if gate is not None and patterns is not None:
+            index = patterns.add(gate)
+            self._occurs = lambda text: index in patterns.hits(text)
+        elif gate is not None:
+            alone = re2.compile(gate, options=_options())
+            self._occurs = lambda text: alone.search(text) is not None
 
     @property
-    def pattern(self) -> str:
-        return self.compiled.pattern
+    def gated(self) -> bool:
+        return self._occurs is not None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if self._gate is not None and text.isascii() and self._gate.search(text) is None:
+        if self._occurs is not None and text.isascii() and not self._occurs(text):
             return iter(())
         return self.compiled.finditer(text)
 
@@ -231,10 +221,8 @@ def _gated(compiled: Any, patterns: PatternSet) -> Any:
     source = re2_source(compiled.pattern, compiled.flags)
     if source is not None:
         return _GatedPattern(source, patterns)
-    gate = re2_source(without_lookarounds(compiled.pattern), compiled.flags)
-    if gate is not None:
-        return _GatedPythonPattern(compiled, gate, patterns)
-    return compiled
+    gated = Prefiltered(compiled.pattern, compiled.flags, patterns)
+    return gated if gated.gated else compiled
 
 
 def ascii_spaces(text: str) -> str:

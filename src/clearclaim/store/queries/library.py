@@ -209,14 +209,8 @@ class LibraryIndex:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All or nothing: a file that fails half way leaves the library as it was."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with sql.immediate_transaction(self.db):
             yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        else:
-            self.db.execute("COMMIT")
 
     # ------------------------------------------------------------ meta
 
