@@ -33,6 +33,10 @@ def _two_joints(state: ClaimState) -> list[str]:
     for procedure in state.note.procedures:
         if len(procedure.joints) > 1 and procedure.laterality != "bilateral":
             return procedure.joints
+        # the reader's one procedure per joint (each sentence naming its own)
+        joints = {j for p in state.note.procedures if p.type == procedure.type for j in p.joints}
+        if len(joints) > 1:
+            return sorted(joints)
     return []
 
 
@@ -79,6 +83,8 @@ def _both_sides_as_units(store: Store, state: ClaimState) -> None:
     sides = _sides(state)
     if "bilateral" not in sides and not {"left", "right"} <= sides:
         return
+    if _two_joints(state):
+        return  # a right knee and a left shoulder: two joints, one side each
     rule_spec = _bilateral_rules()["rules"]["BIL03"]
     for line in state.lines:
         if line.units < 2 or "50" in line.modifiers or {"LT", "RT"} & set(line.modifiers):

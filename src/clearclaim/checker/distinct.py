@@ -463,16 +463,23 @@ def _joint_of(store: Store, state: ClaimState, code: str, rules: RuleSet) -> str
         return named.pop()
     if _ANY_JOINT.holds(code) and state.note is not None:
         # the joint injected, before a joint an arthrogram named (a wrist
-        # arthrogram and an elbow injection: 20605 is the elbow's)
+        # arthrogram and an elbow injection: 20605 is the elbow's); of joints
+        # injected under ultrasound and without it, the one this code names
+        # (20611 "w/us" the knee under ultrasound, 20610 the bursa by landmarks),
+        # or the one an arthrogram does not enter (the hip's needle is 27093's)
+        with_us = bool(WITH_GUIDANCE["ultrasound"].search(text))
+        procedures = state.note.procedures
+        arthrogram = {j for p in procedures if p.type == "arthrography" for j in p.joints}
         for kinds in (("joint_injection",), _ANY_JOINT.procedures):
-            injected = {
-                _bursa_or_joint(p, joint)
-                for p in state.note.procedures
-                if p.type in kinds
-                for joint in p.joints
-            }
-            if len(injected) == 1:
-                return injected.pop()
+            done = [p for p in state.note.procedures if p.type in kinds]
+            for pool in (
+                done,
+                [p for p in done if p.by_ultrasound == with_us],
+                [p for p in done if not set(p.joints) & arthrogram],
+            ):
+                injected = {_bursa_or_joint(p, joint) for p in pool for joint in p.joints}
+                if len(injected) == 1:
+                    return injected.pop()
     return None
 
 

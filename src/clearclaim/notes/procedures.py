@@ -4,7 +4,7 @@ the guidance cue nearest each one."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from clearclaim.notes.models import Procedure
 from clearclaim.notes.pipeline import load_yaml
@@ -104,7 +104,7 @@ def in_header_sentence(t: Target, sections: list[Section], category: str) -> boo
 
 _JOINT_WORD = re.compile(
     r"\b(hip|knee|shoulder|glenohumeral|ankle|elbow|wrist|acromioclavicular|AC joint|"
-    r"subacromial|trochanteric|sacroiliac|SI joint)\b",
+    r"subacromial|trochanteric|greater trochanter|GT(?=\s+bursa)|sacroiliac|SI joint)\b",
     re.IGNORECASE,
 )
 JOINT_TYPES = frozenset({"joint_injection", "arthrography"})
@@ -116,6 +116,8 @@ _SAME_JOINT = {
     "ac joint": "acromioclavicular",
     "si joint": "sacroiliac",
     "trochanteric": "hip",
+    "greater trochanter": "hip",
+    "gt": "hip",
 }
 
 
@@ -260,8 +262,17 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
         and t.status == "affirmed"
         and t.section not in EARLIER_STUDY_SECTIONS
     ]
+
+    def cues_of(group: list[Target]) -> set[str]:
+        return {cue for t in group for cue in nearest_cues(t, landmarks, note, mentions)}
+
     out: list[Procedure] = []
-    for ptype, ts in sorted(by_type.items(), key=lambda kv: kv[1][0].start):
+    groups = [
+        (ptype, group)
+        for ptype, ts in sorted(by_type.items(), key=lambda kv: kv[1][0].start)
+        for group in (_by_joint(note, ts, cues_of) if ptype in JOINT_TYPES else [ts])
+    ]
+    for ptype, ts in groups:
         spec = specs[ptype]
         sentences = list(dict.fromkeys(note[t.sent_start : t.sent_end] for t in ts))
         levels = levels_named(sentences) if spec["spinal"] else []
@@ -272,7 +283,7 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
             # "Procedure:" field: with one spinal procedure, the levels are its own
             levels = levels_named([outside_history])
         laterality = laterality_named(sentences)
-        if laterality is None and len(by_type) == 1:
+        if laterality is None and len(groups) == 1:
             # one procedure: a side named elsewhere in the note is its side (with
             # several, it may be another procedure's)
             laterality = laterality_named(procedure_text) or laterality_named([outside_history])
@@ -283,7 +294,10 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
         # the cue may sit beside a mention that is not itself "done" ("No imaging
         # used for the trigger points" negates the mention it guides)
         cued = ts + [t for t in cue_only.get(ptype, []) if t not in ts]
-        guided = {cue for t in cued for cue in nearest_cues(t, landmarks, note, mentions)}
+        if len(ts) < len(by_type[ptype]):
+            # one joint of several: its own mentions' cues, not the other joint's
+            cued = ts
+        guided = cues_of(cued)
         first = ts[0]
         out.append(
             Procedure(
@@ -305,6 +319,26 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
             )
         )
     return out
+
+
+def _by_joint(
+    note: str, mentions: list[Target], cues_of: Callable[[list[Target]], set[str]]
+) -> list[list[Target]]:
+    """A joint procedure's mentions, one group per joint when each mention's
+    sentence names one joint, the sentences name several, and the joints were
+    guided differently (a knee aspiration under ultrasound and a trochanteric
+    bursa injection by landmarks are two injections, each with its own
+    guidance); else one group."""
+    joints: dict[str, list[Target]] = {}
+    for t in mentions:
+        named = joints_named([note[t.sent_start : t.sent_end]])
+        if len(named) != 1:
+            return [mentions]
+        joints.setdefault(named.pop(), []).append(t)
+    groups = list(joints.values())
+    if len(groups) < 2 or len({frozenset(cues_of(g)) for g in groups}) < 2:
+        return [mentions]
+    return groups
 
 
 def _without_spinal_joint_words(note: str, by_type: dict[str, list[Target]]) -> None:
