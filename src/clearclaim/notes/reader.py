@@ -58,6 +58,13 @@ def _said(targets: list[Target], label: str) -> bool:
     )
 
 
+def _read_elsewhere(targets: list[Target]) -> bool:
+    """Another physician reads this session's images: said, and not of a study of
+    its own ("chest radiograph (read by radiology) shows the tip")."""
+    separate = {t.sent_start for t in targets if t.label == "SEPARATE_STUDY"}
+    return _said([t for t in targets if t.sent_start not in separate], "INTERPRETED_ELSEWHERE")
+
+
 def _without_ct_fluoroscopy(targets: list[Target]) -> list[Target]:
     """ "CT fluoroscopy" is CT guidance (77012), not fluoroscopy: its word
     "fluoroscopy" is not a fluoroscopy mention."""
@@ -176,6 +183,15 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
     standby = tuple((t.start, t.end) for t in targets if t.label == "FLUORO_STANDBY")
     marking_only = any(t.label == "US_MARKING_ONLY" and t.status == "affirmed" for t in targets)
     fluoroscopy = fluoro_status_of(mentions, times, sections, standby)
+    procedures = procedures_of(text, targets, sections)
+    # one procedure by palpation and another that fluoroscopy was there for (a
+    # trigger point injection "no imaging" beside a sympathetic block under
+    # fluoroscopy): the landmarks are that procedure's, not the whole session's
+    landmarks_of_one = (
+        fluoroscopy == "used"
+        and any(p.by_landmark for p in procedures)
+        and any(not (p.by_landmark or p.by_ultrasound) for p in procedures)
+    )
     modalities = sorted(
         {
             {"ULTRASOUND": "ultrasound", "CT": "ct"}[t.label]
@@ -199,6 +215,7 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
                 for t in targets
             )
             and not any(t.label == "FLUORO_GUIDANCE" and t.status == "affirmed" for t in targets)
+            and not landmarks_of_one
             else set()
         )
         | ({"fluoroscopy"} if fluoroscopy == "used" else set())
@@ -213,7 +230,6 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
     ]
     presence = presence_of(targets, text, tuple(answered_no))
     elements, has_report, has_tip = elements_of(text, targets, sections, times, doses, presence)
-    procedures = procedures_of(text, targets, sections)
 
     undetermined: list[str] = []
     if planned_only(text, sections, procedures, fluoroscopy):
@@ -252,7 +268,7 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         # named, or implied by the procedure (an injection places a needle)
         needle_placed=needle_named(text_outside(text, sections, HISTORY_SECTIONS | PLAN_SECTIONS))
         or any(vocabulary()["procedures"][p.type].get("needle", True) for p in procedures),
-        interpreted_elsewhere=_said(targets, "INTERPRETED_ELSEWHERE"),
+        interpreted_elsewhere=_read_elsewhere(targets),
         form_answered=bool(_TICKED.search(text)),
         cross_sectional_arthrography=any(
             t.label == "CT_MR_ARTHROGRAPHY"
