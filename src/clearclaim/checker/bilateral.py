@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from clearclaim.checker.distinct import structure_of_code, structures
 from clearclaim.models import Finding
 from clearclaim.rules.engine import ClaimState, Suppressed
 from clearclaim.rules.registry import registry
@@ -21,8 +22,23 @@ def _bilateral_rules() -> dict[str, Any]:
     return rule_file("bilateral.yaml")
 
 
-def _sides(state: ClaimState) -> set[str]:
-    return {p.laterality for p in state.note.procedures if p.laterality} if state.note else set()
+def _sides(state: ClaimState, code: str | None = None) -> set[str]:
+    """The sides the note documents: of the procedures on ``code``'s structure
+    (structures.yaml) when it names any (a right facet ablation beside a left SI
+    joint injection is one side each), else of every procedure."""
+    if state.note is None:
+        return set()
+    every = {p.laterality for p in state.note.procedures if p.laterality}
+    structure = structure_of_code(code) if code else None
+    if structure is None:
+        return every
+    kinds = set(structures()[structure].procedures)
+    own = {p.laterality for p in state.note.procedures if p.laterality and p.type in kinds}
+    return own or every
+
+
+def _both(sides: set[str]) -> bool:
+    return "bilateral" in sides or {"left", "right"} <= sides
 
 
 def _two_joints(state: ClaimState) -> list[str]:
@@ -48,9 +64,9 @@ def bilateral_modifiers(store: Store, state: ClaimState) -> None:
     if not lines:
         return
     spec = _bilateral_rules()
-    sides = _sides(state)
-    one_side = bool(sides) and sides <= {"left", "right"} and len(sides) == 1
     for line in lines:
+        sides = _sides(state, line.code)
+        one_side = len(sides) == 1 and sides <= {"left", "right"}
         indicator, release = queries.bilateral_indicator(store, line.code, state.day)
         values = {"bilateral_indicator": str(indicator), "release": release}
         if indicator is not None and str(indicator) in spec["rules"]["BIL01"]["indicators"]:
@@ -80,14 +96,15 @@ def _finding(rule_id: str, day: date, code: str, values: dict[str, str]) -> Find
 def _both_sides_as_units(store: Store, state: ClaimState) -> None:
     """BIL03: two units of a bilateral-indicator-1 code for a procedure the note
     documents on both sides are one line with modifier 50 and one unit."""
-    sides = _sides(state)
-    if "bilateral" not in sides and not {"left", "right"} <= sides:
+    if not _both(_sides(state)):
         return
     if _two_joints(state):
         return  # a right knee and a left shoulder: two joints, one side each
     rule_spec = _bilateral_rules()["rules"]["BIL03"]
     for line in state.lines:
         if line.units < 2 or "50" in line.modifiers or {"LT", "RT"} & set(line.modifiers):
+            continue
+        if not _both(_sides(state, line.code)):
             continue
         indicator, release = queries.bilateral_indicator(store, line.code, state.day)
         if indicator is None or str(indicator) not in rule_spec["indicators"]:
