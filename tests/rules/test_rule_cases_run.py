@@ -15,11 +15,7 @@ from clearclaim.checker.bilateral import bilateral_modifiers
 from clearclaim.checker.components import global_in_office
 from clearclaim.checker.distinct_modifiers import place_distinct_modifiers
 from clearclaim.checker.modifier_names import unknown_modifier_findings
-from clearclaim.checker.spinal_region import (
-    bill_further_levels,
-    bill_other_side_as_bilateral,
-    correct_spinal_regions,
-)
+from clearclaim.checker.spinal_region import correct_levels
 from clearclaim.diagnosis import check_diagnoses
 from clearclaim.edits import ClaimLine, engine_for
 from clearclaim.notes.models import ELEMENT_NAMES, FoundElement, NoteAnalysis, Procedure, TextSpan
@@ -206,9 +202,7 @@ def _fired_regions(context: dict[str, Any]) -> set[str]:
         span=EMPTY,
     )
     state = _state(context, _analysis(facts).model_copy(update={"procedures": [procedure]}))
-    correct_spinal_regions(state)
-    bill_further_levels(state)
-    bill_other_side_as_bilateral(state)
+    correct_levels(state)
     return {f.rule_id for f in [*state.applied, *state.findings]}
 
 

@@ -36,11 +36,7 @@ from clearclaim.checker.models import ClaimContext
 from clearclaim.checker.modifier_names import unknown_modifier_findings
 from clearclaim.checker.review import needs_review
 from clearclaim.checker.risks import denial_risks
-from clearclaim.checker.spinal_region import (
-    bill_further_levels,
-    bill_other_side_as_bilateral,
-    correct_spinal_regions,
-)
+from clearclaim.checker.spinal_region import correct_levels
 from clearclaim.edits import ClaimCheck, ClaimLine, EditEngine, engine_for
 from clearclaim.errors import ClearclaimError, FieldError, InputError, UnknownCodeError
 from clearclaim.models import (
@@ -222,9 +218,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         note_text=context.note,
     )
     rules = default_rules()
-    correct_spinal_regions(state)
-    bill_further_levels(state)
-    bill_other_side_as_bilateral(state)
+    correct_levels(state)
     documented = documented_imaging(store, note, state.lines, day, rules)
     documented += documented_ultrasound(note, state.lines, day, rules)
     documented += documented_companions(note, state.lines)

@@ -165,3 +165,56 @@ def bill_further_levels(state: ClaimState) -> None:
             state.lines.insert(state.lines.index(last) + 1, extra)
             last = extra
         replace_line(state, last, third, finding, registry().rule("LVL01").title)
+
+
+def bill_documented_levels(state: ClaimState) -> None:
+    """A next-level add-on billed more times than the further levels the note
+    documents on one side (64636 x 2 for two facet joints, the units counted per
+    nerve): the excess units are named and not billed (LVL03)."""
+    note = state.note
+    if note is None or not note.procedures:
+        return
+    families = _families()
+    for first, second in _second_levels().items():
+        lines = [
+            ln
+            for ln in state.lines
+            if ln.code == second and ln.origin == "intended" and "50" not in ln.modifiers
+        ]
+        units = sum(ln.units for ln in lines)
+        done = [p for p in note.procedures if p.type in families[first][0]]
+        if not lines or first not in state.codes() or len(done) != 1:
+            continue
+        procedure = done[0]
+        allowed = procedure.levels_count - 1
+        if procedure.laterality not in ("left", "right") or allowed < 1 or units <= allowed:
+            continue
+        values = {
+            "units": str(units),
+            "count": str(procedure.levels_count),
+            "levels": ", ".join(procedure.levels),
+            "allowed": str(allowed),
+            "primary": first,
+        }
+        finding = templated_finding("regions.yaml", "LVL03", state.day, second, values)
+        excess = units - allowed
+        for line in reversed(lines):
+            taken = min(excess, line.units - (1 if line is lines[0] else 0))
+            line.units -= taken
+            excess -= taken
+            if line.units == 0:
+                state.lines.remove(line)
+        state.suppressed.append(Suppressed(second, finding, units=units - allowed))
+        state.findings.append(finding)
+        if lines[0] in state.lines:
+            lines[0].rule_ids.append("LVL03")
+            lines[0].rationale.append(f"LVL03: {registry().rule('LVL03').title}")
+
+
+def correct_levels(state: ClaimState) -> None:
+    """The spinal codes against the region, levels and sides the note documents
+    (REG01, LVL01, LVL02, LVL03), in that order."""
+    correct_spinal_regions(state)
+    bill_further_levels(state)
+    bill_other_side_as_bilateral(state)
+    bill_documented_levels(state)
