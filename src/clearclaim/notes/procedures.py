@@ -227,8 +227,15 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
         if ctx:
             sentence = note[t.sent_start : t.sent_end]
             rx = vocab["contexts"][ctx]
-            if not rx.search(sentence) and not rx.search(outside_history):
-                continue
+            if not rx.search(sentence):
+                # the context elsewhere in the note, unless the mention's own
+                # sentence names another place ("R genicular RFA" in a note
+                # headed "Pain & Spine")
+                other = spec.get("unless_context")
+                if other and vocab["contexts"][other].search(sentence):
+                    continue
+                if not rx.search(outside_history):
+                    continue
         by_type.setdefault(spec["type"], []).append(t)
     # a generic mention yields to a specific one in the same sentence
     for ptype, ts in list(by_type.items()):
