@@ -129,20 +129,25 @@ def _guided_structure(store: Store, state: ClaimState, code: str, includes: set[
     }
     owners.discard(None)
     if not owners:
-        # an add-on whose primaries the MACs define (77001): the structure that
-        # names it as its guidance, when one of the claim's codes works on it
-        owners = {
-            name
-            for name, s in structures().items()
-            if code in s.guided_by and any(s.holds(c) for c in state.codes())
-        }
+        return _structure_naming(state, code)
+    return next(iter(owners)) if len(owners) == 1 else None
+
+
+def _structure_naming(state: ClaimState, code: str) -> str | None:
+    """An add-on whose primaries the MACs define (77001, 76937): the structure
+    that names it as its guidance, when one of the claim's codes works on it."""
+    owners = {
+        name
+        for name, s in structures().items()
+        if code in s.guided_by and any(s.holds(c) for c in state.codes())
+    }
     return next(iter(owners)) if len(owners) == 1 else None
 
 
 def _structure(store: Store, state: ClaimState, code: str, includes: set[str]) -> str | None:
     if code in _GUIDANCE:
         return _guided_structure(store, state, code, includes)
-    return structure_of_code(code)
+    return structure_of_code(code) or _structure_naming(state, code)
 
 
 def _includes_guidance(rules: RuleSet, day: date) -> set[str]:
