@@ -235,6 +235,53 @@ def restore_guidance_of_other_site(
     return restored
 
 
+#: rules that take imaging off the claim because a procedure code on it includes it
+_INCLUDES_IMAGING = {"FLU03": "@includes_fluoro_guidance", "FLU18": "@gu_catheter_includes_imaging"}
+
+
+def restore_ultrasound_of_other_procedure(
+    store: Store, state: ClaimState, before: list[Line], rules: RuleSet
+) -> bool:
+    """Put back the 76942 a rule removed because a catheter or injection code
+    includes its imaging, when the ultrasound guided the session's other
+    procedure: one the note places under ultrasound alone, on a structure of its
+    own, whose code does not include the guidance (the renal mass biopsy beside
+    the nephrostomy exchange); True when put back. Its PTP edit with the code
+    that includes it is then judged as another procedure's guidance (XS)."""
+    note = state.note
+    item = next(
+        (i for i in state.suppressed if i.code == "76942" and i.rule in _INCLUDES_IMAGING), None
+    )
+    original = next((ln for ln in before if ln.code == "76942"), None)
+    if note is None or item is None or original is None or original in state.lines:
+        return False
+    including = rules.code_set(
+        [*_INCLUDES_IMAGING.values(), "@includes_fluoro_guidance_spinal"], on=state.day
+    )
+    under_ultrasound = {p.type for p in note.procedures if p.by_ultrasound}
+    guided = [
+        code
+        for code in state.codes()
+        if is_surgical(code)
+        and code not in including
+        and (structure := structure_of_code(code)) is not None
+        and set(structures()[structure].procedures) & under_ultrasound
+        and _may_guide("76942", code)
+        and not WITH_GUIDANCE["ultrasound"].search(queries.short_descriptor(store, code, state.day))
+    ]
+    if not guided:
+        return False
+    original.rule_ids.append(item.rule)
+    original.rationale.append(
+        f"the ultrasound guidance of {', '.join(sorted(guided))}, not of the code whose "
+        f"descriptor includes imaging ({item.rule})"
+    )
+    state.lines.append(original)
+    state.suppressed.remove(item)
+    state.findings = [f for f in state.findings if not _is(f, item.rule, "76942")]
+    return True
+
+
 def _is(finding: Finding, rule_id: str, code: str) -> bool:
     return finding.rule_id == rule_id and finding.code == code
 

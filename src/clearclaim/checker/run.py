@@ -20,7 +20,10 @@ from clearclaim._yaml import load_yaml
 from clearclaim.checker.bilateral import bilateral_modifiers
 from clearclaim.checker.components import global_in_office
 from clearclaim.checker.coverage import data_coverage
-from clearclaim.checker.distinct import restore_guidance_of_other_site
+from clearclaim.checker.distinct import (
+    restore_guidance_of_other_site,
+    restore_ultrasound_of_other_procedure,
+)
 from clearclaim.checker.distinct_modifiers import place_distinct_modifiers
 from clearclaim.checker.documented import (
     documented_companions,
@@ -227,7 +230,11 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     before = list(state.lines)
     policy = rule_engine_for(rules)
     policy.apply(state)
-    if restore_guidance_of_other_site(store, state, before, rules):
+    restored = [
+        restore_guidance_of_other_site(store, state, before, rules),
+        restore_ultrasound_of_other_procedure(store, state, before, rules),
+    ]
+    if any(restored):
         policy.apply_modifier_rules(state)
     bilateral_modifiers(store, state)
     global_in_office(store, state, rules)
