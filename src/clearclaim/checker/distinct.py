@@ -324,7 +324,7 @@ def guided_elsewhere(
     """The session's other procedures that ultrasound or CT guidance guided when one
     procedure's code includes it (PTP 49083/76942): the claim's surgical codes
     (CPT 10004-69990) that no edit pairs with the guidance and whose needle the
-    note does not place by landmarks (a renal biopsy beside the paracentesis)."""
+    note places with it (a renal biopsy beside the paracentesis)."""
     modality = _GUIDANCE_BY_MODALITY.get(line.code)
     note = state.note
     if modality is None or finding.rule_id != "PTP01" or note is None:
@@ -342,14 +342,18 @@ def guided_elsewhere(
         for f in findings
         if f.kind == "ptp" and number in (f.line, f.related_line)
     }
-    by_landmark = unguided_structures(note)
+    # nor a needle placed by landmarks, nor one placed under fluoroscopy alone
+    # (a vertebral biopsy beside the ultrasound-guided paracentesis)
+    elsewhere = unguided_structures(note)
+    if modality == "ultrasound":
+        elsewhere |= _structures_where(note, lambda p: p.by_fluoroscopy)
     return {
         other.code
         for other in state.lines
         if other is not line
         and is_surgical(other.code)
         and other.code not in paired
-        and structure_of_code(other.code) not in by_landmark
+        and structure_of_code(other.code) not in elsewhere
         and _may_guide(line.code, other.code)
         # a code that is itself the procedure with this guidance (10006, 20611)
         and not WITH_GUIDANCE[modality].search(

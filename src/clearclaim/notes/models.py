@@ -109,6 +109,9 @@ class Procedure(_Frozen):
     #: its needle placed under ultrasound, and no fluoroscopy named beside it:
     #: the session's fluoroscopic guidance is another procedure's
     by_ultrasound: bool = False
+    #: its needle placed under fluoroscopy, and no ultrasound named beside it:
+    #: the session's ultrasound guidance is another procedure's
+    by_fluoroscopy: bool = False
     #: the different joints named for a joint procedure (hip, knee ...)
     joints: list[str] = Field(default_factory=list)
     #: the nerves named for a nerve block (genicular, occipital ...)

@@ -320,6 +320,7 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
                 by_landmark="FLUORO_GUIDANCE" not in guided
                 and ("LANDMARK" in guided or bool(spec.get("guided_only_when_said"))),
                 by_ultrasound="ULTRASOUND" in guided and "FLUORO_GUIDANCE" not in guided,
+                by_fluoroscopy="FLUORO_GUIDANCE" in guided and "ULTRASOUND" not in guided,
                 joints=joints,
                 nerves=sorted(nerves_named(sentences)) if ptype == "nerve_block" else [],
                 span=target_span(note, first),
