@@ -254,6 +254,26 @@ def documented_ultrasound(
     ]
 
 
+def documented_ct(note: NoteAnalysis, claim: list[Line]) -> list[Line]:
+    """The CT guidance code of CT guidance the note documents for a needle, when
+    the claim reports none (imaging.yaml): the PTP edits then say whether the
+    procedure includes it (32408) or it is a missed charge (47000)."""
+    present = {line.code for line in claim}
+    spec = imaging_map().ct
+    if "ct" not in note.imaging_modalities or not note.needle_placed:
+        return []
+    if present & set(spec.reported_by) or not any(is_surgical(c) for c in present):
+        return []
+    return [
+        Line(
+            code=spec.code,
+            origin="documented",
+            rationale=["documented in the note (CT guidance); not among the intended codes"],
+            support="explicit",
+        )
+    ]
+
+
 def drop_unsupported(state: ClaimState, instead: set[str]) -> None:
     """A documented code billed only on explicit fluoroscopy: imaging inferred from
     x-ray views or from the kind of exam says what is not billable, never what is.

@@ -27,6 +27,7 @@ from clearclaim.checker.distinct import (
 from clearclaim.checker.distinct_modifiers import place_distinct_modifiers
 from clearclaim.checker.documented import (
     documented_companions,
+    documented_ct,
     documented_imaging,
     documented_ultrasound,
     drop_fluoroscopy_billed_by_a_rule,
@@ -224,6 +225,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     correct_levels(state)
     documented = documented_imaging(store, note, state.lines, day, rules)
     documented += documented_ultrasound(note, state.lines, day, rules)
+    documented += documented_ct(note, state.lines)
     documented += documented_companions(note, state.lines)
     state.lines.extend(documented)
     instead = {line.code for line in documented if line.instead_of_intended}

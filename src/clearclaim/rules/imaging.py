@@ -46,6 +46,14 @@ class UltrasoundGuidance(_Strict):
         return self.vascular_code if codes & vascular else self.needle_code
 
 
+class CtGuidance(_Strict):
+    """CT guidance documented for a needle: its code, and the codes by which a
+    claim already reports CT guidance."""
+
+    code: Literal["77012"]
+    reported_by: list[str] = Field(min_length=1)
+
+
 class Companion(_Strict):
     """The radiological supervision and interpretation code CPT instructs to
     report with a procedure whose code does not include its imaging."""
@@ -60,6 +68,7 @@ class ImagingMap(_Strict):
     effective: Effective
     families: list[ImagingFamily] = Field(min_length=1)
     ultrasound: UltrasoundGuidance
+    ct: CtGuidance
     companions: list[Companion] = Field(default_factory=list)
 
     def family_for(self, code: str, day: date, rules: RuleSet) -> ImagingFamily | None:
