@@ -54,6 +54,7 @@ class CaseFile(_Strict):
     engine: Literal[
         "policy",
         "edits",
+        "edit_effects",
         "bilateral",
         "distinct",
         "regions",

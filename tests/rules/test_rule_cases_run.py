@@ -14,6 +14,7 @@ import yaml
 from clearclaim.checker.bilateral import bilateral_modifiers
 from clearclaim.checker.components import global_in_office
 from clearclaim.checker.distinct_modifiers import place_distinct_modifiers
+from clearclaim.checker.edit_effects import apply_edit_findings
 from clearclaim.checker.modifier_names import unknown_modifier_findings
 from clearclaim.checker.spinal_region import correct_levels
 from clearclaim.diagnosis import check_diagnoses
@@ -146,6 +147,17 @@ def _fired_edits(store: Store, context: dict[str, Any]) -> set[str]:
     return {f.rule_id for f in result.all_findings()}
 
 
+def _fired_edit_effects(store: Store, context: dict[str, Any]) -> set[str]:
+    """The CMS edits of the claim, and what they take off it with them (an S&I
+    code whose procedure an edit denies)."""
+    state = _state(context, _analysis({}))
+    result = engine_for(store).check(
+        _claim_lines(context), setting=context.get("setting", "professional")
+    )
+    apply_edit_findings(store, state, result.findings)
+    return {f.rule_id for f in state.applied}
+
+
 def _fired_bilateral(store: Store, context: dict[str, Any]) -> set[str]:
     facts = dict(context.get("note") or {})
     side = facts.pop("laterality", None)
@@ -232,6 +244,7 @@ def test_rule_case(path: Path, request: pytest.FixtureRequest) -> None:
         store = request.getfixturevalue("full_store")
         run = {
             "edits": _fired_edits,
+            "edit_effects": _fired_edit_effects,
             "distinct": _fired_distinct,
             "components": _fired_components,
         }.get(engine, _fired_bilateral)

@@ -14,7 +14,7 @@ import yaml
 
 from clearclaim.i18n import SUPPORTED_LANGUAGES
 from clearclaim.rules.loader import default_rules
-from clearclaim.rules.registry import registry
+from clearclaim.rules.registry import TEMPLATED_FILES, registry
 from clearclaim.rules.translations import catalog, localize_report
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "clearclaim"
@@ -46,7 +46,7 @@ def english_texts() -> dict[str, dict[str, Any]]:
         texts[rule_id] = {k: _norm(rule[k]) for k in ("title", "message", "action")}
     names = yaml.safe_load((SRC / "rules" / "data" / "modifier_names.yaml").read_text())["rule"]
     texts[names.get("id", "MOD09")] = {k: _norm(names[k]) for k in ("title", "message", "action")}
-    for name in ("bilateral.yaml", "distinct_modifiers.yaml", "regions.yaml", "components.yaml"):
+    for name in TEMPLATED_FILES:
         templated = yaml.safe_load((SRC / "rules" / "data" / name).read_text())
         for rule_id, rule in templated["rules"].items():
             texts[rule_id] = {k: _norm(rule[k]) for k in ("title", "message", "action")}

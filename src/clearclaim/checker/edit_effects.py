@@ -22,9 +22,37 @@ from clearclaim.checker.spinal_region import in_documented_region
 from clearclaim.models import Finding
 from clearclaim.rules import default_rules
 from clearclaim.rules.engine import ClaimState, Line, Suppressed, replace_line
+from clearclaim.rules.imaging import imaging_map
 from clearclaim.rules.registry import Registry, registry
+from clearclaim.rules.templated import templated_finding
 from clearclaim.store import Store
 from clearclaim.store.queries.checker import add_on_primaries, add_ons_of
+
+
+def _procedures_of(code: str) -> set[str]:
+    """The procedures whose radiological S&I code ``code`` is (imaging.yaml)."""
+    return {c.procedure for c in imaging_map().companions if c.code == code}
+
+
+def _drop_companion(state: ClaimState, procedure: str, rule_id: str) -> None:
+    """The S&I code of a procedure just taken off the claim goes with it, unless
+    another of its procedures stays billed (SI01). One the note documented and
+    the coder did not bill is not named: the procedure's own finding says it."""
+    billed = state.codes()
+    for companion in imaging_map().companions:
+        if companion.procedure != procedure or companion.code not in billed:
+            continue
+        if _procedures_of(companion.code) & billed:
+            continue
+        lines = [ln for ln in state.lines if ln.code == companion.code]
+        for line in lines:
+            state.lines.remove(line)
+        if all(line.origin == "documented" for line in lines):
+            continue
+        values = {"procedure": procedure, "rule": rule_id}
+        finding = templated_finding("companions.yaml", "SI01", state.day, companion.code, values)
+        state.suppressed.append(Suppressed(companion.code, finding))
+        state.applied.append(finding)
 
 
 def _first_level_primary(
@@ -143,6 +171,13 @@ def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]
     # column-1 code that is itself another edit's column 2 (77012 beside 75989,
     # which 49405 bundles): the edit is judged after its column-1 code's own
     denied = {f.line for f in findings if f.severity == "deny" and f.kind == "ptp"}
+    # and after the S&I code of a procedure an edit denies (75901 with 36595),
+    # which goes with it (SI01)
+    denied |= {
+        number
+        for number, line in by_number.items()
+        if any(by_number[d].code in _procedures_of(line.code) for d in denied if d in by_number)
+    }
     for finding in sorted(findings, key=lambda f: (f.kind != "add_on", f.related_line in denied)):
         if finding.severity != "deny" or finding.line is None:
             continue
@@ -202,6 +237,7 @@ def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]
             state.lines.remove(line)
             state.suppressed.append(Suppressed(line.code, applied))
             state.applied.append(applied)
+            _drop_companion(state, line.code, finding.rule_id)
             changed = True
         elif effect == "remove_modifier":
             line.modifiers = [m for m in line.modifiers if m not in ("26", "TC")]

@@ -58,6 +58,13 @@ def _said(targets: list[Target], label: str) -> bool:
     )
 
 
+#: ultrasound that guided the needle as it went in
+_REAL_TIME = re.compile(
+    r"\breal[- ]?time\b|\bunder\s+(?:direct\s+|continuous\s+|live\s+)?(?:ultrasound|US|sonograph\w*)\b",
+    re.IGNORECASE,
+)
+
+
 def _read_elsewhere(targets: list[Target]) -> bool:
     """Another physician reads this session's images: said, and not of a study of
     its own ("chest radiograph (read by radiology) shows the tip")."""
@@ -181,7 +188,15 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         if t.label == "FLUORO"
     ]
     standby = tuple((t.start, t.end) for t in targets if t.label == "FLUORO_STANDBY")
-    marking_only = any(t.label == "US_MARKING_ONLY" and t.status == "affirmed" for t in targets)
+    # (not a pre-procedure survey of the vein followed by real-time guidance)
+    marking_only = any(
+        t.label == "US_MARKING_ONLY" and t.status == "affirmed" for t in targets
+    ) and not any(
+        t.label == "ULTRASOUND"
+        and t.status == "affirmed"
+        and _REAL_TIME.search(text, t.sent_start, t.sent_end)
+        for t in targets
+    )
     fluoroscopy = fluoro_status_of(mentions, times, sections, standby)
     procedures = procedures_of(text, targets, sections)
     # one procedure by palpation and another that fluoroscopy was there for (a

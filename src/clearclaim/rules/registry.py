@@ -4,7 +4,7 @@ Rules are data in three kinds of file, each read by the engine that applies
 them: the policy rules (``rules/data/fluoro.yaml``, ``modifiers.yaml``,
 ``documentation.yaml``: conditions and outcomes), the checker's templated rules
 (``rules/data/bilateral.yaml``, ``distinct_modifiers.yaml``, ``regions.yaml``,
-``components.yaml``: a message template per rule ID), the CMS edit rules (``edits/data/rules.yaml``:
+``components.yaml``, ``companions.yaml``: a message template per rule ID), the CMS edit rules (``edits/data/rules.yaml``:
 message templates the single-claim and the batch path share) and the diagnosis
 code rules (``diagnosis/data/diagnosis_rules.yaml``). The registry reads them
 all into :class:`RuleSpec`: a stable ID, a name, its kind, severity, effective
@@ -145,6 +145,17 @@ def _data(package: str, name: str) -> Any:
     return load_yaml(folder.read_text("utf-8"))
 
 
+#: the checker's templated rule files (rules/data): the kind of their rules, and
+#: the kind of the file's own source
+TEMPLATED_FILES: dict[str, tuple[RuleKind, str]] = {
+    "bilateral.yaml": ("bilateral", "cms_file"),
+    "distinct_modifiers.yaml": ("ptp", "policy"),
+    "regions.yaml": ("policy", "cms_file"),
+    "components.yaml": ("pc_tc", "cms_file"),
+    "companions.yaml": ("policy", "policy"),
+}
+
+
 def _templated_specs(name: str, kind: RuleKind, source_kind: str) -> list[RuleSpec]:
     """The rules of a file of message templates keyed by rule ID (see
     rules/templated.py): one source for the file, and each rule's own sources."""
@@ -257,10 +268,8 @@ def registry() -> Registry:
     """The shipped rules, read and validated once."""
     ruleset = default_rules()
     specs = [_policy_spec(r, ruleset.files.get(r.id, "")) for r in ruleset.rules]
-    specs += _templated_specs("bilateral.yaml", "bilateral", "cms_file")
-    specs += _templated_specs("distinct_modifiers.yaml", "ptp", "policy")
-    specs += _templated_specs("regions.yaml", "policy", "cms_file")
-    specs += _templated_specs("components.yaml", "pc_tc", "cms_file")
+    for name, (kind, source_kind) in TEMPLATED_FILES.items():
+        specs += _templated_specs(name, kind, source_kind)
     specs += _modifier_name_specs()
     specs += _edit_specs()
     specs += _diagnosis_specs()
