@@ -211,8 +211,10 @@ def restore_guidance_of_other_site(
             continue
         # the procedure it guides: away from the spine, or on another structure
         # that the note documents and whose code does not include guidance
-        other_side = _side(store, state, item.code, spinal) is False and any(
-            not p.spinal for p in note.procedures if p.type in guided
+        other_side = (
+            two_sites_documented(state)
+            and _side(store, state, item.code, spinal) is False
+            and any(not p.spinal for p in note.procedures if p.type in guided)
         )
         structure = _guided_structure(store, state, item.code, includes)
         other_structure = (
