@@ -60,7 +60,8 @@ def _said(targets: list[Target], label: str) -> bool:
 
 #: ultrasound that guided the needle as it went in
 _REAL_TIME = re.compile(
-    r"\breal[- ]?time\b|\bunder\s+(?:direct\s+|continuous\s+|live\s+)?(?:ultrasound|US|sonograph\w*)\b",
+    r"\breal[- ]?time\b"
+    r"|\bunder\s+(?:direct\s+|continuous\s+|live\s+)?(?:ultrasound|US|sonograph\w*)\b",
     re.IGNORECASE,
 )
 
