@@ -189,29 +189,54 @@ def documented_companions(note: NoteAnalysis, claim: list[Line]) -> list[Line]:
     """The S&I code of a procedure whose code leaves its imaging out (74740 with
     58340, 75984 with 49423), when the note names the fluoroscopy explicitly and
     no intended line reports it (imaging.yaml, ``companions``)."""
-    if not note.determinable or note.fluoroscopy != "used":
+    if not note.determinable:
         return []
     level, spans = _imaging_evidence(note)
-    if level != "explicit":
-        return []
+    fluoroscopy = note.fluoroscopy == "used" and level == "explicit"
     present = {line.code for line in claim}
     quoted = ", ".join(dict.fromkeys(f'"{s["text"]}"' for s in spans[:2]))
-    return [
-        Line(
-            code=companion.code,
-            origin="documented",
-            rationale=[
-                f"documented in the note ({quoted})",
-                f"{companion.code} is the radiological supervision and interpretation of "
-                f"{companion.procedure}",
-                "not among the intended codes",
-            ],
-            evidence=spans,
-            support="explicit",
+    out = []
+    for companion in imaging_map().companions:
+        if companion.procedure not in present or companion.code in present:
+            continue
+        if fluoroscopy and "fluoroscopy" in companion.modalities:
+            shown = f"documented in the note ({quoted})"
+        elif other := [m for m in _guided_by(note) if m in companion.modalities]:
+            shown, spans = f"documented in the note ({other[0]} guidance)", []
+        else:
+            continue
+        out.append(
+            Line(
+                code=companion.code,
+                origin="documented",
+                rationale=[
+                    shown,
+                    f"{companion.code} is the radiological supervision and interpretation of "
+                    f"{companion.procedure}",
+                    "not among the intended codes",
+                ],
+                evidence=spans,
+                support="explicit",
+            )
         )
-        for companion in imaging_map().companions
-        if companion.procedure in present and companion.code not in present
-    ]
+    return out
+
+
+def _guided_by(note: NoteAnalysis) -> list[str]:
+    """The modalities other than fluoroscopy that guided a needle in the note."""
+    if not note.needle_placed:
+        return []
+    return [m for m in ("ultrasound", "ct") if m in note.imaging_modalities]
+
+
+def _reported_by_companion(claim: list[Line], modality: str) -> bool:
+    """A procedure on the claim whose companion code reports this modality's
+    guidance (32550's 75989 is its ultrasound guidance too)."""
+    present = {line.code for line in claim}
+    return any(
+        c.procedure in present and modality in c.modalities and c.modalities != ["fluoroscopy"]
+        for c in imaging_map().companions
+    )
 
 
 def documented_ultrasound(
@@ -224,6 +249,8 @@ def documented_ultrasound(
     the permanent recording."""
     if "ultrasound" not in note.imaging_modalities or not note.needle_placed:
         return []
+    if _reported_by_companion(claim, "ultrasound"):
+        return []  # one ultrasound, one code: the companion reports it
     spec = imaging_map().ultrasound
     present = {line.code for line in claim}
     if present & {spec.vascular_code, spec.needle_code} or not present:

@@ -61,6 +61,9 @@ class Companion(_Strict):
     procedure: str = Field(pattern=r"^\d{5}$")
     code: str = Field(pattern=r"^7\d{4}$")
     source: str = Field(min_length=10)
+    #: the imaging the code reports: fluoroscopy for an S&I code; 75989 is the
+    #: guidance of a drainage catheter by fluoroscopy, ultrasound or CT
+    modalities: list[Literal["fluoroscopy", "ultrasound", "ct"]] = ["fluoroscopy"]
 
 
 class ImagingMap(_Strict):
