@@ -344,11 +344,11 @@ def guided_elsewhere(
         for f in findings
         if f.kind == "ptp" and number in (f.line, f.related_line)
     }
-    # nor a needle placed by landmarks, nor one placed under fluoroscopy alone
-    # (a vertebral biopsy beside the ultrasound-guided paracentesis)
+    # nor a needle placed by landmarks, nor one placed under fluoroscopy or CT
+    # alone (a vertebral biopsy beside the ultrasound-guided paracentesis)
     elsewhere = unguided_structures(note)
     if modality == "ultrasound":
-        elsewhere |= _structures_where(note, lambda p: p.by_fluoroscopy)
+        elsewhere |= _structures_where(note, lambda p: p.by_fluoroscopy or p.by_ct)
     return {
         other.code
         for other in state.lines

@@ -112,6 +112,8 @@ class Procedure(_Frozen):
     #: its needle placed under fluoroscopy, and no ultrasound named beside it:
     #: the session's ultrasound guidance is another procedure's
     by_fluoroscopy: bool = False
+    #: its needle placed under CT, and no ultrasound or fluoroscopy named beside it
+    by_ct: bool = False
     #: the different joints named for a joint procedure (hip, knee ...)
     joints: list[str] = Field(default_factory=list)
     #: the nerves named for a nerve block (genicular, occipital ...)

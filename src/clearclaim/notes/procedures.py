@@ -265,7 +265,7 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
     landmarks = [
         t
         for t in targets
-        if t.label in ("LANDMARK", "FLUORO_GUIDANCE", "ULTRASOUND")
+        if t.label in ("LANDMARK", "FLUORO_GUIDANCE", "ULTRASOUND", "CT")
         and t.status == "affirmed"
         and t.section not in EARLIER_STUDY_SECTIONS
     ]
@@ -321,6 +321,7 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
                 and ("LANDMARK" in guided or bool(spec.get("guided_only_when_said"))),
                 by_ultrasound="ULTRASOUND" in guided and "FLUORO_GUIDANCE" not in guided,
                 by_fluoroscopy="FLUORO_GUIDANCE" in guided and "ULTRASOUND" not in guided,
+                by_ct=guided == {"CT"},
                 joints=joints,
                 nerves=sorted(nerves_named(sentences)) if ptype == "nerve_block" else [],
                 span=target_span(note, first),
