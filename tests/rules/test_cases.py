@@ -58,6 +58,7 @@ class CaseFile(_Strict):
         "bilateral",
         "distinct",
         "regions",
+        "successors",
         "components",
         "diagnosis",
         "modifier_names",

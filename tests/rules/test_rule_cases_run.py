@@ -17,6 +17,7 @@ from clearclaim.checker.distinct_modifiers import place_distinct_modifiers
 from clearclaim.checker.edit_effects import apply_edit_findings
 from clearclaim.checker.modifier_names import unknown_modifier_findings
 from clearclaim.checker.spinal_region import correct_levels
+from clearclaim.checker.successors import succeed_by_guidance
 from clearclaim.diagnosis import check_diagnoses
 from clearclaim.edits import ClaimLine, engine_for
 from clearclaim.notes.models import ELEMENT_NAMES, FoundElement, NoteAnalysis, Procedure, TextSpan
@@ -158,6 +159,13 @@ def _fired_edit_effects(store: Store, context: dict[str, Any]) -> set[str]:
     return {f.rule_id for f in state.applied}
 
 
+def _fired_successors(context: dict[str, Any]) -> set[str]:
+    """A deleted code's successor by the note's guidance."""
+    state = _state(context, _analysis(dict(context.get("note") or {})))
+    succeed_by_guidance(state)
+    return {f.rule_id for f in state.applied}
+
+
 def _fired_bilateral(store: Store, context: dict[str, Any]) -> set[str]:
     facts = dict(context.get("note") or {})
     side = facts.pop("laterality", None)
@@ -234,6 +242,8 @@ def test_rule_case(path: Path, request: pytest.FixtureRequest) -> None:
 
     elif engine == "regions":
         fired_in = _fired_regions
+    elif engine == "successors":
+        fired_in = _fired_successors
     elif engine == "diagnosis":
 
         def fired_in(context: dict[str, Any]) -> set[str]:

@@ -28,12 +28,14 @@ def _sides(state: ClaimState, code: str | None = None) -> set[str]:
     joint injection is one side each), else of every procedure."""
     if state.note is None:
         return set()
-    every = {p.laterality for p in state.note.procedures if p.laterality}
+    every: set[str] = {p.laterality for p in state.note.procedures if p.laterality}
     structure = structure_of_code(code) if code else None
     if structure is None:
         return every
     kinds = set(structures()[structure].procedures)
-    own = {p.laterality for p in state.note.procedures if p.laterality and p.type in kinds}
+    own: set[str] = {
+        p.laterality for p in state.note.procedures if p.laterality and p.type in kinds
+    }
     return own or every
 
 

@@ -41,6 +41,7 @@ from clearclaim.checker.modifier_names import unknown_modifier_findings
 from clearclaim.checker.review import needs_review
 from clearclaim.checker.risks import denial_risks
 from clearclaim.checker.spinal_region import correct_levels
+from clearclaim.checker.successors import succeed_by_guidance
 from clearclaim.edits import ClaimCheck, ClaimLine, EditEngine, engine_for
 from clearclaim.errors import ClearclaimError, FieldError, InputError, UnknownCodeError
 from clearclaim.models import (
@@ -222,6 +223,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         note_text=context.note,
     )
     rules = default_rules()
+    succeed_by_guidance(state)
     correct_levels(state)
     documented = documented_imaging(store, note, state.lines, day, rules)
     documented += documented_ultrasound(note, state.lines, day, rules)

@@ -4,11 +4,11 @@ Rules are data in three kinds of file, each read by the engine that applies
 them: the policy rules (``rules/data/fluoro.yaml``, ``modifiers.yaml``,
 ``documentation.yaml``: conditions and outcomes), the checker's templated rules
 (``rules/data/bilateral.yaml``, ``distinct_modifiers.yaml``, ``regions.yaml``,
-``components.yaml``, ``companions.yaml``: a message template per rule ID), the
-CMS edit rules (``edits/data/rules.yaml``: message templates the single-claim
-and the batch path share) and the diagnosis code rules
-(``diagnosis/data/diagnosis_rules.yaml``). The registry reads them
-all into :class:`RuleSpec`: a stable ID, a name, its kind, severity, effective
+``components.yaml``, ``companions.yaml``, ``successors.yaml``: a message
+template per rule ID), the CMS edit rules (``edits/data/rules.yaml``: message
+templates the single-claim and the batch path share) and the diagnosis code
+rules (``diagnosis/data/diagnosis_rules.yaml``). The registry reads them all
+into :class:`RuleSpec`: a stable ID, a name, its kind, severity, effective
 dates, sources, and its effect on the claim, so that ``clearclaim rules``,
 ``docs/rules.md``, the report and the tests all see one list. Reading YAML
 only, it loads no engine (no Polars).
@@ -154,6 +154,7 @@ TEMPLATED_FILES: dict[str, tuple[RuleKind, str]] = {
     "regions.yaml": ("policy", "cms_file"),
     "components.yaml": ("pc_tc", "cms_file"),
     "companions.yaml": ("policy", "policy"),
+    "successors.yaml": ("policy", "cms_file"),
 }
 
 

@@ -1,7 +1,8 @@
 """The checker's templated rules: a data file of message templates keyed by rule
 ID (``rules/data/bilateral.yaml``, ``distinct_modifiers.yaml``, ``regions.yaml``,
-``components.yaml``, ``companions.yaml``), rendered with a finding's values. The values are kept in
-the finding's ``details``, so that a translated template renders too."""
+``components.yaml``, ``companions.yaml``, ``successors.yaml``), rendered with a
+finding's values. The values are kept in the finding's ``details``, so that a
+translated template renders too."""
 
 from __future__ import annotations
 
