@@ -295,7 +295,7 @@ def documented_ct(note: NoteAnalysis, claim: list[Line]) -> list[Line]:
         Line(
             code=spec.code,
             origin="documented",
-            rationale=["documented in the note (CT guidance); not among the intended codes"],
+            rationale=["documented in the note (CT guidance)", "not among the intended codes"],
             support="explicit",
         )
     ]

@@ -18,7 +18,7 @@ from clearclaim.checker.distinct import (
     structure_of_code,
 )
 from clearclaim.checker.ptp_dates import unconfirmed_ptp
-from clearclaim.checker.spinal_region import in_documented_region
+from clearclaim.checker.spinal_region import code_procedure_types, in_documented_region
 from clearclaim.models import Finding
 from clearclaim.rules import default_rules
 from clearclaim.rules.engine import ClaimState, Line, Suppressed, replace_line
@@ -108,11 +108,15 @@ def _bill_primary(
     """An intended add-on billed without its primary: the first level is billed.
 
     With levels or lesions past the first counted on the claim (a second add-on
-    chained to this one) the primary is added; with several units of the add-on,
+    chained to this one) or in the note (two transforaminal levels for 64484
+    alone) the primary is added; with several units of the add-on,
     one of them is the first (10006 x2 for two nodules is 10005 + 10006); one
     unit alone is the one performed (10008 alone is 10007)."""
     chained = _chained(store, line, state)
-    if chained or line.units > 1:
+    # the note counts more levels than the add-on's units (64484 alone for the
+    # L4-5 and L5-S1 transforaminal injections): the first level is added
+    levels = _documented_levels(state, primary)
+    if chained or line.units > 1 or levels > line.units:
         applied = finding.model_copy(update={"effect": "add_code"})
         added = Line(
             primary,
@@ -120,16 +124,21 @@ def _bill_primary(
             origin="added",
             rule_ids=[finding.rule_id],
         )
-        if not chained:
+        if not chained and levels <= line.units:
             line.units -= 1
             state.suppressed.append(Suppressed(line.code, applied, replaced_by=primary, units=1))
             added.rationale.append(
                 f"{finding.rule_id}: the first of the {line.code} units billed, as its primary"
             )
-        else:
+        elif chained:
             added.rationale.append(
                 f"{finding.rule_id}: the primary that {line.code} adds on to (the claim "
                 "counts levels past the first)"
+            )
+        else:
+            added.rationale.append(
+                f"{finding.rule_id}: the primary that {line.code} adds on to (the note "
+                f"documents {levels} levels)"
             )
         state.lines.insert(state.lines.index(line), added)
         state.applied.append(applied)
@@ -139,6 +148,15 @@ def _bill_primary(
     applied = finding.model_copy(update={"effect": "replace"})
     reason = "replaces the add-on billed without it (its primary)"
     replace_line(state, line, primary, applied, reason)
+
+
+def _documented_levels(state: ClaimState, primary: str) -> int:
+    """The levels the note documents for the spinal family of ``primary`` (0
+    when it is not a spinal family's, or the note names none)."""
+    types = code_procedure_types(primary)
+    if state.note is None or not types:
+        return 0
+    return max((p.levels_count for p in state.note.procedures if p.type in types), default=0)
 
 
 def _sibling_add_on(store: Store, finding: Finding, line: Line, state: ClaimState) -> str | None:

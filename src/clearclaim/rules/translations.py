@@ -179,6 +179,8 @@ LINE_PHRASES = frozenset(
         "sole_primary",
         "add_on_first_unit",
         "add_on_primary_added",
+        "add_on_primary_for_levels",
+        "ultrasound_of_other",
         "documented_quoted",
         "documented_exam",
         "documented_add_on",
