@@ -168,47 +168,59 @@ def bill_further_levels(state: ClaimState) -> None:
 
 
 def bill_documented_levels(state: ClaimState) -> None:
-    """A next-level add-on billed more times than the further levels the note
-    documents on one side (64636 x 2 for two facet joints, the units counted per
-    nerve): the excess units are named and not billed (LVL03)."""
+    """Next-level add-ons billed for more levels than the note documents (64636 x
+    2 for two facet joints, the units counted per nerve; 64495-50 beside 64494-50
+    for two joints on both sides): the excess units, the third level's first, are
+    named and not billed (LVL03). Both sides count once when every line of the
+    family carries 50 and the note documents the procedure on both."""
     note = state.note
     if note is None or not note.procedures:
         return
     families = _families()
+    further = _further_levels()
     for first, second in _second_levels().items():
-        lines = [
-            ln
-            for ln in state.lines
-            if ln.code == second and ln.origin == "intended" and "50" not in ln.modifiers
-        ]
-        units = sum(ln.units for ln in lines)
         done = [p for p in note.procedures if p.type in families[first][0]]
-        if not lines or first not in state.codes() or len(done) != 1:
+        if first not in state.codes() or len(done) != 1:
             continue
         procedure = done[0]
-        allowed = procedure.levels_count - 1
-        if procedure.laterality not in ("left", "right") or allowed < 1 or units <= allowed:
+        add_ons = [c for c in (further.get(second), second) if c]  # the third level first
+        family = [ln for ln in state.lines if ln.code in (first, *add_ons)]
+        both = procedure.laterality == "bilateral"
+        if procedure.laterality not in ("left", "right", "bilateral") or any(
+            ("50" in ln.modifiers) != both for ln in family
+        ):
             continue
-        values = {
-            "units": str(units),
-            "count": str(procedure.levels_count),
-            "levels": ", ".join(procedure.levels),
-            "allowed": str(allowed),
-            "primary": first,
-        }
-        finding = templated_finding("regions.yaml", "LVL03", state.day, second, values)
+        lines = [ln for ln in family if ln.code in add_ons and ln.origin == "intended"]
+        units = sum(ln.units for ln in lines)
+        allowed = procedure.levels_count - 1
+        if not lines or allowed < 1 or units <= allowed:
+            continue
         excess = units - allowed
-        for line in reversed(lines):
-            taken = min(excess, line.units - (1 if line is lines[0] else 0))
-            line.units -= taken
+        for code in add_ons:
+            taken = 0
+            for line in reversed([ln for ln in lines if ln.code == code]):
+                step = min(excess - taken, line.units)
+                line.units -= step
+                taken += step
+                if line.units == 0:
+                    state.lines.remove(line)
+            if not taken:
+                continue
             excess -= taken
-            if line.units == 0:
-                state.lines.remove(line)
-        state.suppressed.append(Suppressed(second, finding, units=units - allowed))
-        state.findings.append(finding)
-        if lines[0] in state.lines:
-            lines[0].rule_ids.append("LVL03")
-            lines[0].rationale.append(f"LVL03: {registry().rule('LVL03').title}")
+            values = {
+                "units": str(units),
+                "count": str(procedure.levels_count),
+                "levels": ", ".join(procedure.levels),
+                "allowed": str(allowed),
+                "primary": first,
+            }
+            finding = templated_finding("regions.yaml", "LVL03", state.day, code, values)
+            state.suppressed.append(Suppressed(code, finding, units=taken))
+            state.findings.append(finding)
+            kept = next((ln for ln in lines if ln.code == code and ln in state.lines), None)
+            if kept is not None:
+                kept.rule_ids.append("LVL03")
+                kept.rationale.append(f"LVL03: {registry().rule('LVL03').title}")
 
 
 def correct_levels(state: ClaimState) -> None:
