@@ -190,10 +190,12 @@ def bill_documented_levels(state: ClaimState) -> None:
             ("50" in ln.modifiers) != both for ln in family
         ):
             continue
-        lines = [ln for ln in family if ln.code in add_ons and ln.origin == "intended"]
+        lines = [
+            ln for ln in family if ln.code in add_ons and ln.origin in ("intended", "replacement")
+        ]
         units = sum(ln.units for ln in lines)
         allowed = procedure.levels_count - 1
-        if not lines or allowed < 1 or units <= allowed:
+        if not lines or allowed < 0 or units <= allowed:
             continue
         excess = units - allowed
         for code in add_ons:
