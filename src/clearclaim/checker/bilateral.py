@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from clearclaim.checker.distinct import structure_of_code, structures
+from clearclaim.checker.distinct import joint_sizes, structure_of_code, structures
 from clearclaim.models import Finding
 from clearclaim.rules.engine import ClaimState, Suppressed
 from clearclaim.rules.registry import registry
@@ -43,16 +43,25 @@ def _both(sides: set[str]) -> bool:
     return "bilateral" in sides or {"left", "right"} <= sides
 
 
-def _two_joints(state: ClaimState) -> list[str]:
+def _two_joints(state: ClaimState, code: str | None = None) -> list[str]:
     """The joints of a joint procedure the note names on different joints, not
-    on both sides of one (a right shoulder and a left knee)."""
+    on both sides of one (a right shoulder and a left knee); of ``code``'s size
+    when given (both knees and a wrist: 20610's joints are the knees)."""
     if state.note is None:
         return []
+    size = joint_sizes().get(code or "")
     for procedure in state.note.procedures:
-        if len(procedure.joints) > 1 and procedure.laterality != "bilateral":
-            return procedure.joints
+        own = [j for j in procedure.joints if size is None or j in size]
+        if len(own) > 1 and procedure.laterality != "bilateral":
+            return own
         # the reader's one procedure per joint (each sentence naming its own)
-        joints = {j for p in state.note.procedures if p.type == procedure.type for j in p.joints}
+        joints = {
+            j
+            for p in state.note.procedures
+            if p.type == procedure.type
+            for j in p.joints
+            if size is None or j in size
+        }
         if len(joints) > 1:
             return sorted(joints)
     return []
@@ -74,7 +83,7 @@ def bilateral_modifiers(store: Store, state: ClaimState) -> None:
         if indicator is not None and str(indicator) in spec["rules"]["BIL01"]["indicators"]:
             rule_id = "BIL01"
             values["why"] = spec["rules"]["BIL01"]["indicators"][str(indicator)]
-        elif joints := _two_joints(state):
+        elif joints := _two_joints(state, line.code):
             rule_id = "BIL04"
             values["joints"] = ", ".join(joints)
             line.units = max(line.units, len(joints))

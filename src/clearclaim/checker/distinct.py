@@ -537,14 +537,14 @@ def _joint_of(store: Store, state: ClaimState, code: str, rules: RuleSet) -> str
             ):
                 injected = {_bursa_or_joint(p, joint) for p in pool for joint in p.joints}
                 # only joints of the code's size (a knee is not 20605's)
-                injected &= _joint_sizes().get(code, injected)
+                injected &= joint_sizes().get(code, injected)
                 if len(injected) == 1:
                     return injected.pop()
     return None
 
 
 @cache
-def _joint_sizes() -> dict[str, set[str]]:
+def joint_sizes() -> dict[str, set[str]]:
     """arthrocentesis code -> the joints (and bursae) of its size: ``joint_sizes``
     in structures.yaml."""
     data = load_yaml(STRUCTURES_PATH.read_text(encoding="utf-8"))
