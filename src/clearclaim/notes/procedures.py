@@ -124,7 +124,9 @@ _SAME_JOINT = {
 def nerves_named(sentences: Iterable[str]) -> set[str]:
     """The nerves a nerve block's sentences name (``nerve_names`` in the data)."""
     words = vocabulary()["nerve_names"]
-    return {m.group(1).lower() for text in sentences for m in words.finditer(text)}
+    aliases = vocabulary()["nerve_aliases"]
+    found = {m.group(1).lower() for text in sentences for m in words.finditer(text)}
+    return {aliases.get(name, name) for name in found}
 
 
 def joints_named(sentences: Iterable[str]) -> set[str]:
@@ -277,7 +279,9 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
     groups = [
         (ptype, group)
         for ptype, ts in sorted(by_type.items(), key=lambda kv: kv[1][0].start)
-        for group in (_by_joint(note, ts, cues_of) if ptype in JOINT_TYPES else [ts])
+        for group in (
+            _by_site(note, ts, cues_of, _SITES_NAMED[ptype]) if ptype in _SITES_NAMED else [ts]
+        )
     ]
     for ptype, ts in groups:
         spec = specs[ptype]
@@ -330,21 +334,34 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
     return out
 
 
-def _by_joint(
-    note: str, mentions: list[Target], cues_of: Callable[[list[Target]], set[str]]
+#: how a procedure type's sites are named: a joint injection's joints, a nerve
+#: block's nerves
+_SITES_NAMED: dict[str, Callable[[Iterable[str]], set[str]]] = {
+    "joint_injection": joints_named,
+    "arthrography": joints_named,
+    "nerve_block": nerves_named,
+}
+
+
+def _by_site(
+    note: str,
+    mentions: list[Target],
+    cues_of: Callable[[list[Target]], set[str]],
+    named: Callable[[Iterable[str]], set[str]],
 ) -> list[list[Target]]:
-    """A joint procedure's mentions, one group per joint when each mention's
-    sentence names one joint, the sentences name several, and the joints were
+    """A procedure's mentions, one group per site (joint, nerve) when each
+    mention's sentence names one, the sentences name several, and the sites were
     guided differently (a knee aspiration under ultrasound and a trochanteric
-    bursa injection by landmarks are two injections, each with its own
-    guidance); else one group."""
-    joints: dict[str, list[Target]] = {}
+    bursa injection by landmarks; a stellate ganglion block under fluoroscopy and
+    occipital blocks by landmarks): each is a procedure with its own guidance;
+    else one group."""
+    sites: dict[str, list[Target]] = {}
     for t in mentions:
-        named = joints_named([note[t.sent_start : t.sent_end]])
-        if len(named) != 1:
+        found = named([note[t.sent_start : t.sent_end]])
+        if len(found) != 1:
             return [mentions]
-        joints.setdefault(named.pop(), []).append(t)
-    groups = list(joints.values())
+        sites.setdefault(found.pop(), []).append(t)
+    groups = list(sites.values())
     if len(groups) < 2 or len({frozenset(cues_of(g)) for g in groups}) < 2:
         return [mentions]
     return groups

@@ -20,6 +20,7 @@ def vocabulary() -> dict[str, Any]:
         "level_single": re.compile(elements["level_single"]),
         "procedures": {p["type"]: p for p in procs["procedures"]},
         "nerve_names": re.compile(procs["nerve_names"], re.IGNORECASE),
+        "nerve_aliases": {str(k): str(v) for k, v in procs["nerve_aliases"].items()},
         "actions": {
             p["type"]: [(name, re.compile(rx, re.IGNORECASE)) for name, rx in p["actions"].items()]
             for p in procs["procedures"]
