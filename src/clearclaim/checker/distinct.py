@@ -310,6 +310,7 @@ def separate_structure(
 #: imaging guidance billed as a code of its own (not an add-on), and the
 #: modality the note must name for it
 _GUIDANCE_BY_MODALITY = {"76942": "ultrasound", "77012": "ct"}
+_MODALITY_NAMES = {"ultrasound": "ultrasound", "ct": "CT"}
 
 #: "Fna bx w/us gdn 1st les", "Drain/inj joint/bursa w/us", "Bx breast 1st lesion
 #: us imag", "Fna bx w/ct gdn 1st les": a CMS short descriptor naming the
@@ -390,9 +391,10 @@ def guides_another_procedure(
         return False
     line.modifiers = [*line.modifiers, SEPARATE_STRUCTURE]
     line.rule_ids.append(finding.rule_id)
+    modality = _MODALITY_NAMES[_GUIDANCE_BY_MODALITY[line.code]]
     line.rationale.append(
-        f"{finding.rule_id}: XS, the {_GUIDANCE_BY_MODALITY[line.code]} guidance of "
-        f"{', '.join(sorted(free))}, not of {finding.related_code}, whose code includes it"
+        f"{finding.rule_id}: XS, the {modality} guidance of {', '.join(sorted(free))}, "
+        f"not of {finding.related_code}, whose code includes it"
     )
     return True
 

@@ -306,7 +306,7 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
         # used for the trigger points" negates the mention it guides)
         cued = ts + [t for t in cue_only.get(ptype, []) if t not in ts]
         if len(ts) < len(by_type[ptype]):
-            # one joint of several: its own mentions' cues, not the other joint's
+            # one site of several: its own mentions' cues, not the other site's
             cued = ts
         guided = cues_of(cued)
         first = ts[0]

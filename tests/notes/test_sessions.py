@@ -1,0 +1,131 @@
+"""The reader on sessions of several procedures: which procedure each guidance
+cue belongs to, and what a note says about the imaging of another session."""
+
+from __future__ import annotations
+
+import pytest
+
+from clearclaim.notes import analyze_note
+
+
+def _by_site(note: str) -> list[tuple[str, tuple[str, ...], str]]:
+    """(type, sites, how the needle was placed) of each procedure the note documents."""
+    out = []
+    for p in analyze_note(note).procedures:
+        how = next(
+            (
+                name
+                for name, flag in (
+                    ("landmark", p.by_landmark),
+                    ("ultrasound", p.by_ultrasound),
+                    ("fluoroscopy", p.by_fluoroscopy),
+                    ("ct", p.by_ct),
+                )
+                if flag
+            ),
+            "-",
+        )
+        out.append((p.type, tuple(p.joints or p.nerves), how))
+    return sorted(out)
+
+
+def test_two_joints_guided_differently_are_two_injections() -> None:
+    note = (
+        "Ortho clinic.\n"
+        "1) R knee asp/inj, US-guided: real-time needle visualization into the effusion.\n"
+        "2) R GT bursa inj, landmark (point of max tenderness), 40 mg Kenalog.\n"
+    )
+    assert _by_site(note) == [
+        ("joint_injection", ("hip",), "landmark"),
+        ("joint_injection", ("knee",), "ultrasound"),
+    ]
+
+
+def test_two_joints_guided_alike_stay_one_procedure() -> None:
+    note = "Right knee injection by palpation. Left shoulder injection by palpation."
+    assert [(t, sorted(s)) for t, s, _ in _by_site(note)] == [
+        ("joint_injection", ["knee", "shoulder"])
+    ]
+
+
+def test_two_nerves_guided_differently_are_two_blocks() -> None:
+    note = (
+        "1) R stellate ganglion block under fluoroscopic guidance, C6 anterior tubercle.\n"
+        "2) Bilat GON blocks, landmark (no imaging), 2 mL bupivacaine each side.\n"
+    )
+    assert _by_site(note) == [
+        ("nerve_block", ("occipital",), "landmark"),
+        ("nerve_block", ("stellate",), "fluoroscopy"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("note", "types"),
+    [
+        (
+            "Ultrasound-guided right thoracentesis, 1.1 L. Ultrasound-guided paracentesis, 4 L.",
+            {"pleural_drainage", "peritoneal_drainage"},
+        ),
+        (
+            "PROCEDURES: 1. Inferior vena cava filter placement. 2. Right IJ port placement.",
+            {"ivc_filter", "central_venous_access"},
+        ),
+        ("IR 7/23/24\n#1 para: US LLQ pocket, 4.4 L off.\n#2 L5 bx: prone.", None),
+    ],
+)
+def test_procedures_of_several_kinds(note: str, types: set[str] | None) -> None:
+    found = {p.type for p in analyze_note(note).procedures}
+    assert found == (types or {"peritoneal_drainage", "spinal_biopsy"})
+
+
+def test_a_ct_guided_biopsy_is_placed_under_ct() -> None:
+    note = "PROCEDURE: CT-guided core biopsy of the liver lesion, four cores."
+    analysis = analyze_note(note)
+    (biopsy,) = analysis.procedures
+    assert biopsy.by_ct and not biopsy.by_ultrasound and "ct" in analysis.imaging_modalities
+
+
+@pytest.mark.parametrize(
+    ("note", "modalities"),
+    [
+        # a guidance declined in the indication was not used today
+        (
+            "Indication: RLL nodule; CT-guided biopsy declined by IR because of emphysema.\n"
+            "PROCEDURE: Bronchoscopy with transbronchial biopsies under fluoroscopic guidance.",
+            {"fluoroscopy"},
+        ),
+        # a dated guided procedure in the indication is an earlier one
+        (
+            "Indication: IV antibiotics for discitis (CT-guided disc aspiration 10/02/2025).\n"
+            "PROCEDURE: PICC placement, right basilic vein, under real-time ultrasound.",
+            {"ultrasound"},
+        ),
+        # a pre-procedure survey of the vein, then real-time guidance
+        (
+            "Pre-procedure US survey: R IJ patent, compressible. Under real-time US, needle "
+            "entry into the R IJ visualized. Triple-lumen CVC placed.",
+            {"ultrasound"},
+        ),
+    ],
+)
+def test_which_imaging_guided_this_session(note: str, modalities: set[str]) -> None:
+    assert set(analyze_note(note).imaging_modalities) - {"landmark"} == modalities
+
+
+def test_fluoroscopy_planned_then_not_available_was_not_used() -> None:
+    note = (
+        "Right IJ port placement. Fluoroscopic guidance was planned but the C-arm "
+        "malfunctioned and could not be used. Tip confirmed on chest x-ray."
+    )
+    assert analyze_note(note).fluoroscopy != "used"
+
+
+def test_a_chest_radiograph_read_by_radiology_is_not_the_guidance_read_elsewhere() -> None:
+    note = (
+        "Right IJ CVC under real-time ultrasound, image saved. Post-procedure portable chest "
+        "radiograph (read by radiology) shows the tip at the cavoatrial junction."
+    )
+    assert not analyze_note(note).interpreted_elsewhere
+    assert analyze_note(
+        "Fluoroscopic images were interpreted by the radiologist in a separate report."
+    ).interpreted_elsewhere
