@@ -129,3 +129,24 @@ def test_a_chest_radiograph_read_by_radiology_is_not_the_guidance_read_elsewhere
     assert analyze_note(
         "Fluoroscopic images were interpreted by the radiologist in a separate report."
     ).interpreted_elsewhere
+
+
+@pytest.mark.parametrize(
+    ("note", "organs"),
+    [
+        (
+            "EXAM: US-GUIDED FNA OF RIGHT THYROID NODULE AND US-GUIDED CORE BIOPSY OF LEFT"
+            " LEVEL IV CERVICAL LYMPH NODE",
+            ["lymph node", "thyroid"],
+        ),
+        (
+            "CT-guided core biopsies of a hepatic lesion and a left lower lobe lung nodule.",
+            ["liver", "lung"],
+        ),
+        ("Bone marrow biopsy, right posterior iliac crest.", ["bone marrow"]),
+        ("US-guided biopsy of an axillary node.", ["lymph node"]),
+    ],
+)
+def test_a_biopsy_names_its_organs(note: str, organs: list[str]) -> None:
+    (biopsy,) = [p for p in analyze_note(note).procedures if p.type == "biopsy_aspiration"]
+    assert biopsy.organs == organs

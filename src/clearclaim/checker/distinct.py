@@ -428,6 +428,7 @@ def separate_structure_of(
         _other_side(store, state, code, other, rules)
         or _other_structure(store, state, code, other, rules)
         or _other_joint(store, state, code, other, rules)
+        or _other_organ(state, code, other)
         or _other_region(state, code, other)
         or _other_levels(store, state, code, other)
     )
@@ -578,6 +579,38 @@ def _other_joint(store: Store, state: ClaimState, code: str, other: str, rules: 
     mine = _joint_of(store, state, code, rules)
     theirs = _joint_of(store, state, other, rules)
     return mine is not None and theirs is not None and mine != theirs
+
+
+@cache
+def _biopsy_organs() -> list[tuple[Structure, str]]:
+    """(codes, organ) of each organ-specific biopsy code: ``biopsy_organs`` in
+    structures.yaml."""
+    data = load_yaml(STRUCTURES_PATH.read_text(encoding="utf-8"))
+    return [
+        (Structure(procedures=[], codes=[str(codes)]), str(organ))
+        for codes, organ in data["biopsy_organs"].items()
+    ]
+
+
+def biopsy_organ(code: str) -> str | None:
+    """The organ a needle biopsy code is for; None for a code of any site."""
+    return next((organ for codes, organ in _biopsy_organs() if codes.holds(code)), None)
+
+
+def _other_organ(state: ClaimState, code: str, other: str) -> bool:
+    """Two biopsy codes for two organs the note's biopsies name (a thyroid
+    nodule's FNA, 10005, and a neck node's core, 38505); a code for any site
+    takes an organ named beside the other code's."""
+    if state.note is None or not (
+        structure_of_code(code) == structure_of_code(other) == "bone_or_lesion"
+    ):
+        return False
+    named = {o for p in state.note.procedures if p.type == "biopsy_aspiration" for o in p.organs}
+    mine, theirs = biopsy_organ(code), biopsy_organ(other)
+    if mine is not None and theirs is not None:
+        return mine != theirs and {mine, theirs} <= named
+    specific = mine or theirs
+    return specific is not None and specific in named and len(named - {specific}) > 0
 
 
 def _other_side(store: Store, state: ClaimState, code: str, other: str, rules: RuleSet) -> bool:

@@ -118,6 +118,8 @@ class Procedure(_Frozen):
     joints: list[str] = Field(default_factory=list)
     #: the nerves named for a nerve block (genicular, occipital ...)
     nerves: list[str] = Field(default_factory=list)
+    #: the organs named for a needle biopsy or aspiration (thyroid, lymph node ...)
+    organs: list[str] = Field(default_factory=list)
     span: TextSpan
 
 

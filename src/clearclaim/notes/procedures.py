@@ -129,6 +129,14 @@ def nerves_named(sentences: Iterable[str]) -> set[str]:
     return {aliases.get(name, name) for name in found}
 
 
+def organs_named(sentences: Iterable[str]) -> set[str]:
+    """The organs a biopsy's sentences name (``organ_names`` in the data)."""
+    words = vocabulary()["organ_names"]
+    aliases = vocabulary()["organ_aliases"]
+    found = {m.group(1).lower() for text in sentences for m in words.finditer(text)}
+    return {"lymph node" if "node" in name else aliases.get(name, name) for name in found}
+
+
 def joints_named(sentences: Iterable[str]) -> set[str]:
     """The different joints the procedure's sentences name."""
     found = {m.group(1).lower() for text in sentences for m in _JOINT_WORD.finditer(text)}
@@ -328,6 +336,7 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
                 by_ct=guided == {"CT"},
                 joints=joints,
                 nerves=sorted(nerves_named(sentences)) if ptype == "nerve_block" else [],
+                organs=sorted(organs_named(sentences)) if ptype == "biopsy_aspiration" else [],
                 span=target_span(note, first),
             )
         )
