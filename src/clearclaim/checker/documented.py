@@ -136,7 +136,9 @@ def documented_imaging(
             continue
         if code in present:
             continue
-        instead = (standalone_only or wrong_add_on) and code in GUIDANCE_ADD_ONS
+        # the family's own code is judged instead of a wrong add-on even when it is
+        # stand-alone fluoroscopy (77001 billed for a catheter repositioning: 76000)
+        instead = (standalone_only and code in GUIDANCE_ADD_ONS) or wrong_add_on
         also = bool(family and family.also_when_intended)
         side = (code_now in spinal) if spinal is not None else None
         other_site = side is not None and side not in covered and code in GUIDANCE_ADD_ONS
