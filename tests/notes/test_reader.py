@@ -35,6 +35,8 @@ def _span_ok(note: str, span) -> None:
         ("supervised the fluoroscopy for 80 minutes", 4800),
         ("FLUORO TIME: 12 SEC", 12),
         ("Fluoroscopy time: lumbar 0.8 min, hip 0.3 min.", 48),
+        ("Fluoroscopy for the hip: 0.3 min.", 18),
+        ("Fluoroscopy: [x] Yes  [ ] No    Time: 1.4 min    Air kerma: 7 mGy", 84),
     ],
 )
 def test_fluoro_time_normalised_to_seconds(text: str, seconds: float) -> None:
@@ -580,3 +582,15 @@ def test_an_image_saved_in_a_session_imaged_only_by_ultrasound_is_the_ultrasound
     )
     assert a.imaging_modalities == ["ultrasound"]
     assert a.ultrasound_image == "recorded"
+
+
+def test_a_field_whose_one_box_is_unticked_states_nothing() -> None:
+    note = (
+        "Procedure: [x] Knee injection   [ ] Hip\n"
+        "Guidance: [x] Fluoroscopy  [ ] Ultrasound\n"
+        "Fluoro time: 0.6 min     Dose: ______     Images saved: [ ]\n"
+        "Complications: [x] none\n"
+    )
+    a = analyze_note(note)
+    assert "interpretation_report" not in a.elements
+    assert a.elements["fluoro_time"].normalized_value == pytest.approx(36)

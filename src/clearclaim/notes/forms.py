@@ -10,10 +10,11 @@ from clearclaim.notes.pipeline import load_yaml
 
 
 @cache
-def form_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def form_patterns() -> tuple[re.Pattern[str], ...]:
     spec = load_yaml("forms.yaml")
     return (
         re.compile(spec["unanswered_field"], re.IGNORECASE | re.MULTILINE),
+        re.compile(spec["unanswered_cell"], re.IGNORECASE | re.MULTILINE),
         re.compile(spec["unchecked_option"], re.IGNORECASE),
         re.compile(spec["empty_field"], re.IGNORECASE),
     )
