@@ -150,3 +150,28 @@ def test_a_chest_radiograph_read_by_radiology_is_not_the_guidance_read_elsewhere
 def test_a_biopsy_names_its_organs(note: str, organs: list[str]) -> None:
     (biopsy,) = [p for p in analyze_note(note).procedures if p.type == "biopsy_aspiration"]
     assert biopsy.organs == organs
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Thoracentesis was therefore not attempted.",
+        "The thoracentesis was aborted.",
+        "Thoracentesis not performed: no safe window.",
+    ],
+)
+def test_a_procedure_said_not_done_is_named_as_not_performed(said: str) -> None:
+    note = (
+        "Chest ultrasound: trace right effusion. " + said + "\n"
+        "Paracentesis under real-time ultrasound guidance, 4 L removed.\n"
+    )
+    a = analyze_note(note)
+    assert [p.type for p in a.procedures] == ["peritoneal_drainage"]
+    assert a.not_performed == ["pleural_drainage"]
+
+
+def test_a_procedure_done_is_not_named_as_not_performed() -> None:
+    note = "Paracentesis not performed today. Right thoracentesis under ultrasound, 1 L removed."
+    a = analyze_note(note)
+    assert a.not_performed == ["peritoneal_drainage"]
+    assert [p.type for p in a.procedures] == ["pleural_drainage"]

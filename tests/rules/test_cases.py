@@ -36,7 +36,17 @@ class Context(_Strict):
     setting: Literal["professional", "facility"]
     #: the reader's facts, or what a case states of the note's procedures
     note: dict[
-        NoteFact | Literal["laterality", "joints", "procedure_type", "levels", "procedures"], object
+        NoteFact
+        | Literal[
+            "laterality",
+            "joints",
+            "procedure_type",
+            "levels",
+            "procedures",
+            "procedures_done",
+            "procedures_not_performed",
+        ],
+        object,
     ] = Field(default_factory=dict)
     diagnoses: list[str] = Field(default_factory=list)
 
@@ -59,6 +69,7 @@ class CaseFile(_Strict):
         "distinct",
         "regions",
         "successors",
+        "performed",
         "components",
         "diagnosis",
         "modifier_names",

@@ -16,6 +16,7 @@ from clearclaim.checker.components import global_in_office
 from clearclaim.checker.distinct_modifiers import place_distinct_modifiers
 from clearclaim.checker.edit_effects import apply_edit_findings
 from clearclaim.checker.modifier_names import unknown_modifier_findings
+from clearclaim.checker.performed import drop_not_performed
 from clearclaim.checker.spinal_region import correct_levels
 from clearclaim.checker.successors import succeed_by_guidance
 from clearclaim.diagnosis import check_diagnoses
@@ -166,6 +167,20 @@ def _fired_successors(context: dict[str, Any]) -> set[str]:
     return {f.rule_id for f in state.applied}
 
 
+def _fired_performed(context: dict[str, Any]) -> set[str]:
+    """A billed procedure against what the note says was done and not done."""
+    facts = dict(context.get("note") or {})
+    done = [
+        Procedure(type=str(kind), label="case", spinal=False, span=EMPTY)
+        for kind in facts.pop("procedures_done", None) or []
+    ]
+    not_done = [str(kind) for kind in facts.pop("procedures_not_performed", None) or []]
+    note = _analysis(facts).model_copy(update={"procedures": done, "not_performed": not_done})
+    state = _state(context, note)
+    drop_not_performed(state)
+    return {f.rule_id for f in state.applied}
+
+
 def _fired_bilateral(store: Store, context: dict[str, Any]) -> set[str]:
     facts = dict(context.get("note") or {})
     side = facts.pop("laterality", None)
@@ -244,6 +259,8 @@ def test_rule_case(path: Path, request: pytest.FixtureRequest) -> None:
         fired_in = _fired_regions
     elif engine == "successors":
         fired_in = _fired_successors
+    elif engine == "performed":
+        fired_in = _fired_performed
     elif engine == "diagnosis":
 
         def fired_in(context: dict[str, Any]) -> set[str]:

@@ -38,6 +38,7 @@ from clearclaim.checker.documented import (
 from clearclaim.checker.edit_effects import apply_edit_findings
 from clearclaim.checker.models import ClaimContext
 from clearclaim.checker.modifier_names import unknown_modifier_findings
+from clearclaim.checker.performed import drop_not_performed
 from clearclaim.checker.review import needs_review
 from clearclaim.checker.risks import denial_risks
 from clearclaim.checker.spinal_region import correct_levels
@@ -223,6 +224,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
         note_text=context.note,
     )
     rules = default_rules()
+    drop_not_performed(state)
     succeed_by_guidance(state)
     correct_levels(state)
     documented = documented_imaging(store, note, state.lines, day, rules)

@@ -136,6 +136,8 @@ class NoteAnalysis(_Frozen):
     measurements: list[Measurement] = Field(default_factory=list)
     elements: dict[str, FoundElement] = Field(default_factory=dict)
     procedures: list[Procedure] = Field(default_factory=list)
+    #: procedure types the note says were not done (and never documents as done)
+    not_performed: list[str] = Field(default_factory=list)
     physician_presence: PresenceStatus = "unknown"
     has_written_report: bool = False
     has_tip_position: bool = False

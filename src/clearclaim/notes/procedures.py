@@ -343,6 +343,22 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
     return out
 
 
+def types_not_performed(targets: list[Target], procedures: list[Procedure]) -> list[str]:
+    """The procedure types the note says were not done ("thoracentesis was not
+    attempted", "EXAM: ... (THORACENTESIS NOT PERFORMED)") and documents nowhere
+    as done."""
+    specs = vocabulary()["procedures"]
+    negated = {
+        specs[t.meta]["type"]
+        for t in targets
+        if t.label == "PROCEDURE"
+        and t.status == "negated"
+        and t.meta in specs
+        and t.section not in HISTORY_SECTIONS
+    }
+    return sorted(negated - {p.type for p in procedures})
+
+
 #: how a procedure type's sites are named: a joint injection's joints, a nerve
 #: block's nerves
 _SITES_NAMED: dict[str, Callable[[Iterable[str]], set[str]]] = {

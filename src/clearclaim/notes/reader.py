@@ -30,6 +30,7 @@ from clearclaim.notes.procedures import (
     planned_only,
     procedures_of,
     text_outside,
+    types_not_performed,
 )
 from clearclaim.notes.sections import (
     EARLIER_STUDY_SECTIONS,
@@ -283,6 +284,7 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         measurements=sorted(times + doses, key=lambda m: m.span.start),
         elements=elements,
         procedures=procedures,
+        not_performed=types_not_performed(targets, procedures),
         physician_presence=presence[0],
         has_written_report=has_report,
         has_tip_position=has_tip,

@@ -155,6 +155,7 @@ TEMPLATED_FILES: dict[str, tuple[RuleKind, str]] = {
     "components.yaml": ("pc_tc", "cms_file"),
     "companions.yaml": ("policy", "policy"),
     "successors.yaml": ("policy", "cms_file"),
+    "performed.yaml": ("policy", "policy"),
 }
 
 

@@ -1,0 +1,35 @@
+"""A procedure code billed for a procedure the note says was not done (PRF01,
+``rules/data/performed.yaml``): a thoracentesis "not attempted" beside the
+paracentesis that was."""
+
+from __future__ import annotations
+
+from clearclaim.checker.distinct import structure_of_code, structures
+from clearclaim.notes.vocabulary import vocabulary
+from clearclaim.rules.engine import ClaimState, Suppressed
+from clearclaim.rules.templated import templated_finding
+
+
+def drop_not_performed(state: ClaimState) -> None:
+    """Take off the claim each intended procedure code whose procedure the note
+    says was not done and documents nowhere as done."""
+    note = state.note
+    if note is None or not note.determinable or not note.not_performed:
+        return
+    done = {p.type for p in note.procedures}
+    not_done = set(note.not_performed)
+    for line in list(state.lines):
+        structure = structure_of_code(line.code)
+        if line.origin != "intended" or structure is None:
+            continue
+        kinds = set(structures()[structure].procedures)
+        if not kinds & not_done or kinds & done:
+            continue
+        specs = vocabulary()["procedures"]
+        label = "; ".join(specs[kind]["label"] for kind in sorted(kinds & not_done))
+        finding = templated_finding(
+            "performed.yaml", "PRF01", state.day, line.code, {"procedure": label}
+        )
+        state.lines.remove(line)
+        state.suppressed.append(Suppressed(line.code, finding))
+        state.applied.append(finding)
