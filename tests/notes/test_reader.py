@@ -594,3 +594,15 @@ def test_a_field_whose_one_box_is_unticked_states_nothing() -> None:
     a = analyze_note(note)
     assert "interpretation_report" not in a.elements
     assert a.elements["fluoro_time"].normalized_value == pytest.approx(36)
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "US: R IJ patent/compressible [x]; real-time needle entry visualized [x]",
+        "Guidance: [x] US  [ ] None    Site: LLQ",
+    ],
+)
+def test_a_form_names_ultrasound_as_us(field: str) -> None:
+    a = analyze_note(f"PROCEDURE: Paracentesis\n{field}\nVolume: 3.5 L\n")
+    assert "ultrasound" in a.imaging_modalities
