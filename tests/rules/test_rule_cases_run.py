@@ -39,6 +39,16 @@ def _analysis(facts: dict[str, Any]) -> NoteAnalysis:
         procedures = [
             Procedure(type="case", label="case", spinal=facts["procedure_spinal"], span=EMPTY)
         ]
+    if "procedure_action" in facts:
+        procedures = [
+            Procedure(
+                type="case",
+                label="case",
+                spinal=False,
+                action=str(facts["procedure_action"]),
+                span=EMPTY,
+            )
+        ]
     if "nerve_named" in facts:
         procedures = [
             Procedure(

@@ -201,6 +201,10 @@ class RuleEngine:
             return (kinds == {True, False}) in values
         if fact == "nerve_named":
             return any(nerve in values for p in note.procedures for nerve in p.nerves)
+        if fact == "procedure_action":
+            # what was done with a device: "existing_access" for a study through a
+            # nephrostomy already in place, "repositioning" for a catheter ...
+            return any(p.action in values for p in note.procedures)
         if fact == "ultrasound_documented":
             return ("ultrasound" in note.imaging_modalities) in values
         if fact == "fluoroscopy_without_ultrasound":

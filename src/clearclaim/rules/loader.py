@@ -177,6 +177,7 @@ NoteFact = Literal[
     "nerve_named",
     "nontunneled_removal_only",
     "ultrasound_documented",
+    "procedure_action",
 ]
 
 
