@@ -70,6 +70,7 @@ class CaseFile(_Strict):
         "regions",
         "successors",
         "performed",
+        "joint_units",
         "components",
         "diagnosis",
         "modifier_names",

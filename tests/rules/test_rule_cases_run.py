@@ -15,6 +15,7 @@ from clearclaim.checker.bilateral import bilateral_modifiers
 from clearclaim.checker.components import global_in_office
 from clearclaim.checker.distinct_modifiers import place_distinct_modifiers
 from clearclaim.checker.edit_effects import apply_edit_findings
+from clearclaim.checker.joint_units import bill_documented_joints
 from clearclaim.checker.modifier_names import unknown_modifier_findings
 from clearclaim.checker.performed import drop_not_performed
 from clearclaim.checker.spinal_region import correct_levels
@@ -191,6 +192,23 @@ def _fired_performed(context: dict[str, Any]) -> set[str]:
     return {f.rule_id for f in state.applied}
 
 
+def _fired_joint_units(context: dict[str, Any]) -> set[str]:
+    """An arthrocentesis code's units against the joints the note documents."""
+    facts = dict(context.get("note") or {})
+    joints = [str(j) for j in facts.pop("joints", None) or []]
+    injection = Procedure(
+        type="joint_injection",
+        label="case",
+        spinal=False,
+        laterality=facts.pop("laterality", None),
+        joints=joints,
+        span=EMPTY,
+    )
+    state = _state(context, _analysis(facts).model_copy(update={"procedures": [injection]}))
+    bill_documented_joints(state)
+    return {f.rule_id for f in state.applied}
+
+
 def _fired_bilateral(store: Store, context: dict[str, Any]) -> set[str]:
     facts = dict(context.get("note") or {})
     side = facts.pop("laterality", None)
@@ -271,6 +289,8 @@ def test_rule_case(path: Path, request: pytest.FixtureRequest) -> None:
         fired_in = _fired_successors
     elif engine == "performed":
         fired_in = _fired_performed
+    elif engine == "joint_units":
+        fired_in = _fired_joint_units
     elif engine == "diagnosis":
 
         def fired_in(context: dict[str, Any]) -> set[str]:

@@ -36,6 +36,7 @@ from clearclaim.checker.documented import (
     drop_unsupported,
 )
 from clearclaim.checker.edit_effects import apply_edit_findings
+from clearclaim.checker.joint_units import bill_documented_joints
 from clearclaim.checker.models import ClaimContext
 from clearclaim.checker.modifier_names import unknown_modifier_findings
 from clearclaim.checker.performed import drop_not_performed
@@ -227,6 +228,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     drop_not_performed(state)
     succeed_by_guidance(state)
     correct_levels(state)
+    bill_documented_joints(state)
     documented = documented_imaging(store, note, state.lines, day, rules)
     documented += documented_ultrasound(note, state.lines, day, rules)
     documented += documented_ct(note, state.lines)

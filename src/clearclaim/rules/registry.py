@@ -156,6 +156,7 @@ TEMPLATED_FILES: dict[str, tuple[RuleKind, str]] = {
     "companions.yaml": ("policy", "policy"),
     "successors.yaml": ("policy", "cms_file"),
     "performed.yaml": ("policy", "policy"),
+    "joint_units.yaml": ("policy", "cms_file"),
 }
 
 
