@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from clearclaim.checker.distinct import joint_sizes, structure_of_code, structures
+from clearclaim.checker.spinal_region import code_procedure_types
 from clearclaim.models import Finding
 from clearclaim.rules.engine import ClaimState, Suppressed
 from clearclaim.rules.registry import registry
@@ -30,9 +31,11 @@ def _sides(state: ClaimState, code: str | None = None) -> set[str]:
         return set()
     every: set[str] = {p.laterality for p in state.note.procedures if p.laterality}
     structure = structure_of_code(code) if code else None
-    if structure is None:
+    if structure is None or code is None:
         return every
-    kinds = set(structures()[structure].procedures)
+    # the code's own procedure where its family names one (64636 is the facet
+    # ablation's, not the medial branch block's beside it on the other side)
+    kinds = set(code_procedure_types(code)) or set(structures()[structure].procedures)
     own: set[str] = {
         p.laterality for p in state.note.procedures if p.laterality and p.type in kinds
     }
