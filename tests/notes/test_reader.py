@@ -606,3 +606,20 @@ def test_a_field_whose_one_box_is_unticked_states_nothing() -> None:
 def test_a_form_names_ultrasound_as_us(field: str) -> None:
     a = analyze_note(f"PROCEDURE: Paracentesis\n{field}\nVolume: 3.5 L\n")
     assert "ultrasound" in a.imaging_modalities
+
+
+def test_a_tip_check_of_a_picc_placed_before_places_no_needle() -> None:
+    note = (
+        "FLUORO - PICC TIP CHECK\n"
+        "Indication: R arm PICC placed at bedside yesterday; portable CXR equivocal.\n"
+        "Fluoroscopy of the chest, no contrast. FT 0.3 min.\n"
+        "Findings: tip over the lower SVC. Imp: PICC tip at the cavoatrial junction.\n"
+    )
+    a = analyze_note(note)
+    assert [p.action for p in a.procedures] == ["evaluation"]
+    assert a.needle_placed is False
+
+
+def test_a_picc_placed_under_fluoroscopy_places_one() -> None:
+    a = analyze_note("R arm PICC placed under fluoroscopy; tip check at the end: CAJ.")
+    assert a.needle_placed is True

@@ -18,10 +18,16 @@ _KEPT = re.compile(r"\b(?:saved|stored|archived|retained|PACS)\b", re.IGNORECASE
 _FLUORO_WORDS = re.compile(r"\b(?:fluoro\w*|c-?arm|spot|x-?ray)\b", re.IGNORECASE)
 
 
-def needle_named(text: str) -> bool:
-    """A needle, wire or catheter named as placed: "No needle placement" is not."""
+#: the words of a device already in place, which name no needle of their own
+_DEVICE_WORDS = frozenset({"port", "picc", "catheter", "catheters", "sheath", "sheaths"})
+
+
+def needle_named(text: str, devices: bool = True) -> bool:
+    """A needle, wire or catheter named as placed: "No needle placement" is not.
+    ``devices`` False: a PICC or port named is the device checked, not a needle."""
     return any(
         not _DENIED_BEFORE.search(text, max(0, m.start() - 24), m.start())
+        and (devices or m.group(0).lower() not in _DEVICE_WORDS)
         for m in vocabulary()["needle"].finditer(text)
     )
 

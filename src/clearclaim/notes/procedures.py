@@ -85,7 +85,7 @@ def action_of(proc_type: str, texts: list[str]) -> str | None:
     hits = {name for name, rx in actions if any(rx.search(t) for t in texts)}
     if "replacement" in hits or {"removal", "placement"} <= hits:
         return "replacement"
-    for name in ("removal", "repositioning", "placement", "existing_access"):
+    for name in ("removal", "repositioning", "placement", "existing_access", "evaluation"):
         if name in hits:
             return name
     return None

@@ -290,8 +290,15 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         has_tip_position=has_tip,
         intraoperative_imaging=intraop,
         # named, or implied by the procedure (an injection places a needle)
-        needle_placed=needle_named(text_outside(text, sections, HISTORY_SECTIONS | PLAN_SECTIONS))
-        or any(vocabulary()["procedures"][p.type].get("needle", True) for p in procedures),
+        needle_placed=needle_named(
+            text_outside(text, sections, HISTORY_SECTIONS | PLAN_SECTIONS),
+            # a device only checked ("PICC tip check"): its name is no needle
+            devices=not procedures or any(p.action != "evaluation" for p in procedures),
+        )
+        or any(
+            vocabulary()["procedures"][p.type].get("needle", True) and p.action != "evaluation"
+            for p in procedures
+        ),
         interpreted_elsewhere=_read_elsewhere(targets),
         form_answered=bool(_TICKED.search(text)),
         cross_sectional_arthrography=any(
