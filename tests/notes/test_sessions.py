@@ -175,3 +175,19 @@ def test_a_procedure_done_is_not_named_as_not_performed() -> None:
     a = analyze_note(note)
     assert a.not_performed == ["peritoneal_drainage"]
     assert [p.type for p in a.procedures] == ["pleural_drainage"]
+
+
+def test_a_biopsy_planned_then_cancelled_is_not_performed() -> None:
+    note = (
+        "Planned: US-guided core liver bx + therapeutic paracentesis.\n"
+        "Liver bx CANCELLED before start (INR 2.1). No needle placed in liver.\n"
+        "Paracentesis done: US LLQ, 5 Fr catheter, 6.1 L removed.\n"
+    )
+    a = analyze_note(note)
+    assert [p.type for p in a.procedures] == ["peritoneal_drainage"]
+    assert a.not_performed == ["biopsy_aspiration"]
+
+
+def test_an_organ_bx_is_a_biopsy() -> None:
+    a = analyze_note("US-guided liver bx, 18 G, two cores to pathology.")
+    assert [p.type for p in a.procedures] == ["biopsy_aspiration"]
