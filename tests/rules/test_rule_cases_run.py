@@ -33,6 +33,7 @@ EMPTY = TextSpan(start=0, end=0, text="")
 
 def _analysis(facts: dict[str, Any]) -> NoteAnalysis:
     """A note reader result with exactly the facts the case states."""
+    facts = dict(facts)
     missing = facts.get("element_missing") or []
     missing = [missing] if isinstance(missing, str) else list(missing)
     procedures = []
@@ -40,6 +41,19 @@ def _analysis(facts: dict[str, Any]) -> NoteAnalysis:
         procedures = [
             Procedure(type="case", label="case", spinal=facts["procedure_spinal"], span=EMPTY)
         ]
+    if facts.get("fluoroscopic_exam_of_its_own"):
+        # a sniff test beside a thoracentesis placed under ultrasound
+        procedures = [
+            Procedure(type="diagnostic_fluoroscopy", label="case", spinal=False, span=EMPTY),
+            Procedure(
+                type="pleural_drainage",
+                label="case",
+                spinal=False,
+                by_ultrasound=True,
+                span=EMPTY,
+            ),
+        ]
+        facts["ultrasound_documented"] = True
     if "procedure_action" in facts:
         procedures = [
             Procedure(

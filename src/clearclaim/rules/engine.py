@@ -201,6 +201,20 @@ class RuleEngine:
             return (kinds == {True, False}) in values
         if fact == "nerve_named":
             return any(nerve in values for p in note.procedures for nerve in p.nerves)
+        if fact == "fluoroscopic_exam_of_its_own":
+            # a stand-alone fluoroscopic study (a sniff test) beside procedures
+            # none of which the note places under fluoroscopy, in a session that
+            # names another guidance (ultrasound, landmarks): the fluoroscopy is
+            # the study's own
+            exams = [p for p in note.procedures if p.type == "diagnostic_fluoroscopy"]
+            others = [p for p in note.procedures if p.type != "diagnostic_fluoroscopy"]
+            own = (
+                bool(exams)
+                and bool(others)
+                and bool({"ultrasound", "landmark"} & set(note.imaging_modalities))
+                and not any(p.by_fluoroscopy for p in others)
+            )
+            return own in values
         if fact == "procedure_action":
             # what was done with a device: "existing_access" for a study through a
             # nephrostomy already in place, "repositioning" for a catheter ...

@@ -178,6 +178,7 @@ NoteFact = Literal[
     "nontunneled_removal_only",
     "ultrasound_documented",
     "procedure_action",
+    "fluoroscopic_exam_of_its_own",
 ]
 
 
