@@ -191,3 +191,14 @@ def test_a_biopsy_planned_then_cancelled_is_not_performed() -> None:
 def test_an_organ_bx_is_a_biopsy() -> None:
     a = analyze_note("US-guided liver bx, 18 G, two cores to pathology.")
     assert [p.type for p in a.procedures] == ["biopsy_aspiration"]
+
+
+def test_a_marrow_paragraph_takes_its_palpation() -> None:
+    note = (
+        "PROCEDURES: 1. LP with intrathecal methotrexate, fluoroscopic guidance.\n"
+        "2. Right posterior iliac crest bone marrow aspiration and core biopsy.\n"
+        "LP: using the C-arm the L3-4 interspace was localized; 22-gauge spinal needle.\n"
+        "MARROW: Right posterior iliac crest identified by palpation, no imaging.\n"
+    )
+    (biopsy,) = [p for p in analyze_note(note).procedures if p.type == "biopsy_aspiration"]
+    assert biopsy.by_landmark
