@@ -623,3 +623,14 @@ def test_a_tip_check_of_a_picc_placed_before_places_no_needle() -> None:
 def test_a_picc_placed_under_fluoroscopy_places_one() -> None:
     a = analyze_note("R arm PICC placed under fluoroscopy; tip check at the end: CAJ.")
     assert a.needle_placed is True
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Port placed under fluoroscopy. After aspiration of venous blood a J wire was threaded.", False),
+        ("Modified barium swallow under fluoroscopy to evaluate for aspiration.", True),
+    ],
+)
+def test_aspiration_is_an_indication_only_as_a_finding(text: str, found: bool) -> None:
+    assert ("indication" in analyze_note(text).elements) is found
