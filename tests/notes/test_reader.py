@@ -628,7 +628,7 @@ def test_a_picc_placed_under_fluoroscopy_places_one() -> None:
 @pytest.mark.parametrize(
     ("text", "found"),
     [
-        ("Port placed under fluoroscopy. After aspiration of venous blood a J wire was threaded.", False),
+        ("Port under fluoroscopy. After aspiration of venous blood a J wire was passed.", False),
         ("Modified barium swallow under fluoroscopy to evaluate for aspiration.", True),
     ],
 )
