@@ -630,7 +630,9 @@ def test_a_picc_placed_under_fluoroscopy_places_one() -> None:
     [
         ("Port under fluoroscopy. After aspiration of venous blood a J wire was passed.", False),
         ("Modified barium swallow under fluoroscopy to evaluate for aspiration.", True),
+        ("Insertion of a left subclavian Tesio hemodialysis catheter under fluoroscopy.", False),
+        ("Tunneled catheter under fluoroscopy for hemodialysis; ESRD.", True),
     ],
 )
-def test_aspiration_is_an_indication_only_as_a_finding(text: str, found: bool) -> None:
+def test_an_indication_is_a_finding_not_a_device_or_a_step(text: str, found: bool) -> None:
     assert ("indication" in analyze_note(text).elements) is found
