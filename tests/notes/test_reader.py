@@ -632,6 +632,7 @@ def test_a_picc_placed_under_fluoroscopy_places_one() -> None:
         ("Modified barium swallow under fluoroscopy to evaluate for aspiration.", True),
         ("Insertion of a left subclavian Tesio hemodialysis catheter under fluoroscopy.", False),
         ("Tunneled catheter under fluoroscopy for hemodialysis; ESRD.", True),
+        ("LP under fluoroscopy (prior failed bedside attempts, body habitus).", True),
     ],
 )
 def test_an_indication_is_a_finding_not_a_device_or_a_step(text: str, found: bool) -> None:
