@@ -202,3 +202,22 @@ def test_a_marrow_paragraph_takes_its_palpation() -> None:
     )
     (biopsy,) = [p for p in analyze_note(note).procedures if p.type == "biopsy_aspiration"]
     assert biopsy.by_landmark
+
+
+def test_fluoroscopy_denied_for_one_procedure_is_that_procedure_s() -> None:
+    note = (
+        "LP: the L2-3 interspace was identified under fluoroscopy; 22 G spinal needle.\n"
+        "Port removal: incision through the old scar, port and catheter removed intact.\n"
+        "No fluoroscopy used for the removal.\n"
+    )
+    how = {p.type: p.by_landmark for p in analyze_note(note).procedures}
+    assert how == {"lumbar_puncture": False, "central_venous_access": True}
+
+
+def test_a_finding_after_fluoroscopy_denies_nothing() -> None:
+    note = (
+        "Tunneled hemodialysis catheter advanced with fluoroscopic guidance. "
+        "Catheter checked for kinks under fluoro, none.\n"
+    )
+    (catheter,) = analyze_note(note).procedures
+    assert not catheter.by_landmark

@@ -104,7 +104,8 @@ class Procedure(_Frozen):
     levels_count: int = 0
     action: str | None = None  # placement / replacement / removal / repositioning (CVAD)
     #: its needle placed by palpation or landmarks (said where it is described),
-    #: so no guidance code is this procedure's
+    #: or the note says no fluoroscopy was used for it ("no fluoroscopy used for
+    #: the removal"): no guidance code is this procedure's
     by_landmark: bool = False
     #: its needle placed under ultrasound, and no fluoroscopy named beside it:
     #: the session's fluoroscopic guidance is another procedure's

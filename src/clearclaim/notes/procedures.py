@@ -175,6 +175,9 @@ def text_outside(note: str, sections: list[Section], categories: frozenset[str])
 _NOT_THIS_PROCEDURE = HISTORY_SECTIONS | PLAN_SECTIONS | RESULT_SECTIONS
 
 
+#: a denial of the word that follows it in its sentence
+_DENIED_BEFORE = re.compile(r"\b(?:no|not|without|never)\b", re.IGNORECASE)
+
 #: two guidance cues named together ("ultrasound and fluoroscopic guidance")
 _CUES_JOINED = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bplus\b|\bwith\b)\s*", re.IGNORECASE)
 
@@ -280,6 +283,28 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
         and t.section not in EARLIER_STUDY_SECTIONS
     ]
 
+    # "No fluoroscopy used for the removal": a fluoroscopy denied in a sentence
+    # that names one procedure, or what was done to it
+    denied = [
+        t
+        for t in targets
+        if t.label == "FLUORO"
+        and t.status == "negated"
+        # the denial before the word ("no fluoroscopy ... for"), not a finding after
+        # it ("checked for kinks under fluoro, none")
+        and _DENIED_BEFORE.search(note, t.sent_start, t.start)
+    ]
+
+    def fluoroscopy_denied(ptype: str, group: list[Target]) -> bool:
+        actions = vocabulary()["actions"].get(ptype, [])
+        for t in denied:
+            sentence = note[t.sent_start : t.sent_end]
+            if any(m.sent_start == t.sent_start for m in group) or any(
+                rx.search(sentence) for _, rx in actions
+            ):
+                return True
+        return False
+
     def cues_of(group: list[Target]) -> set[str]:
         return {cue for t in group for cue in nearest_cues(t, landmarks, note, mentions)}
 
@@ -329,8 +354,11 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
                 levels=levels,
                 levels_count=len(levels),
                 action=action_of(ptype, sentences),
-                by_landmark="FLUORO_GUIDANCE" not in guided
-                and ("LANDMARK" in guided or bool(spec.get("guided_only_when_said"))),
+                by_landmark=(
+                    "FLUORO_GUIDANCE" not in guided
+                    and ("LANDMARK" in guided or bool(spec.get("guided_only_when_said")))
+                )
+                or ("FLUORO_GUIDANCE" not in guided and fluoroscopy_denied(ptype, ts)),
                 by_ultrasound="ULTRASOUND" in guided and "FLUORO_GUIDANCE" not in guided,
                 by_fluoroscopy="FLUORO_GUIDANCE" in guided and "ULTRASOUND" not in guided,
                 by_ct=guided == {"CT"},
