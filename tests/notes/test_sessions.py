@@ -221,3 +221,12 @@ def test_a_finding_after_fluoroscopy_denies_nothing() -> None:
     )
     (catheter,) = analyze_note(note).procedures
     assert not catheter.by_landmark
+
+
+def test_a_plan_s_conditional_says_nothing_was_not_performed() -> None:
+    note = (
+        "PROCEDURE: left knee prepped; by palpation a 22-gauge needle was introduced into the "
+        "suprapatellar pouch and 40 mg triamcinolone injected.\n"
+        "PLAN: If this injection does not give relief, we will consider fluoroscopic guidance.\n"
+    )
+    assert analyze_note(note).not_performed == []

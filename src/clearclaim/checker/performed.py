@@ -14,7 +14,9 @@ def drop_not_performed(state: ClaimState) -> None:
     """Take off the claim each intended procedure code whose procedure the note
     says was not done and documents nowhere as done."""
     note = state.note
-    if note is None or not note.determinable or not note.not_performed:
+    # only beside a procedure the note documents as done: with none read, the
+    # words of the one done may simply be unknown to the reader
+    if note is None or not note.determinable or not note.not_performed or not note.procedures:
         return
     done = {p.type for p in note.procedures}
     not_done = set(note.not_performed)

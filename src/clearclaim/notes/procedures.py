@@ -382,7 +382,8 @@ def types_not_performed(targets: list[Target], procedures: list[Procedure]) -> l
         if t.label == "PROCEDURE"
         and t.status == "negated"
         and t.meta in specs
-        and t.section not in HISTORY_SECTIONS
+        # not a plan's conditional ("if this injection does not help")
+        and t.section not in HISTORY_SECTIONS | PLAN_SECTIONS
     }
     return sorted(negated - {p.type for p in procedures})
 
