@@ -229,3 +229,16 @@ def test_prefiltered_runs_re_on_a_text_that_is_not_ascii() -> None:
     unit = Prefiltered(r"\d+\s*cm²\b(?!-)")
     assert [m.group(0) for m in unit.finditer("DAP 12 cm² total")] == ["12 cm²"]
     assert list(unit.finditer("no area here")) == []
+
+
+def test_the_largest_reader_patterns_run_on_re2() -> None:
+    # a look-around or a \u escape sends a whole label's pattern to ``re``, run on
+    # every note: the indication words and the measures must stay RE2-gated
+    by_label = {rule.category: rule.pattern for rule in target_rules()}
+    assert re2_source(by_label["INDICATION"], re.IGNORECASE) is not None
+    from clearclaim.notes.measures import _dose_patterns, _time_patterns
+
+    times = _time_patterns()
+    for pattern in (times.labelled, times.clock, times.compound, times.words):
+        assert pattern.gated
+    assert _dose_patterns().labelled.gated

@@ -4,10 +4,12 @@ presence) and its fluoroscopy status, each with the text that supports it."""
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from clearclaim.notes.guidance import ultrasound_image_kept
 from clearclaim.notes.models import FoundElement, Measurement, Mention, TextSpan
+from clearclaim.notes.pipeline import load_yaml
 from clearclaim.notes.sections import (
     ADDENDUM_SECTIONS,
     HISTORY_SECTIONS,
@@ -118,6 +120,12 @@ def found_element(name: str, spans: list[TextSpan], **kw: Any) -> FoundElement:
     return FoundElement(element=name, spans=spans, **kw)
 
 
+@cache
+def _names_a_device() -> re.Pattern[str]:
+    """An indication word that names a device (elements.yaml, names_a_device)."""
+    return re.compile(load_yaml("elements.yaml")["names_a_device"], re.IGNORECASE)
+
+
 def elements_of(
     note: str,
     targets: list[Target],
@@ -160,7 +168,12 @@ def elements_of(
         )
 
     # indication: an indication section that says something, or a reason/diagnosis
-    reasons = affirmed("INDICATION", allow=("affirmed", "historical", "hypothetical"))
+    device = _names_a_device()
+    reasons = [
+        t
+        for t in affirmed("INDICATION", allow=("affirmed", "historical", "hypothetical"))
+        if not device.match(note, t.start)
+    ]
     ind_spans = [
         body
         for s in sections

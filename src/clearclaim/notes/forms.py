@@ -30,11 +30,19 @@ def negative_answers(note: str) -> list[tuple[int, int]]:
     return [m.span("label") for m in negative_answer_pattern().finditer(note)]
 
 
+#: an unticked box right after a field's colon: the one thing an unanswered
+#: cell needs (its pattern, which looks back over the label, runs only then)
+_BOX_AFTER_COLON = re.compile(r":[ \t]*\[\s?\]")
+
+
 def blank_form_fields(note: str) -> str:
     """Unanswered questions, unchecked options and unfilled fields, replaced by
     spaces of the same length; spoken punctuation of a dictated note, replaced by
     its mark (same length too)."""
-    for pattern in form_patterns():
+    field, cell, *others = form_patterns()
+    for pattern in (field, cell, *others):
+        if pattern is cell and not _BOX_AFTER_COLON.search(note):
+            continue
         note = pattern.sub(lambda m: " " * len(m.group(0)), note)
     return dictated_punctuation(note)
 
