@@ -31,6 +31,11 @@ CASES = sorted((Path(__file__).parent / "cases").glob("*.yaml"))
 EMPTY = TextSpan(start=0, end=0, text="")
 
 
+def _procedure(kind: str = "case", spinal: bool = False, **fields: Any) -> Procedure:
+    """A procedure the note reader found, with the fields a case states."""
+    return Procedure(type=kind, label="case", spinal=spinal, span=EMPTY, **fields)
+
+
 def _analysis(facts: dict[str, Any]) -> NoteAnalysis:
     """A note reader result with exactly the facts the case states."""
     facts = dict(facts)
@@ -38,42 +43,18 @@ def _analysis(facts: dict[str, Any]) -> NoteAnalysis:
     missing = [missing] if isinstance(missing, str) else list(missing)
     procedures = []
     if "procedure_spinal" in facts:
-        procedures = [
-            Procedure(type="case", label="case", spinal=facts["procedure_spinal"], span=EMPTY)
-        ]
+        procedures = [_procedure(spinal=facts["procedure_spinal"])]
     if facts.get("fluoroscopic_exam_of_its_own"):
         # a sniff test beside a thoracentesis placed under ultrasound
         procedures = [
-            Procedure(type="diagnostic_fluoroscopy", label="case", spinal=False, span=EMPTY),
-            Procedure(
-                type="pleural_drainage",
-                label="case",
-                spinal=False,
-                by_ultrasound=True,
-                span=EMPTY,
-            ),
+            _procedure("diagnostic_fluoroscopy"),
+            _procedure("pleural_drainage", by_ultrasound=True),
         ]
         facts["ultrasound_documented"] = True
     if "procedure_action" in facts:
-        procedures = [
-            Procedure(
-                type="case",
-                label="case",
-                spinal=False,
-                action=str(facts["procedure_action"]),
-                span=EMPTY,
-            )
-        ]
+        procedures = [_procedure(action=str(facts["procedure_action"]))]
     if "nerve_named" in facts:
-        procedures = [
-            Procedure(
-                type="nerve_block",
-                label="case",
-                spinal=False,
-                nerves=list(facts["nerve_named"]),
-                span=EMPTY,
-            )
-        ]
+        procedures = [_procedure("nerve_block", nerves=list(facts["nerve_named"]))]
     return NoteAnalysis(
         language="en",
         determinable=True,
