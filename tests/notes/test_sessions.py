@@ -152,40 +152,48 @@ def test_a_biopsy_names_its_organs(note: str, organs: list[str]) -> None:
     assert biopsy.organs == organs
 
 
+_PARACENTESIS = "Paracentesis under real-time ultrasound guidance, 4 L removed.\n"
+
+
 @pytest.mark.parametrize(
-    "said",
+    ("note", "done", "not_done"),
     [
-        "Thoracentesis was therefore not attempted.",
-        "The thoracentesis was aborted.",
-        "Thoracentesis not performed: no safe window.",
+        (
+            "Chest US: trace right effusion. Thoracentesis was therefore not attempted.\n"
+            + _PARACENTESIS,
+            ["peritoneal_drainage"],
+            ["pleural_drainage"],
+        ),
+        (
+            "Chest US: trace effusion. The thoracentesis was aborted.\n" + _PARACENTESIS,
+            ["peritoneal_drainage"],
+            ["pleural_drainage"],
+        ),
+        (
+            "Thoracentesis not performed: no safe window.\n" + _PARACENTESIS,
+            ["peritoneal_drainage"],
+            ["pleural_drainage"],
+        ),
+        (
+            "Paracentesis not performed today. Right thoracentesis under ultrasound, 1 L removed.",
+            ["pleural_drainage"],
+            ["peritoneal_drainage"],
+        ),
+        (
+            "Planned: US-guided core liver bx + therapeutic paracentesis.\n"
+            "Liver bx CANCELLED before start (INR 2.1). No needle placed in liver.\n"
+            "Paracentesis done: US LLQ, 5 Fr catheter, 6.1 L removed.\n",
+            ["peritoneal_drainage"],
+            ["biopsy_aspiration"],
+        ),
     ],
 )
-def test_a_procedure_said_not_done_is_named_as_not_performed(said: str) -> None:
-    note = (
-        "Chest ultrasound: trace right effusion. " + said + "\n"
-        "Paracentesis under real-time ultrasound guidance, 4 L removed.\n"
-    )
+def test_what_a_note_says_was_not_performed(
+    note: str, done: list[str], not_done: list[str]
+) -> None:
     a = analyze_note(note)
-    assert [p.type for p in a.procedures] == ["peritoneal_drainage"]
-    assert a.not_performed == ["pleural_drainage"]
-
-
-def test_a_procedure_done_is_not_named_as_not_performed() -> None:
-    note = "Paracentesis not performed today. Right thoracentesis under ultrasound, 1 L removed."
-    a = analyze_note(note)
-    assert a.not_performed == ["peritoneal_drainage"]
-    assert [p.type for p in a.procedures] == ["pleural_drainage"]
-
-
-def test_a_biopsy_planned_then_cancelled_is_not_performed() -> None:
-    note = (
-        "Planned: US-guided core liver bx + therapeutic paracentesis.\n"
-        "Liver bx CANCELLED before start (INR 2.1). No needle placed in liver.\n"
-        "Paracentesis done: US LLQ, 5 Fr catheter, 6.1 L removed.\n"
-    )
-    a = analyze_note(note)
-    assert [p.type for p in a.procedures] == ["peritoneal_drainage"]
-    assert a.not_performed == ["biopsy_aspiration"]
+    assert [p.type for p in a.procedures] == done
+    assert a.not_performed == not_done
 
 
 def test_an_organ_bx_is_a_biopsy() -> None:

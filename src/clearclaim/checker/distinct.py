@@ -24,6 +24,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -72,8 +73,15 @@ class Structure(BaseModel):
 
 
 @cache
+def _structures_file() -> dict[str, Any]:
+    """structures.yaml, read once for every table in it."""
+    data: dict[str, Any] = load_yaml(STRUCTURES_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
 def structures() -> dict[str, Structure]:
-    data = load_yaml(STRUCTURES_PATH.read_text(encoding="utf-8"))
+    data = _structures_file()
     return {name: Structure.model_validate(s) for name, s in data["structures"].items()}
 
 
@@ -494,7 +502,7 @@ def _joint_words() -> dict[str, re.Pattern[str]]:
     """The joints or limb segments a CMS short descriptor names, in full or
     abbreviated as CMS does ("Arthrs kne srg mnisectmy m/l", "Cltx sho dslc",
     "Cltx dst rdl fx"): ``joint_words`` in structures.yaml."""
-    data = load_yaml(STRUCTURES_PATH.read_text(encoding="utf-8"))
+    data = _structures_file()
     return {joint: re.compile(word, re.IGNORECASE) for joint, word in data["joint_words"].items()}
 
 
@@ -550,7 +558,7 @@ def _joint_of(store: Store, state: ClaimState, code: str, rules: RuleSet) -> str
 def joint_sizes() -> dict[str, set[str]]:
     """arthrocentesis code -> the joints (and bursae) of its size: ``joint_sizes``
     in structures.yaml."""
-    data = load_yaml(STRUCTURES_PATH.read_text(encoding="utf-8"))
+    data = _structures_file()
     return {str(code): set(joints) for code, joints in data["joint_sizes"].items()}
 
 
@@ -558,7 +566,7 @@ def joint_sizes() -> dict[str, set[str]]:
 def _bursae() -> dict[str, tuple[re.Pattern[str], str]]:
     """joint -> (the words of a bursa beside it, the bursa's name): ``bursae`` in
     structures.yaml."""
-    data = load_yaml(STRUCTURES_PATH.read_text(encoding="utf-8"))
+    data = _structures_file()
     return {
         joint: (re.compile(b["words"], re.IGNORECASE), str(b["name"]))
         for joint, b in data["bursae"].items()
@@ -585,7 +593,7 @@ def _other_joint(store: Store, state: ClaimState, code: str, other: str, rules: 
 def _biopsy_organs() -> list[tuple[Structure, str]]:
     """(codes, organ) of each organ-specific biopsy code: ``biopsy_organs`` in
     structures.yaml."""
-    data = load_yaml(STRUCTURES_PATH.read_text(encoding="utf-8"))
+    data = _structures_file()
     return [
         (Structure(procedures=[], codes=[str(codes)]), str(organ))
         for codes, organ in data["biopsy_organs"].items()

@@ -20,6 +20,7 @@ def drop_not_performed(state: ClaimState) -> None:
         return
     done = {p.type for p in note.procedures}
     not_done = set(note.not_performed)
+    specs = vocabulary()["procedures"]
     for line in list(state.lines):
         structure = structure_of_code(line.code)
         if line.origin != "intended" or structure is None:
@@ -27,7 +28,6 @@ def drop_not_performed(state: ClaimState) -> None:
         kinds = set(structures()[structure].procedures)
         if not kinds & not_done or kinds & done:
             continue
-        specs = vocabulary()["procedures"]
         label = "; ".join(specs[kind]["label"] for kind in sorted(kinds & not_done))
         finding = templated_finding(
             "performed.yaml", "PRF01", state.day, line.code, {"procedure": label}

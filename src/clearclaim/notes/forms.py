@@ -10,7 +10,7 @@ from clearclaim.notes.pipeline import load_yaml
 
 
 @cache
-def form_patterns() -> tuple[re.Pattern[str], ...]:
+def form_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     spec = load_yaml("forms.yaml")
     return (
         re.compile(spec["unanswered_field"], re.IGNORECASE | re.MULTILINE),
@@ -39,10 +39,9 @@ def blank_form_fields(note: str) -> str:
     """Unanswered questions, unchecked options and unfilled fields, replaced by
     spaces of the same length; spoken punctuation of a dictated note, replaced by
     its mark (same length too)."""
-    field, cell, *others = form_patterns()
-    for pattern in (field, cell, *others):
-        if pattern is cell and not _BOX_AFTER_COLON.search(note):
-            continue
+    field, cell, option, empty = form_patterns()
+    cells = (cell,) if _BOX_AFTER_COLON.search(note) else ()
+    for pattern in (field, *cells, option, empty):
         note = pattern.sub(lambda m: " " * len(m.group(0)), note)
     return dictated_punctuation(note)
 

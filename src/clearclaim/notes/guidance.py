@@ -12,7 +12,8 @@ from clearclaim.notes.targets import Target
 from clearclaim.notes.vocabulary import vocabulary
 
 #: "No needle placement": a denial in the words just before the needle
-_DENIED_BEFORE = re.compile(r"\b(?:no|not|without|nor)\b(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
+#: a denial within the two words before a match ("no needle", "without any fluoroscopy")
+DENIED_BEFORE = re.compile(r"\b(?:no|not|without|nor)\b(?:\s+\w+){0,2}\s*$", re.IGNORECASE)
 _ULTRASOUND_WORDS = re.compile(r"\b(?:(?i:ultraso\w*|sonograph\w*|u/s|pocus)|US)\b")
 _KEPT = re.compile(r"\b(?:saved|stored|archived|retained|PACS)\b", re.IGNORECASE)
 _FLUORO_WORDS = re.compile(r"\b(?:fluoro\w*|c-?arm|spot|x-?ray)\b", re.IGNORECASE)
@@ -26,7 +27,7 @@ def needle_named(text: str, devices: bool = True) -> bool:
     """A needle, wire or catheter named as placed: "No needle placement" is not.
     ``devices`` False: a PICC or port named is the device checked, not a needle."""
     return any(
-        not _DENIED_BEFORE.search(text, max(0, m.start() - 24), m.start())
+        not DENIED_BEFORE.search(text, max(0, m.start() - 24), m.start())
         and (devices or m.group(0).lower() not in _DEVICE_WORDS)
         for m in vocabulary()["needle"].finditer(text)
     )

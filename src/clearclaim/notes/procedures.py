@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from clearclaim.notes.guidance import DENIED_BEFORE
 from clearclaim.notes.models import Procedure
 from clearclaim.notes.pipeline import load_yaml
 from clearclaim.notes.sections import (
@@ -175,9 +176,6 @@ def text_outside(note: str, sections: list[Section], categories: frozenset[str])
 _NOT_THIS_PROCEDURE = HISTORY_SECTIONS | PLAN_SECTIONS | RESULT_SECTIONS
 
 
-#: a denial of the word that follows it in its sentence
-_DENIED_BEFORE = re.compile(r"\b(?:no|not|without|never)\b", re.IGNORECASE)
-
 #: two guidance cues named together ("ultrasound and fluoroscopic guidance")
 _CUES_JOINED = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bplus\b|\bwith\b)\s*", re.IGNORECASE)
 
@@ -292,7 +290,7 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
         and t.status == "negated"
         # the denial before the word ("no fluoroscopy ... for"), not a finding after
         # it ("checked for kinks under fluoro, none")
-        and _DENIED_BEFORE.search(note, t.sent_start, t.start)
+        and DENIED_BEFORE.search(note, max(t.sent_start, t.start - 24), t.start)
     ]
 
     def fluoroscopy_denied(ptype: str, group: list[Target]) -> bool:
@@ -375,13 +373,13 @@ def types_not_performed(targets: list[Target], procedures: list[Procedure]) -> l
     """The procedure types the note says were not done ("thoracentesis was not
     attempted", "EXAM: ... (THORACENTESIS NOT PERFORMED)") and documents nowhere
     as done."""
-    specs = vocabulary()["procedures"]
     negated = {
-        specs[t.meta]["type"]
+        t.meta
         for t in targets
-        if t.label == "PROCEDURE"
+        if t.meta is not None
+        and t.label == "PROCEDURE"
         and t.status == "negated"
-        and t.meta in specs
+        and t.meta in vocabulary()["procedures"]
         # not a plan's conditional ("if this injection does not help")
         and t.section not in HISTORY_SECTIONS | PLAN_SECTIONS
     }
