@@ -37,6 +37,8 @@ def _span_ok(note: str, span) -> None:
         ("Fluoroscopy time: lumbar 0.8 min, hip 0.3 min.", 48),
         ("Fluoroscopy for the hip: 0.3 min.", 18),
         ("Fluoroscopy: [x] Yes  [ ] No    Time: 1.4 min    Air kerma: 7 mGy", 84),
+        ("Total fluoroscopy time for both procedures one point nine minutes.", 114),
+        ("FLUOROSCOPY TIME: seventy two minutes physician time.", 4320),
     ],
 )
 def test_fluoro_time_normalised_to_seconds(text: str, seconds: float) -> None:
@@ -633,6 +635,12 @@ def test_a_picc_placed_under_fluoroscopy_places_one() -> None:
         ("Insertion of a left subclavian Tesio hemodialysis catheter under fluoroscopy.", False),
         ("Tunneled catheter under fluoroscopy for hemodialysis; ESRD.", True),
         ("LP under fluoroscopy (prior failed bedside attempts, body habitus).", True),
+        (
+            "Consent after discussing the risks of bleeding, infection and allergic reaction. "
+            "Knee injection under fluoroscopy.",
+            False,
+        ),
+        ("Knee injection under fluoroscopy for septic arthritis; infection suspected.", True),
     ],
 )
 def test_an_indication_is_a_finding_not_a_device_or_a_step(text: str, found: bool) -> None:

@@ -45,6 +45,7 @@ class Context(_Strict):
             "procedures",
             "procedures_done",
             "procedures_not_performed",
+            "session_cancelled",
         ],
         object,
     ] = Field(default_factory=dict)

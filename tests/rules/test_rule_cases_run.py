@@ -17,7 +17,7 @@ from clearclaim.checker.distinct_modifiers import place_distinct_modifiers
 from clearclaim.checker.edit_effects import apply_edit_findings
 from clearclaim.checker.joint_units import bill_documented_joints
 from clearclaim.checker.modifier_names import unknown_modifier_findings
-from clearclaim.checker.performed import drop_not_performed
+from clearclaim.checker.performed import drop_cancelled, drop_not_performed
 from clearclaim.checker.spinal_region import correct_levels
 from clearclaim.checker.successors import succeed_by_guidance
 from clearclaim.diagnosis import check_diagnoses
@@ -181,9 +181,19 @@ def _fired_performed(context: dict[str, Any]) -> set[str]:
         for kind in facts.pop("procedures_done", None) or []
     ]
     not_done = [str(kind) for kind in facts.pop("procedures_not_performed", None) or []]
-    note = _analysis(facts).model_copy(update={"procedures": done, "not_performed": not_done})
+    cancelled = bool(facts.pop("session_cancelled", False))
+    note = _analysis(facts).model_copy(
+        update={
+            "procedures": done,
+            "not_performed": not_done,
+            # the reader's verdict on a note that says the session was cancelled
+            "determinable": not cancelled,
+            "undetermined": ["procedure_not_performed", "procedure"] if cancelled else [],
+        }
+    )
     state = _state(context, note)
     drop_not_performed(state)
+    drop_cancelled(state)
     return {f.rule_id for f in state.applied}
 
 

@@ -242,7 +242,7 @@ def _reported_by_companion(claim: list[Line], modality: str) -> bool:
 
 
 def documented_ultrasound(
-    note: NoteAnalysis, claim: list[Line], day: date, rules: Any
+    store: Store, note: NoteAnalysis, claim: list[Line], day: date, rules: Any
 ) -> list[Line]:
     """The ultrasound guidance code of ultrasound the note documents: named where
     the procedure includes it (see imaging.yaml), and billed as a missed charge
@@ -255,10 +255,29 @@ def documented_ultrasound(
         return []  # one ultrasound, one code: the companion reports it
     spec = imaging_map().ultrasound
     present = {line.code for line in claim}
-    if present & {spec.vascular_code, spec.needle_code} or not present:
-        return []
-    code = spec.code_for(present, day, rules)
     vascular = rules.code_set(spec.vascular, on=day)
+    if spec.needle_code in present or not present:
+        return []
+    if spec.vascular_code in present:
+        # the vein's ultrasound is billed; a needle the note also places under
+        # ultrasound into another structure (a thoracentesis beside the port)
+        # is the other ultrasound's, judged as 76942
+        needles = {
+            structure_of_code(c) for c in present if c not in vascular and is_surgical(c)
+        } & ultrasound_structures(note)
+        if not needles:
+            return []
+    # the ultrasound guided only procedures billed "with ultrasound guidance"
+    # (20611 beside SI joints injected under fluoroscopy): their codes report it
+    with_ultrasound = {
+        structure_of_code(c)
+        for c in present
+        if WITH_GUIDANCE["ultrasound"].search(queries.short_descriptor(store, c, day))
+    }
+    guided = ultrasound_structures(note)
+    if guided and guided <= with_ultrasound:
+        return []
+    code = spec.needle_code if spec.vascular_code in present else spec.code_for(present, day, rules)
     others = {c for c in present if c not in vascular and is_surgical(c)}
     if code == spec.vascular_code and others and not note.vessel_patency:
         # a catheter beside a paracentesis, and no vessel's patency: the
@@ -377,7 +396,10 @@ def drop_included_ultrasound(store: Store, state: ClaimState, documented: list[L
     add is still named."""
     named = [ln for ln in documented if ln not in state.lines and ln.code in ULTRASOUND_GUIDANCE]
     if named and any(
-        WITH_GUIDANCE["ultrasound"].search(queries.short_descriptor(store, line.code, state.day))
+        is_surgical(line.code)  # "Us guid vasc access" is the guidance itself
+        and WITH_GUIDANCE["ultrasound"].search(
+            queries.short_descriptor(store, line.code, state.day)
+        )
         for line in state.lines
     ):
         for line in named:

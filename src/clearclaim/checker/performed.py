@@ -1,6 +1,6 @@
-"""A procedure code billed for a procedure the note says was not done (PRF01,
-``rules/data/performed.yaml``): a thoracentesis "not attempted" beside the
-paracentesis that was."""
+"""Procedure codes billed for what the note says was not done
+(``rules/data/performed.yaml``): a thoracentesis "not attempted" beside the
+paracentesis that was (PRF01), a session cancelled before it began (PRF02)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,20 @@ def drop_not_performed(state: ClaimState) -> None:
         finding = templated_finding(
             "performed.yaml", "PRF01", state.day, line.code, {"procedure": label}
         )
+        state.lines.remove(line)
+        state.suppressed.append(Suppressed(line.code, finding))
+        state.applied.append(finding)
+
+
+def drop_cancelled(state: ClaimState) -> None:
+    """Take every intended code off the claim of a session the note says was
+    cancelled or not performed, with no procedure documented as done (the
+    reader's ``procedure_not_performed``)."""
+    note = state.note
+    if note is None or "procedure_not_performed" not in note.undetermined:
+        return
+    for line in list(state.lines):
+        finding = templated_finding("performed.yaml", "PRF02", state.day, line.code, {})
         state.lines.remove(line)
         state.suppressed.append(Suppressed(line.code, finding))
         state.applied.append(finding)

@@ -39,7 +39,7 @@ from clearclaim.checker.edit_effects import apply_edit_findings
 from clearclaim.checker.joint_units import bill_documented_joints
 from clearclaim.checker.models import ClaimContext
 from clearclaim.checker.modifier_names import unknown_modifier_findings
-from clearclaim.checker.performed import drop_not_performed
+from clearclaim.checker.performed import drop_cancelled, drop_not_performed
 from clearclaim.checker.review import needs_review
 from clearclaim.checker.risks import denial_risks
 from clearclaim.checker.spinal_region import correct_levels
@@ -230,7 +230,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     correct_levels(state)
     bill_documented_joints(state)
     documented = documented_imaging(store, note, state.lines, day, rules)
-    documented += documented_ultrasound(note, state.lines, day, rules)
+    documented += documented_ultrasound(store, note, state.lines, day, rules)
     documented += documented_ct(note, state.lines)
     documented += documented_companions(note, state.lines)
     state.lines.extend(documented)
@@ -467,10 +467,13 @@ def _undetermined_report(
     findings = list(result.findings) if result else []
     if result:
         warnings.extend(result.warnings)
+    # a session the note says was cancelled: its codes are named as not billable
+    drop_cancelled(state)
+    findings += state.applied
     report = Report(
         context=_request_summary(context, pos, day),
         lines=[],
-        suppressed=[],
+        suppressed=[_suppressed_out(item) for item in state.suppressed],
         documentation=Documentation(
             found={
                 name: [Quote.model_validate(span) for span in spans]

@@ -126,6 +126,12 @@ def _names_a_device() -> re.Pattern[str]:
     return re.compile(load_yaml("elements.yaml")["names_a_device"], re.IGNORECASE)
 
 
+@cache
+def _names_a_risk() -> re.Pattern[str]:
+    """Words before an indication word that make it a risk (elements.yaml, names_a_risk)."""
+    return re.compile(load_yaml("elements.yaml")["names_a_risk"], re.IGNORECASE)
+
+
 def elements_of(
     note: str,
     targets: list[Target],
@@ -168,11 +174,11 @@ def elements_of(
         )
 
     # indication: an indication section that says something, or a reason/diagnosis
-    device = _names_a_device()
+    device, risk = _names_a_device(), _names_a_risk()
     reasons = [
         t
         for t in affirmed("INDICATION", allow=("affirmed", "historical", "hypothetical"))
-        if not device.match(note, t.start)
+        if not device.match(note, t.start) and not risk.search(note, t.sent_start, t.start)
     ]
     ind_spans = [
         body

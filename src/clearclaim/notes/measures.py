@@ -58,15 +58,23 @@ _UNITS_WORDS = {
     "forty": 40,
     "fifty": 50,
     "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 _WORD = "|".join(sorted(_UNITS_WORDS, key=len, reverse=True))
-_WORDS = rf"(?:{_WORD})(?:[- ](?:{_WORD}))?(?:\s+and\s+a\s+half)?"
+_DIGIT = "|".join(w for w, v in _UNITS_WORDS.items() if v < 10)
+# "one point nine minutes": a dictated decimal, one digit after the point
+_WORDS = rf"(?:{_WORD})(?:[- ](?:{_WORD}))?(?:\s+and\s+a\s+half|\s+point\s+(?:{_DIGIT}))?"
 
 
 def _words_value(text: str) -> float:
-    half = 0.5 if re.search(r"and\s+a\s+half", text, re.IGNORECASE) else 0.0
-    parts = re.split(r"[- ]+", re.sub(r"\s+and\s+a\s+half", "", text.lower()).strip())
-    return float(sum(_UNITS_WORDS.get(part, 0) for part in parts)) + half
+    text = text.lower()
+    half = 0.5 if re.search(r"and\s+a\s+half", text) else 0.0
+    whole, _, tenths = text.partition(" point ")
+    parts = re.split(r"[- ]+", re.sub(r"\s+and\s+a\s+half", "", whole).strip())
+    fraction = _UNITS_WORDS.get(tenths.strip(), 0) / 10
+    return float(sum(_UNITS_WORDS.get(part, 0) for part in parts)) + half + fraction
 
 
 @cache

@@ -180,6 +180,35 @@ _NOT_THIS_PROCEDURE = HISTORY_SECTIONS | PLAN_SECTIONS | RESULT_SECTIONS
 _CUES_JOINED = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bplus\b|\bwith\b)\s*", re.IGNORECASE)
 
 
+#: a paragraph a procedure heads: "THORACENTESIS: Patient sitting. ..." or
+#: "2) Left knee injection:" at the start of its line
+_HEADING_BEFORE = re.compile(
+    r"[ \t]*(?:\d+[.)][ \t]*)?(?:(?:left|right|bilateral|lt|rt|l|r)[ \t]+)?", re.IGNORECASE
+)
+_HEADING_AFTER = re.compile(r"[ \t]*:")
+#: a blank line, or a line headed by another label ("Catheter: supine.")
+_PARAGRAPH_END = re.compile(r"\n[ \t]*\n|\n[ \t]*(?:\d+[.)][ \t]*)?[A-Za-z][\w /&-]{0,40}:")
+
+
+def _paragraph_cues(
+    mention: Target, cues: list[Target], note: str, mentions: Sequence[Target]
+) -> set[str] | None:
+    """The guidance cues of the paragraph a procedure mention heads, or None when
+    it heads none. A multi-procedure note gives each procedure its paragraph
+    ("PORT: ... under fluoroscopy ... THORACENTESIS: ... Under ultrasound, ..."):
+    the cues in it are that procedure's, unless the paragraph names another."""
+    line_start = note.rfind("\n", 0, mention.start) + 1
+    if not _HEADING_BEFORE.fullmatch(note, line_start, mention.start) or not _HEADING_AFTER.match(
+        note, mention.end
+    ):
+        return None
+    blank = _PARAGRAPH_END.search(note, mention.end)
+    end = blank.start() if blank else len(note)
+    if any(m.meta != mention.meta and mention.end <= m.start < end for m in mentions):
+        return None
+    return {c.label for c in cues if mention.end <= c.start < end}
+
+
 def nearest_cues(
     mention: Target, cues: list[Target], note: str, mentions: Sequence[Target]
 ) -> set[str]:
@@ -190,6 +219,8 @@ def nearest_cues(
     in the sentence right after it, in its section, that names no procedure of
     its own (a form's "Image guidance: [x] None - landmark approach" under it)."""
     same = [c for c in cues if c.sent_start == mention.sent_start]
+    if not same and (headed := _paragraph_cues(mention, cues, note, mentions)) is not None:
+        return headed
     if not same:
         # only a landmark cue: with none, a needle is taken as guided anyway
         later = [
@@ -263,11 +294,16 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
 
     _without_spinal_joint_words(note, by_type)
 
+    kept_mentions = {t for ts in by_type.values() for t in ts}
+    read_as_other = {t for t in mentions if t not in kept_mentions}
     # every mention of a type, whatever its status, for the guidance cues
     cue_only: dict[str, list[Target]] = {}
     for t in targets:
         spec = specs.get(t.meta or "") if t.label == "PROCEDURE" else None
-        if spec is not None and t.section not in RESULT_SECTIONS:
+        # a mention read as another procedure's words is not this one's
+        # ("sacroiliac joint injections, fluoroscopically guided" is no cue of
+        # the bursa injection)
+        if spec is not None and t.section not in RESULT_SECTIONS and t not in read_as_other:
             cue_only.setdefault(spec["type"], []).append(t)
     procedure_text = [
         note[s.body_start : s.body_end] for s in sections if s.category == "procedure"

@@ -83,13 +83,26 @@ def sections_of(doc: Any, note: str) -> list[Section]:
                 category=sec.category,
                 title=span_of(note, title.start_char, title.end_char, sec.category),
                 body_start=body_start,
-                # an addendum is one block to the next header, whatever its lines
-                body_end=max(limit, body_start)
-                if sec.category in ADDENDUM_SECTIONS
-                else paragraph_end(note, body_start, max(limit, body_start)),
+                body_end=_body_end(note, sec.category, body_start, max(limit, body_start)),
             )
         )
     return out
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _body_end(note: str, category: str, start: int, limit: int) -> int:
+    """Where a section's body ends: an addendum is one block to the next header,
+    whatever its lines; a radiology report's findings run to the next blank
+    line (its sentences start in capitals); any other to the end of
+    its paragraph (``paragraph_end``)."""
+    if category in ADDENDUM_SECTIONS:
+        return limit
+    if category == "findings":
+        blank = _BLANK_LINE.search(note, start, limit)
+        return blank.start() if blank else limit
+    return paragraph_end(note, start, limit)
 
 
 def section_at(sections: list[Section], start: int) -> str | None:
