@@ -242,3 +242,36 @@ def test_the_largest_reader_patterns_run_on_re2() -> None:
     for pattern in (times.labelled, times.clock, times.compound, times.words):
         assert pattern.gated
     assert _dose_patterns().labelled.gated
+
+
+def test_the_sectionizer_finds_the_same_sections_without_writing_each_token() -> None:
+    from medspacy.section_detection import Sectionizer
+
+    from clearclaim.notes.pipeline import TEXT_KEY, get_pipeline
+
+    nlp = get_pipeline()
+    sectionizer = dict(nlp.pipeline)["medspacy_sectionizer"]
+    before = [c for name, c in nlp.pipeline if name != "medspacy_sectionizer"]
+
+    def sections(call: object, text: str) -> list[tuple[object, ...]]:
+        doc = nlp.make_doc(text)
+        doc.user_data[TEXT_KEY] = text
+        for component in before:
+            doc = component(doc)
+        doc = call(sectionizer, doc)  # type: ignore[operator]
+        return [
+            (s.category, s.title_start, s.title_end, s.body_start, s.body_end)
+            for s in doc._.sections
+        ]
+
+    assert any(len(sections(Sectionizer.__call__, n)) > 2 for n in NOTES)
+    for note in NOTES:
+        assert sections(Sectionizer.__call__, note) == sections(Sectionizer._medspacy_call, note)
+
+
+def test_a_labels_re2_patterns_run_on_re2_beside_one_that_needs_python() -> None:
+    from clearclaim.notes.pipeline import target_rules
+
+    landmark = [r for r in target_rules() if r.literal == "LANDMARK"]
+    assert len(landmark) == 2  # "no imaging" needs a look-ahead; "by palpation" does not
+    assert sorted(re2_source(r.pattern, re.IGNORECASE) is None for r in landmark) == [False, True]

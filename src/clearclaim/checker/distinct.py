@@ -155,7 +155,17 @@ def _structure_naming(state: ClaimState, code: str) -> str | None:
 def _structure(store: Store, state: ClaimState, code: str, includes: set[str]) -> str | None:
     if code in _GUIDANCE:
         return _guided_structure(store, state, code, includes)
-    return structure_of_code(code) or _structure_naming(state, code)
+    own = structure_of_code(code)
+    if code == "76000" and _repositioning(state):
+        # a catheter repositioning's fluoroscopy is 76000 (CPT's parenthetical
+        # under 36597): the central vein's, not an examination of its own
+        return _structure_naming(state, code) or own
+    return own or _structure_naming(state, code)
+
+
+def _repositioning(state: ClaimState) -> bool:
+    note = state.note
+    return note is not None and any(p.action == "repositioning" for p in note.procedures)
 
 
 def _includes_guidance(rules: RuleSet, day: date) -> set[str]:

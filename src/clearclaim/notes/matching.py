@@ -344,3 +344,46 @@ def speed_up_regex_matching() -> None:
     RegexMatcher.add = fast_add
     RegexMatcher.__call__ = fast_call
     RegexMatcher._clearclaim_fast = True
+
+
+def speed_up_sectionizer() -> None:
+    """Make medspaCy's Sectionizer build the Doc's sections without writing each
+    token's section: the reader reads ``doc._.sections`` only, and writing the
+    attribute on every token was most of the Sectionizer's time. The sections
+    are the same; configurations this does not cover (parent sections, scope
+    limits, header sentence boundaries, attribute mapping) run medspaCy's own."""
+    from medspacy.section_detection import Sectionizer
+    from medspacy.section_detection.section import Section
+
+    if getattr(Sectionizer, "_clearclaim_fast", False):
+        return
+    call = Sectionizer.__call__
+
+    def sections_only(self: Any, doc: Any) -> Any:
+        if (
+            self.require_start_line
+            or self.require_end_line
+            or self._parent_sections
+            or self._apply_sentence_boundary
+            or self.max_section_length is not None
+            or self.assertion_attributes_mapping
+        ):
+            return call(self, doc)
+        matcher = self._Sectionizer__matcher
+        matches = matcher(doc)
+        if not matches:
+            doc._.sections = [Section(None, 0, 0, 0, len(doc))]
+            return doc
+        sections = [] if matches[0][1] == 0 else [Section(None, 0, 0, 0, matches[0][1])]
+        for i, (match_id, start, end) in enumerate(matches):
+            rule = matcher.rule_map[self.nlp.vocab.strings[match_id]]
+            stop = matches[i + 1][1] if i + 1 < len(matches) else len(doc)
+            if rule.max_scope is not None:
+                stop = min(end + rule.max_scope, stop)
+            sections.append(Section(rule.category, start, end, end, stop, None, rule))
+        doc._.sections = sections
+        return doc
+
+    Sectionizer.__call__ = sections_only
+    Sectionizer._clearclaim_fast = True
+    Sectionizer._medspacy_call = call  # kept to compare against (tests)

@@ -16,6 +16,7 @@ case anything imports PyRuSH: notes are patient data and never reach a log.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from functools import cache
 from importlib import resources
@@ -30,7 +31,13 @@ from spacy.tokens import Doc
 
 from clearclaim._yaml import load_yaml as parse_yaml
 from clearclaim.errors import DataError
-from clearclaim.notes.matching import TEXT_KEY, speed_up_regex_matching, token_pattern_regex
+from clearclaim.notes.matching import (
+    TEXT_KEY,
+    re2_source,
+    speed_up_regex_matching,
+    speed_up_sectionizer,
+    token_pattern_regex,
+)
 
 # Modules that log through loguru (PyRuSH logs each token at DEBUG).
 _LOGURU_MODULES = ("PyRuSH", "medspacy", "PyFastNER", "quicksectx")
@@ -118,15 +125,26 @@ def target_rules() -> list[Any]:
     def joined(patterns: list[str]) -> str:
         return "|".join(f"(?:{p})" for p in patterns)
 
+    def rules_of(literal: str, category: str, patterns: list[str]) -> list[Any]:
+        # RE2 runs an alternation only when every part of it is RE2's syntax: the
+        # parts that need Python's (a look-around) go in a rule of their own, so
+        # that Python's engine runs only them and not the whole alternation
+        re2_ready = [p for p in patterns if re2_source(p, re.IGNORECASE) is not None]
+        python_only = [p for p in patterns if p not in re2_ready]
+        return [
+            TargetRule(literal, category, pattern=joined(part))
+            for part in (re2_ready, python_only)
+            if part
+        ]
+
     rules: list[Any] = []
     targets = load_yaml("targets.yaml")
     elements = load_yaml("elements.yaml")
     for source in (targets, {k: elements[k] for k in ("INDICATION", "SITE")}):
         for label, entries in source.items():
-            patterns = [next(iter(entry.values())) for entry in entries]
-            rules.append(TargetRule(label, label, pattern=joined(patterns)))
+            rules += rules_of(label, label, [next(iter(entry.values())) for entry in entries])
     for proc in load_yaml("procedures.yaml")["procedures"]:
-        rules.append(TargetRule(proc["type"], "PROCEDURE", pattern=joined(proc["patterns"])))
+        rules += rules_of(proc["type"], "PROCEDURE", proc["patterns"])
     return rules
 
 
@@ -186,6 +204,7 @@ def get_pipeline() -> Any:
         with _lock:
             if _nlp is None:
                 speed_up_regex_matching()
+                speed_up_sectionizer()
                 _nlp = _build()
     return _nlp
 
