@@ -645,3 +645,20 @@ def test_a_picc_placed_under_fluoroscopy_places_one() -> None:
 )
 def test_an_indication_is_a_finding_not_a_device_or_a_step(text: str, found: bool) -> None:
     assert ("indication" in analyze_note(text).elements) is found
+
+
+def test_a_form_field_answered_no_documents_nothing() -> None:
+    note = (
+        "HIP INJECTION - FLUORO\n"
+        "Images saved to PACS: [ ] yes  [x] no\n"
+        "Under fluoroscopic guidance a 22g spinal needle was advanced; steroid injected.\n"
+    )
+    assert "interpretation_report" not in analyze_note(note).elements
+
+
+def test_contrast_confined_to_the_joint_places_the_needle() -> None:
+    note = (
+        "Wrist injection under fluoroscopy: 25g needle into the radiocarpal joint; test "
+        "injection shows contrast confined to the radiocarpal joint."
+    )
+    assert "interpretation_report" in analyze_note(note).elements

@@ -75,6 +75,7 @@ class CaseFile(_Strict):
         "components",
         "diagnosis",
         "modifier_names",
+        "status",
     ] = "policy"
     pass_: list[Example] = Field(alias="pass", min_length=1)
     fail: list[Example] = Field(min_length=1)

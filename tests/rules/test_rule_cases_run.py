@@ -19,6 +19,7 @@ from clearclaim.checker.joint_units import bill_documented_joints
 from clearclaim.checker.modifier_names import unknown_modifier_findings
 from clearclaim.checker.performed import drop_cancelled, drop_not_performed
 from clearclaim.checker.spinal_region import correct_levels
+from clearclaim.checker.status_t import bundle_status_t
 from clearclaim.checker.successors import succeed_by_guidance
 from clearclaim.diagnosis import check_diagnoses
 from clearclaim.edits import ClaimLine, engine_for
@@ -229,6 +230,13 @@ def _fired_bilateral(store: Store, context: dict[str, Any]) -> set[str]:
     return {f.rule_id for f in state.findings}
 
 
+def _fired_status(store: Store, context: dict[str, Any]) -> set[str]:
+    """A status T code against the other codes of the claim."""
+    state = _state(context, _analysis(dict(context.get("note") or {})))
+    bundle_status_t(store, state)
+    return {f.rule_id for f in state.applied}
+
+
 def _fired_distinct(store: Store, context: dict[str, Any]) -> set[str]:
     """The CMS edits of the claim, then where its 59/X modifiers belong (the
     note's procedures, with their levels, as the case states them)."""
@@ -309,6 +317,7 @@ def test_rule_case(path: Path, request: pytest.FixtureRequest) -> None:
             "edit_effects": _fired_edit_effects,
             "distinct": _fired_distinct,
             "components": _fired_components,
+            "status": _fired_status,
         }.get(engine, _fired_bilateral)
 
         def fired_in(context: dict[str, Any]) -> set[str]:

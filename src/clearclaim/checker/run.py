@@ -43,6 +43,7 @@ from clearclaim.checker.performed import drop_cancelled, drop_not_performed
 from clearclaim.checker.review import needs_review
 from clearclaim.checker.risks import denial_risks
 from clearclaim.checker.spinal_region import correct_levels
+from clearclaim.checker.status_t import bundle_status_t
 from clearclaim.checker.successors import succeed_by_guidance
 from clearclaim.edits import ClaimCheck, ClaimLine, EditEngine, engine_for
 from clearclaim.errors import ClearclaimError, FieldError, InputError, UnknownCodeError
@@ -226,6 +227,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     )
     rules = default_rules()
     drop_not_performed(state)
+    bundle_status_t(store, state)
     succeed_by_guidance(state)
     correct_levels(state)
     bill_documented_joints(state)

@@ -14,6 +14,7 @@ the reasoning that combines it.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from clearclaim.errors import InputError
@@ -184,14 +185,16 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         not in HISTORY_SECTIONS | PLAN_SECTIONS | PRIOR_SECTIONS
     ]
 
+    # "Fluoroscopy used: [x] No", "Images saved to PACS: [ ] yes [x] no": the
+    # form's answer, not ConText, says the field's words were not done
     answered_no = negative_answers(text)
+    if answered_no:
+        targets = [
+            replace(t, status="negated") if any(a <= t.start < b for a, b in answered_no) else t
+            for t in targets
+        ]
     mentions = [
-        Mention(
-            label=t.label,
-            # "Fluoroscopy used: [x] No": the form's answer, not ConText, says it
-            status="negated" if any(a <= t.start < b for a, b in answered_no) else t.status,
-            span=target_span(text, t),
-        )
+        Mention(label=t.label, status=t.status, span=target_span(text, t))
         for t in targets
         if t.label == "FLUORO"
     ]

@@ -34,7 +34,7 @@ class PfsIndicator(NamedTuple):
 
 
 #: the PFS indicator columns the checker reads
-_PFS_INDICATORS = {"bilateral": "bilat_surg", "pc_tc": "pctc_indicator"}
+_PFS_INDICATORS = {"bilateral": "bilat_surg", "pc_tc": "pctc_indicator", "status": "status_code"}
 
 
 def _pfs_indicator(store: Store, column: str, code: str, day: date) -> PfsIndicator:
@@ -57,6 +57,11 @@ def bilateral_indicator(store: Store, code: str, day: date) -> PfsIndicator:
 def pctc_indicator(store: Store, code: str, day: date) -> PfsIndicator:
     """The PFS PC/TC indicator of ``code`` in the release for ``day``."""
     return _pfs_indicator(store, _PFS_INDICATORS["pc_tc"], code, day)
+
+
+def status_code(store: Store, code: str, day: date) -> PfsIndicator:
+    """The PFS status code of ``code`` (A active, T bundled beside another service, ...)."""
+    return _pfs_indicator(store, _PFS_INDICATORS["status"], code, day)
 
 
 def add_on_primaries(store: Store, add_on: str, day: date) -> frozenset[str]:
