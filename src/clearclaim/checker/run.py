@@ -463,18 +463,28 @@ def _undetermined_report(
         day=day,
         note=note,
     )
-    result = (
-        engine_for(store).check(_claim_lines(state), setting=context.setting) if claim else None
-    )
+    engine = engine_for(store)
+    result = engine.check(_claim_lines(state), setting=context.setting) if claim else None
     findings = list(result.findings) if result else []
     if result:
         warnings.extend(result.warnings)
+    unreadable = "language" in note.undetermined
+    if unreadable:
+        # a note in another language: the intended codes the CMS edits leave are
+        # listed, checked against the edits only (the note is not read for them)
+        for line in state.lines:
+            line.rationale.append("the note could not be read: checked against the CMS edits only")
+        result = _apply_edits(store, engine, state, result, context.setting)
+        # what the edits took off is in ``state.applied``; the rest is the final check's
+        findings = list(result.findings) if result else []
+        # the component modifiers follow the setting, not the note (26 in a facility)
+        rule_engine_for(default_rules()).apply_modifier_rules(state)
     # a session the note says was cancelled: its codes are named as not billable
     drop_cancelled(state)
     findings += state.applied
     report = Report(
         context=_request_summary(context, pos, day),
-        lines=[],
+        lines=[_line_out(line) for line in state.lines] if unreadable else [],
         suppressed=[_suppressed_out(item) for item in state.suppressed],
         documentation=Documentation(
             found={
