@@ -272,3 +272,11 @@ def test_a_specific_procedures_words_are_no_cue_of_another() -> None:
     by_type = {p.type: p for p in analyze_note(note).procedures}
     assert by_type["joint_injection"].by_ultrasound
     assert by_type["si_joint_injection"].by_fluoroscopy
+
+
+def test_an_olecranon_bursa_aspiration_is_the_elbows() -> None:
+    note = (
+        "PROCEDURES: One, closed reduction right distal radius fracture. Two, aspiration right "
+        "olecranon bursa.\n"
+    )
+    assert ("joint_injection", ("elbow",), "-") in _by_site(note)

@@ -508,6 +508,16 @@ def _other_region(state: ClaimState, code: str, other: str) -> bool:
 
 
 @cache
+def _code_joints() -> dict[str, Structure]:
+    """The joint of a code whose short descriptor names none (structures.yaml)."""
+    data = _structures_file()
+    return {
+        joint: Structure(procedures=[], codes=list(codes))
+        for joint, codes in (data.get("code_joints") or {}).items()
+    }
+
+
+@cache
 def _joint_words() -> dict[str, re.Pattern[str]]:
     """The joints or limb segments a CMS short descriptor names, in full or
     abbreviated as CMS does ("Arthrs kne srg mnisectmy m/l", "Cltx sho dslc",
@@ -536,6 +546,9 @@ def _joint_of(store: Store, state: ClaimState, code: str, rules: RuleSet) -> str
             joint for c in primaries if (joint := _joint_of(store, state, c, rules)) is not None
         }
         return guided.pop() if len(guided) == 1 else None
+    listed = next((j for j, codes in _code_joints().items() if codes.holds(code)), None)
+    if listed is not None:
+        return listed
     text = queries.short_descriptor(store, code, state.day)
     named = {joint for joint, word in _joint_words().items() if word.search(text)}
     if len(named) == 1:

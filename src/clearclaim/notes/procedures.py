@@ -105,7 +105,8 @@ def in_header_sentence(t: Target, sections: list[Section], category: str) -> boo
 
 _JOINT_WORD = re.compile(
     r"\b(hip|knee|shoulder|glenohumeral|ankle|elbow|wrist|acromioclavicular|AC joint|"
-    r"subacromial|trochanteric|greater trochanter|GT(?=\s+bursa)|sacroiliac|SI joint)\b",
+    r"subacromial|trochanteric|greater trochanter|GT(?=\s+bursa)|olecranon|prepatellar|"
+    r"sacroiliac|SI joint)\b",
     re.IGNORECASE,
 )
 JOINT_TYPES = frozenset({"joint_injection", "arthrography"})
@@ -119,6 +120,9 @@ _SAME_JOINT = {
     "trochanteric": "hip",
     "greater trochanter": "hip",
     "gt": "hip",
+    # the bursae of a joint's own segment: an olecranon bursa is at the elbow
+    "olecranon": "elbow",
+    "prepatellar": "knee",
 }
 
 
