@@ -240,26 +240,32 @@ def test_a_plan_s_conditional_says_nothing_was_not_performed() -> None:
     assert analyze_note(note).not_performed == []
 
 
-def test_a_procedure_heading_its_paragraph_takes_the_guidance_in_it() -> None:
-    note = (
-        "Procedures: 1) Right chest port. 2) Left thoracentesis.\n"
-        "PORT: Right IJ patent on ultrasound, accessed under real-time ultrasound. "
-        "Catheter advanced under fluoroscopy, tip at the cavoatrial junction.\n"
-        "THORACENTESIS: Patient sitting. Ultrasound of the left hemithorax, site marked, "
-        "image stored. Under ultrasound a 5 Fr catheter was placed, 900 mL removed.\n"
-    )
+@pytest.mark.parametrize(
+    ("note", "under_ultrasound"),
+    [
+        # a procedure heading its paragraph takes the guidance in it
+        (
+            "Procedures: 1) Right chest port. 2) Left thoracentesis.\n"
+            "PORT: Right IJ patent on ultrasound, accessed under real-time ultrasound. "
+            "Catheter advanced under fluoroscopy, tip at the cavoatrial junction.\n"
+            "THORACENTESIS: Patient sitting. Ultrasound of the left hemithorax, site marked, "
+            "image stored. Under ultrasound a 5 Fr catheter was placed, 900 mL removed.\n",
+            "pleural_drainage",
+        ),
+        # the paragraph ends at the next labelled line
+        (
+            "Biopsy: prone. Real-time ultrasound of the right kidney, 18 g needle, two cores.\n"
+            "Catheter: left IJ accessed under ultrasound; tunneled hemodialysis catheter placed "
+            "through a sheath under fluoroscopic guidance, tip in the right atrium.\n",
+            "biopsy_aspiration",
+        ),
+    ],
+)
+def test_a_procedure_heading_its_paragraph_takes_the_guidance_in_it(
+    note: str, under_ultrasound: str
+) -> None:
     guided = {p.type: p.by_ultrasound for p in analyze_note(note).procedures}
-    assert guided["pleural_drainage"] is True
-
-
-def test_a_paragraph_ends_at_the_next_labelled_line() -> None:
-    note = (
-        "Biopsy: prone. Real-time ultrasound of the right kidney, 18 g needle, two cores.\n"
-        "Catheter: left IJ accessed under ultrasound; tunneled hemodialysis catheter placed "
-        "through a sheath under fluoroscopic guidance, tip in the right atrium.\n"
-    )
-    guided = {p.type: p.by_ultrasound for p in analyze_note(note).procedures}
-    assert guided["biopsy_aspiration"] is True
+    assert guided[under_ultrasound] is True
 
 
 def test_a_specific_procedures_words_are_no_cue_of_another() -> None:
