@@ -255,18 +255,16 @@ def documented_ultrasound(
         return []  # one ultrasound, one code: the companion reports it
     spec = imaging_map().ultrasound
     present = {line.code for line in claim}
-    vascular = rules.code_set(spec.vascular, on=day)
     if spec.needle_code in present or not present:
         return []
-    if spec.vascular_code in present:
-        # the vein's ultrasound is billed; a needle the note also places under
-        # ultrasound into another structure (a thoracentesis beside the port)
-        # is the other ultrasound's, judged as 76942
-        needles = {
-            structure_of_code(c) for c in present if c not in vascular and is_surgical(c)
-        } & ultrasound_structures(note)
-        if not needles:
-            return []
+    vascular = rules.code_set(spec.vascular, on=day)
+    others = {c for c in present if c not in vascular and is_surgical(c)}
+    guided = ultrasound_structures(note)
+    # the vein's ultrasound is billed: only a needle the note also places under
+    # ultrasound into another structure (a thoracentesis beside the port) has
+    # an ultrasound of its own, judged as 76942
+    if spec.vascular_code in present and not {structure_of_code(c) for c in others} & guided:
+        return []
     # the ultrasound guided only procedures billed "with ultrasound guidance"
     # (20611 beside SI joints injected under fluoroscopy): their codes report it
     with_ultrasound = {
@@ -274,11 +272,9 @@ def documented_ultrasound(
         for c in present
         if WITH_GUIDANCE["ultrasound"].search(queries.short_descriptor(store, c, day))
     }
-    guided = ultrasound_structures(note)
     if guided and guided <= with_ultrasound:
         return []
     code = spec.needle_code if spec.vascular_code in present else spec.code_for(present, day, rules)
-    others = {c for c in present if c not in vascular and is_surgical(c)}
     if code == spec.vascular_code and others and not note.vessel_patency:
         # a catheter beside a paracentesis, and no vessel's patency: the
         # ultrasound guided the other procedure's needle
