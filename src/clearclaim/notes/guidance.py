@@ -51,8 +51,9 @@ def text_near(note: str, start: int, end: int, before: int = 200) -> str:
 
 
 #: a clause boundary: a negation before it does not reach the words after it
-#: ("no thrombus (image saved)": a parenthesis opens a clause of its own)
-_CLAUSE_BREAK = re.compile(r"[,;:(]|\band\b|\bbut\b", re.IGNORECASE)
+#: ("no thrombus (image saved)": a parenthesis opens a clause of its own, and
+#: so does a dash: "no thrombus - image stored")
+_CLAUSE_BREAK = re.compile(r"[,;:(]|\s[-\u2013\u2014]+\s|\band\b|\bbut\b", re.IGNORECASE)
 _DENIAL = re.compile(r"\b(?:no|not|without|never|nor|none)\b", re.IGNORECASE)
 
 
