@@ -130,14 +130,24 @@ def _validate_pos(store: Store, pos: str, day: date) -> None:
         raise InputError(f"--pos {pos} is not an assigned CMS place-of-service code")
 
 
+#: the side modifiers: they say two procedures were on different sides only
+#: when the claim names both (NCCI Policy Manual, chapter I, section E)
+_SIDES = frozenset({"LT", "RT"})
+
+
 def _claim_lines(state: ClaimState) -> list[ClaimLine]:
+    # a claim whose lines name one side only (27096-RT beside 20610-RT) shows
+    # no procedures on different sides: its RT or LT bypasses no PTP edit, and
+    # the edits are judged as if it were absent (a separate joint still takes XS)
+    sides = {m for line in state.lines for m in line.modifiers if m in _SIDES}
+    unbypassing = sides if len(sides) == 1 else frozenset()
     return [
         ClaimLine(
             claim_id="check",
             line=i,
             date_of_service=state.day,
             code=line.code,
-            modifiers=tuple(line.modifiers),
+            modifiers=tuple(m for m in line.modifiers if m not in unbypassing),
             units=line.units,
             pos=state.pos,
         )

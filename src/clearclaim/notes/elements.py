@@ -30,6 +30,13 @@ _SERVICE_NAME = re.compile(
     re.IGNORECASE,
 )
 
+#: a form's "Tip position:" answered with a later study ("will confirm on
+#: the post-procedure CXR"): the position is not documented here
+_DEFERRED_ANSWER = re.compile(
+    r"\s*:\s*(?:will\b|to be\b|pending\b|awaiting\b|deferred\b|TBD\b|per (?:the )?"
+    r"(?:post[- ]?(?:procedure|op) |portable )*(?:CXR|chest))",
+    re.IGNORECASE,
+)
 #: an absence that needs no physician named: the technologist ran it alone
 _TECH = re.compile(r"\b(?:tech(?:nologist)?|RT)\b", re.IGNORECASE)
 
@@ -226,7 +233,9 @@ def elements_of(
         if s.category in REPORT_SECTIONS and (body := section_body(note, s)) is not None
     ] + [target_span(note, t) for t in affirmed("REPORT")]
     tip_spans = [
-        target_span(note, t) for t in affirmed("TIP_POSITION") if not ultrasound_image_kept(note, t)
+        target_span(note, t)
+        for t in affirmed("TIP_POSITION")
+        if not ultrasound_image_kept(note, t) and not _DEFERRED_ANSWER.match(note, t.end)
     ]
     kinds = (["written_report"] if report_spans else []) + (["tip_position"] if tip_spans else [])
     if kinds:

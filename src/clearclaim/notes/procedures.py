@@ -42,6 +42,13 @@ def laterality_named(texts: Iterable[str]) -> str | None:
 
 
 _LEVEL_ORDER = {"C": 0, "T": 1, "L": 2, "S": 3}
+#: the highest level of each region a note may name (C8 and L6 are nerve roots
+#: and transitional segments): "C79" of an ICD-10 code "C79.51" is no level
+_LAST_LEVEL = {"C": 8, "T": 12, "L": 6, "S": 5}
+
+
+def _is_level(region: str, number: int) -> bool:
+    return 1 <= number <= _LAST_LEVEL[region]
 
 
 def levels_named(texts: Iterable[str]) -> list[str]:
@@ -53,6 +60,8 @@ def levels_named(texts: Iterable[str]) -> list[str]:
             a, an = m.group("a").upper(), int(m.group("an"))
             b = (m.group("b") or a).upper()
             bn = int(m.group("bn"))
+            if not (_is_level(a, an) and _is_level(b, bn)):
+                continue
             if b == a and bn != an + 1 and not (a == "L" and bn == 1):
                 continue  # "L3-5" spans two levels; counted by the singles below
             label = f"{a}{an}-{b}{bn}"
@@ -60,6 +69,8 @@ def levels_named(texts: Iterable[str]) -> list[str]:
                 pairs.append(label)
         if not pairs:
             for m in vocab["level_single"].finditer(text):
+                if not _is_level(m.group("a").upper(), int(m.group("an"))):
+                    continue
                 label = f"{m.group('a').upper()}{int(m.group('an'))}"
                 if label not in singles:
                     singles.append(label)
@@ -146,6 +157,22 @@ def joints_named(sentences: Iterable[str]) -> set[str]:
     """The different joints the procedure's sentences name."""
     found = {m.group(1).lower() for text in sentences for m in _JOINT_WORD.finditer(text)}
     return {_SAME_JOINT.get(j, j) for j in found}
+
+
+#: a bursa beside a joint is a site of its own when injections are told apart
+#: by site (a hip joint under fluoroscopy, its trochanteric bursa under ultrasound)
+_BURSA_SITE = {
+    "subacromial": "subacromial bursa",
+    "trochanteric": "trochanteric bursa",
+    "greater trochanter": "trochanteric bursa",
+    "gt": "trochanteric bursa",
+}
+
+
+def joint_sites_named(sentences: Iterable[str]) -> set[str]:
+    """The different joints and bursae the procedure's sentences name."""
+    found = {m.group(1).lower() for text in sentences for m in _JOINT_WORD.finditer(text)}
+    return {_BURSA_SITE.get(j) or _SAME_JOINT.get(j, j) for j in found}
 
 
 #: a plan that schedules a procedure for another day
@@ -429,7 +456,7 @@ def types_not_performed(targets: list[Target], procedures: list[Procedure]) -> l
 #: how a procedure type's sites are named: a joint injection's joints, a nerve
 #: block's nerves
 _SITES_NAMED: dict[str, Callable[[Iterable[str]], set[str]]] = {
-    "joint_injection": joints_named,
+    "joint_injection": joint_sites_named,
     "arthrography": joints_named,
     "nerve_block": nerves_named,
 }
