@@ -39,6 +39,7 @@ def _span_ok(note: str, span) -> None:
         ("Fluoroscopy: [x] Yes  [ ] No    Time: 1.4 min    Air kerma: 7 mGy", 84),
         ("Total fluoroscopy time for both procedures one point nine minutes.", 114),
         ("FLUOROSCOPY TIME: seventy two minutes physician time.", 4320),
+        ("Fluoroscopy: Yes - total time 1.2 min, air kerma 3.9 mGy", 72),
     ],
 )
 def test_fluoro_time_normalised_to_seconds(text: str, seconds: float) -> None:
@@ -197,6 +198,14 @@ def test_negated_presence_does_not_negate_fluoroscopy() -> None:
             {"laterality": "left"},
         ),
         ("R carpal tunnel inj, US-guided.", "carpal_tunnel_injection", False, {}),
+        ("Left upper extremity fistulagram.", "dialysis_circuit", False, {}),
+        ("Angioplasty of the AV graft venous anastomosis.", "dialysis_circuit", False, {}),
+        (
+            "R IJ triple-lumen catheter placed.",
+            "central_venous_access",
+            False,
+            {"action": "placement"},
+        ),
     ],
 )
 def test_procedures(note: str, ptype: str, spinal: bool, extra: dict) -> None:
@@ -242,6 +251,44 @@ def test_tip_position() -> None:
     a = analyze_note("Port placed via R IJ under fluoro. Catheter tip at the cavoatrial junction.")
     assert a.has_tip_position
     assert "tip_position" in a.elements["interpretation_report"].kinds
+
+
+def test_a_tip_position_left_to_a_later_radiograph_is_not_documented() -> None:
+    a = analyze_note(
+        "Proc: R IJ triple-lumen CVC under fluoroscopy.\n"
+        "Tip position: will confirm on post-procedure portable CXR (ordered)."
+    )
+    assert not a.has_tip_position
+    assert "interpretation_report" not in a.elements
+
+
+@pytest.mark.parametrize(
+    ("note", "levels"),
+    [
+        # an ICD-10 code's letter and digits are no vertebra
+        ("Dx: sacral metastasis (C79.51). Procedure: caudal epidural injection.", []),
+        ("Procedure: interlaminar epidural steroid injection at C7-T1.", ["C7-T1"]),
+        ("Procedure: L5-S1 interlaminar epidural steroid injection.", ["L5-S1"]),
+    ],
+)
+def test_spinal_levels(note: str, levels: list[str]) -> None:
+    assert analyze_note(note).procedures[0].levels == levels
+
+
+def test_sites_listed_as_a_category_are_no_site() -> None:
+    a = analyze_note(
+        "Joint category: [X] major (shoulder/hip/knee)\nSite: ______\n"
+        "Procedure: joint injection under fluoroscopy. Fluoro time 0.3 min."
+    )
+    assert "anatomic_site" not in a.elements
+
+
+def test_a_parenthesis_with_its_own_subject_keeps_its_denial() -> None:
+    a = analyze_note(
+        "3. Right level III lymph node core biopsy under real-time ultrasound, 3 cores to "
+        "formalin (flow cytometry not needed)."
+    )
+    assert [p.type for p in a.procedures] == ["biopsy_aspiration"]
 
 
 def test_not_english_is_undetermined() -> None:
@@ -413,6 +460,8 @@ def test_a_presence_question_answered_no_is_absence() -> None:
             True,
         ),
         ("Accessed under ultrasound, no bowel in the path, image stored.", "recorded", False),
+        # a dash opens a clause of its own
+        ("US of L IJ: patent, no thrombus - image stored. Accessed under US.", "recorded", True),
     ],
 )
 def test_what_vascular_ultrasound_guidance_asks_for(
@@ -448,6 +497,19 @@ def test_what_vascular_ultrasound_guidance_asks_for(
             "PROCEDURE 2 - Left subacromial bursa injection\n"
             "   Guidance: none (posterior landmark approach)\n",
             {"facet_medial_branch": False, "joint_injection": True},
+        ),
+        # a landmark named in the procedure's own parenthesis
+        (
+            "Procedures: (1) R L5-S1 TFESI w/ fluoro; (2) R greater trochanteric bursa "
+            "injection (landmark, no imaging)\nFluoro time 0.3 min.",
+            {"epidural_transforaminal": False, "joint_injection": True},
+        ),
+        # a denial pointing back at the procedure just described
+        (
+            "Procedure 1: IVC filter placed under fluoroscopy.\n"
+            "Procedure 2: right internal jugular triple-lumen catheter under ultrasound. "
+            "No fluoro used for this line.",
+            {"ivc_filter": False, "central_venous_access": True},
         ),
     ],
 )

@@ -256,7 +256,11 @@ def restore_guidance_of_other_site(
 
 
 #: rules that take imaging off the claim because a procedure code on it includes it
-_INCLUDES_IMAGING = {"FLU03": "@includes_fluoro_guidance", "FLU18": "@gu_catheter_includes_imaging"}
+_INCLUDES_IMAGING = {
+    "FLU03": "@includes_fluoro_guidance",
+    "FLU18": "@gu_catheter_includes_imaging",
+    "FLU65": "@nerve_blocks_including_imaging",
+}
 
 
 def restore_ultrasound_of_other_procedure(
@@ -279,6 +283,10 @@ def restore_ultrasound_of_other_procedure(
         [*_INCLUDES_IMAGING.values(), "@includes_fluoro_guidance_spinal"], on=state.day
     )
     under_ultrasound = {p.type for p in note.procedures if p.by_ultrasound}
+    if set(note.imaging_modalities) - {"landmark"} == {"ultrasound"}:
+        # ultrasound the session's only imaging: every needle not placed by
+        # landmarks was placed with it (two nerve blocks under one probe)
+        under_ultrasound |= {p.type for p in note.procedures if not p.by_landmark}
     guided = [
         code
         for code in state.codes()

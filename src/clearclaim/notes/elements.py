@@ -216,12 +216,14 @@ def elements_of(
         found["indication"] = found_element("indication", unique_spans(ind_spans))
 
     # anatomic_site: a site named for this session
+    sites = affirmed("SITE")
     site_spans = [
         target_span(note, t)
-        for t in affirmed("SITE")
+        for t in sites
         if t.section not in HISTORY_SECTIONS
         and t.section not in PLAN_SECTIONS
         and not _SERVICE_NAME.match(note, t.end)
+        and not _one_of_alternatives(note, t, sites)
     ]
     if site_spans:
         found["anatomic_site"] = found_element("anatomic_site", unique_spans(site_spans))
@@ -247,6 +249,23 @@ def elements_of(
     if status == "affirmed":
         found["physician_presence"] = found_element("physician_presence", spans)
     return found, bool(report_spans), bool(tip_spans)
+
+
+def _one_of_alternatives(note: str, t: Target, sites: list[Target]) -> bool:
+    """A site word in a slashed list of sites ("[X] major (shoulder/hip/knee)"):
+    a form's examples of a category, not the site (spinal levels "L4/L5" are
+    levels, and stay)."""
+    if any(ch.isdigit() for ch in t.text):
+        return False
+    return any(
+        o is not t
+        and not any(ch.isdigit() for ch in o.text)
+        and (
+            (o.start == t.end + 1 and note[t.end] == "/")
+            or (t.start == o.end + 1 and note[o.end] == "/")
+        )
+        for o in sites
+    )
 
 
 def unique_spans(spans: list[TextSpan]) -> list[TextSpan]:

@@ -368,6 +368,11 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
                 rx.search(sentence) for _, rx in actions
             ):
                 return True
+            # "No fluoro used for this line.": the procedure last named before it
+            if _THIS_PROCEDURE.search(sentence):
+                before = [m for m in mentions if m.start < t.start]
+                if before and max(before, key=lambda m: m.start) in group:
+                    return True
         return False
 
     def cues_of(group: list[Target]) -> set[str]:
@@ -451,6 +456,14 @@ def types_not_performed(targets: list[Target], procedures: list[Procedure]) -> l
         and t.section not in HISTORY_SECTIONS | PLAN_SECTIONS
     }
     return sorted(negated - {p.type for p in procedures})
+
+
+#: a denial that points back at the procedure just described ("for this line")
+_THIS_PROCEDURE = re.compile(
+    r"\b(?:for|during|with|in) (?:this|that) (?:line|catheter|access|procedure|portion|part|step|"
+    r"block|injection|aspiration|placement|one|side)\b",
+    re.IGNORECASE,
+)
 
 
 #: how a procedure type's sites are named: a joint injection's joints, a nerve
