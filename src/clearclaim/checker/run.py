@@ -130,29 +130,62 @@ def _validate_pos(store: Store, pos: str, day: date) -> None:
         raise InputError(f"--pos {pos} is not an assigned CMS place-of-service code")
 
 
-#: the side modifiers: they say two procedures were on different sides only
-#: when the claim names both (NCCI Policy Manual, chapter I, section E)
+#: the side modifiers: they bypass a PTP edit only for two procedures on
+#: different sides (NCCI Policy Manual, chapter I, section E)
 _SIDES = frozenset({"LT", "RT"})
 
 
 def _claim_lines(state: ClaimState) -> list[ClaimLine]:
-    # a claim whose lines name one side only (27096-RT beside 20610-RT) shows
-    # no procedures on different sides: its RT or LT bypasses no PTP edit, and
-    # the edits are judged as if it were absent (a separate joint still takes XS)
-    sides = {m for line in state.lines for m in line.modifiers if m in _SIDES}
-    unbypassing = sides if len(sides) == 1 else frozenset()
     return [
         ClaimLine(
             claim_id="check",
             line=i,
             date_of_service=state.day,
             code=line.code,
-            modifiers=tuple(m for m in line.modifiers if m not in unbypassing),
+            modifiers=tuple(line.modifiers),
             units=line.units,
             pos=state.pos,
         )
         for i, line in enumerate(state.lines, start=1)
     ]
+
+
+def _without_sides(modifiers: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(m for m in modifiers if m not in _SIDES)
+
+
+def _edit_check(engine: EditEngine, state: ClaimState, setting: str) -> ClaimCheck | None:
+    """The CMS edits on the claim, a PTP edit judged as if no side modifier were
+    billed when its two lines do not name opposite sides: 20611-LT beside the
+    76942 that guided it, or 27096-RT beside 20610-RT, shows no procedures on
+    different sides (a separate joint still takes XS from the rules)."""
+    if not state.lines:
+        return None
+    lines = _claim_lines(state)
+    result = engine.check(lines, setting=setting)
+    sides = {ln.line: set(ln.modifiers) & _SIDES for ln in lines}
+
+    def opposite(a: int | None, b: int | None) -> bool:
+        mine, theirs = sides.get(a or 0, set()), sides.get(b or 0, set())
+        return bool(mine and theirs and mine != theirs)
+
+    same_side = [
+        f
+        for f in result.findings
+        if f.kind == "ptp"
+        and f.details.get("modifier") in _SIDES
+        and not opposite(f.line, f.related_line)
+    ]
+    if not same_side:
+        return result
+    plain = engine.check(
+        [ln.model_copy(update={"modifiers": _without_sides(ln.modifiers)}) for ln in lines],
+        setting=setting,
+    )
+    pairs = {(f.line, f.related_line) for f in same_side}
+    judged = [f for f in plain.findings if f.kind == "ptp" and (f.line, f.related_line) in pairs]
+    kept = [f for f in result.findings if f not in same_side]
+    return result.model_copy(update={"findings": kept + judged})
 
 
 def _apply_edits(
@@ -167,7 +200,7 @@ def _apply_edits(
     for _ in range(MAX_PASSES):
         if result is None or not apply_edit_findings(store, state, result.findings):
             break
-        result = engine.check(_claim_lines(state), setting=setting) if state.lines else None
+        result = _edit_check(engine, state, setting)
     return result
 
 
@@ -260,12 +293,12 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     global_in_office(store, state, rules)
 
     engine = engine_for(store)
-    first = engine.check(_claim_lines(state), setting=context.setting) if state.lines else None
+    first = _edit_check(engine, state, context.setting)
     intended_findings = list(first.findings) if first else []
     result = _apply_edits(store, engine, state, first, context.setting)
     if result is not None and place_distinct_modifiers(store, state, result.findings, rules):
         # a modifier taken off (MOD13) lets an edit take its code off the claim
-        checked = engine.check(_claim_lines(state), setting=context.setting)
+        checked = _edit_check(engine, state, context.setting)
         result = _apply_edits(store, engine, state, checked, context.setting)
     fluoro_codes = rules.expand(["@fluoro_codes"], on=day)
     drop_unsupported(state, instead)
@@ -474,7 +507,7 @@ def _undetermined_report(
         note=note,
     )
     engine = engine_for(store)
-    result = engine.check(_claim_lines(state), setting=context.setting) if claim else None
+    result = _edit_check(engine, state, context.setting)
     findings = list(result.findings) if result else []
     if result:
         warnings.extend(result.warnings)
