@@ -504,6 +504,17 @@ def test_what_vascular_ultrasound_guidance_asks_for(
             "injection (landmark, no imaging)\nFluoro time 0.3 min.",
             {"epidural_transforaminal": False, "joint_injection": True},
         ),
+        # the modality named beside each procedure of one line, or after its label
+        (
+            "PROCEDURE: R L3-4, L4-5, L5-S1 TFESI (fluoro) + L knee IA inj (landmark)\n"
+            "Fluoro 1.7 min.",
+            {"epidural_transforaminal": False, "joint_injection": True},
+        ),
+        (
+            "Procedure: bilateral cervical medial branch RFA C3-4, C4-5 under fluoroscopy "
+            "+ R GON block.\nR GON: landmark, medial to the occipital artery, 25g.",
+            {"facet_radiofrequency": False, "nerve_block": True},
+        ),
         # a denial pointing back at the procedure just described
         (
             "Procedure 1: IVC filter placed under fluoroscopy.\n"
