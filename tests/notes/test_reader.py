@@ -735,3 +735,13 @@ def test_contrast_confined_to_the_joint_places_the_needle() -> None:
         "injection shows contrast confined to the radiocarpal joint."
     )
     assert "interpretation_report" in analyze_note(note).elements
+
+
+def test_each_procedure_of_one_line_keeps_its_own_side() -> None:
+    a = analyze_note(
+        "PROCEDURE: R L3-4, L4-5, L5-S1 TFESI (fluoro) + L knee IA inj (landmark)\nFluoro 1.7 min."
+    )
+    assert {p.type: p.laterality for p in a.procedures} == {
+        "epidural_transforaminal": "right",
+        "joint_injection": "left",
+    }

@@ -397,6 +397,10 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
             # "Procedure:" field: with one spinal procedure, the levels are its own
             levels = levels_named([outside_history])
         laterality = laterality_named(sentences)
+        if laterality == "bilateral" and not re.search(_BILATERAL_WORDS, " ".join(sentences)):
+            # a right and a left named in one sentence of two procedures ("R TFESI
+            # + L knee inj"): each procedure's side is the one in its own words
+            laterality = laterality_named(_own_clauses(note, ts, mentions)) or laterality
         if laterality is None and len(groups) == 1:
             # one procedure: a side named elsewhere in the note is its side (with
             # several, it may be another procedure's)
@@ -439,6 +443,34 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
             )
         )
     return out
+
+
+_BILATERAL_WORDS = re.compile(r"\b(?:bilateral\w*|bilat|both|B/L)\b|-50\b", re.IGNORECASE)
+#: where one procedure's words end and another's begin in a sentence naming two
+_CLAUSE_SEPARATOR = re.compile(r"\s*(?:[+;&]|,|\band\b|\bplus\b|\bthen\b|\(\d\)|\d[.)]\s)\s*")
+
+
+def _own_clauses(note: str, group: list[Target], mentions: list[Target]) -> list[str]:
+    """The words of each mention's sentence that are its own: where the sentence
+    names another procedure too ("R L3-4, L4-5 TFESI (fluoro) + L knee IA inj"),
+    the part between the separators around the mention that holds no other
+    procedure's mention; else the whole sentence."""
+    out: list[str] = []
+    for t in group:
+        others = [m for m in mentions if m.sent_start == t.sent_start and m.meta != t.meta]
+        if not others:
+            out.append(note[t.sent_start : t.sent_end])
+            continue
+        start = max([m.end for m in others if m.end <= t.start] or [t.sent_start])
+        end = min([m.start for m in others if m.start >= t.end] or [t.sent_end])
+        # the separator nearest the other procedure's words bounds this one's
+        # (the levels listed with commas stay with their procedure)
+        first = _CLAUSE_SEPARATOR.search(note, start, t.start)
+        last = list(_CLAUSE_SEPARATOR.finditer(note, t.end, end))
+        lo = first.end() if first and start > t.sent_start else start
+        hi = last[-1].start() if last and end < t.sent_end else end
+        out.append(note[lo:hi])
+    return list(dict.fromkeys(out))
 
 
 def types_not_performed(targets: list[Target], procedures: list[Procedure]) -> list[str]:
