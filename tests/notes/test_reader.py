@@ -198,6 +198,13 @@ def test_negated_presence_does_not_negate_fluoroscopy() -> None:
             {"laterality": "left"},
         ),
         ("R carpal tunnel inj, US-guided.", "carpal_tunnel_injection", False, {}),
+        ("R 1st dorsal compartment injection, 27g.", "tendon_sheath_injection", False, {}),
+        (
+            "Procedures:\n3. L knee: superolateral approach, 40 mg triamcinolone, 21g.",
+            "joint_injection",
+            False,
+            {},
+        ),
         ("Left upper extremity fistulagram.", "dialysis_circuit", False, {}),
         ("Angioplasty of the AV graft venous anastomosis.", "dialysis_circuit", False, {}),
         (
