@@ -522,6 +522,12 @@ def test_what_vascular_ultrasound_guidance_asks_for(
             "+ R GON block.\nR GON: landmark, medial to the occipital artery, 25g.",
             {"facet_radiofrequency": False, "nerve_block": True},
         ),
+        # a paragraph headed by the procedure and what was done to it
+        (
+            "1. Fistulagram and angioplasty of the AV graft under fluoroscopy.\n"
+            "2. TDC removal: cuff dissected free, catheter removed intact. No imaging.",
+            {"dialysis_circuit": False, "central_venous_access": True},
+        ),
         # a denial pointing back at the procedure just described
         (
             "Procedure 1: IVC filter placed under fluoroscopy.\n"

@@ -216,7 +216,8 @@ _CUES_JOINED = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bplus\b|\bwith\b)\s*", re.IG
 _HEADING_BEFORE = re.compile(
     r"[ \t]*(?:\d+[.)][ \t]*)?(?:(?:left|right|bilateral|lt|rt|l|r)[ \t]+)?", re.IGNORECASE
 )
-_HEADING_AFTER = re.compile(r"[ \t]*:")
+#: ("TDC removal:", "Port placement left:": up to two words before the colon)
+_HEADING_AFTER = re.compile(r"(?:[ \t]+[A-Za-z][\w-]*){0,2}[ \t]*:")
 #: a blank line, or a line headed by another label ("Catheter: supine.")
 _PARAGRAPH_END = re.compile(r"\n[ \t]*\n|\n[ \t]*(?:\d+[.)][ \t]*)?[A-Za-z][\w /&-]{0,40}:")
 
