@@ -99,6 +99,12 @@ def test_dose_units(text: str, kind: str, value: float, unit: str) -> None:
         ("Under live fluoro the needle was advanced to L4-5.", "used"),
         ("C-arm brought in, AP and lateral views obtained of the needle.", "used"),
         ("Trigger point injections x3, 1% lido.", "not_mentioned"),
+        # a header copied forward from the last visit, and today's denial
+        (
+            "PROCEDURE: L hip injection under fluoroscopic guidance (copied fwd 11/12/2025)\n"
+            "Plan today: L GT bursa injection. Landmark-guided; fluoro NOT used today.",
+            "not_used",
+        ),
     ],
 )
 def test_fluoroscopy_status(note: str, status: str) -> None:
