@@ -764,3 +764,19 @@ def test_each_procedure_of_one_line_keeps_its_own_side() -> None:
         "epidural_transforaminal": "right",
         "joint_injection": "left",
     }
+
+
+def test_findings_that_interpret_nothing_are_no_report() -> None:
+    note = (
+        "EXAM: FLUOROSCOPY, LEFT WRIST - FLUOROSCOPIC ASSISTANCE PROVIDED TO ORTHOPAEDICS\n"
+        "TECHNIQUE: I was present and supervised fluoroscopy for the closed reduction.\n"
+        "Fluoroscopy time: 0.6 min\n\n"
+        "FINDINGS: Fluoroscopy provided. See operative/procedure note.\n\n"
+        "IMPRESSION: Fluoroscopy provided for closed reduction, left wrist.\n"
+    )
+    assert "interpretation_report" not in analyze_note(note).elements
+    interpreted = note.replace(
+        "Fluoroscopy provided. See operative/procedure note.",
+        "Distal radius fracture reduced to anatomic alignment.",
+    )
+    assert "interpretation_report" in analyze_note(interpreted).elements

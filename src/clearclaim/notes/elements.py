@@ -232,7 +232,9 @@ def elements_of(
     report_spans = [
         body
         for s in sections
-        if s.category in REPORT_SECTIONS and (body := section_body(note, s)) is not None
+        if s.category in REPORT_SECTIONS
+        and (body := section_body(note, s)) is not None
+        and not _says_nothing(body.text)
     ] + [target_span(note, t) for t in affirmed("REPORT")]
     tip_spans = [
         target_span(note, t)
@@ -249,6 +251,26 @@ def elements_of(
     if status == "affirmed":
         found["physician_presence"] = found_element("physician_presence", spans)
     return found, bool(report_spans), bool(tip_spans)
+
+
+#: the words of a findings or impression section that interpret nothing:
+#: "Fluoroscopy provided. See operative note."
+_NO_INTERPRETATION = re.compile(
+    r"(?:(?:fluoro(?:scopy|scopic)?(?: assistance| time)?|imaging|c-?arm)(?: was)? "
+    r"(?:provided|performed|used|utilized)(?: for [^.\n]{0,60})?"
+    r"|see (?:the )?(?:separate |attached )?(?:operative|procedure|op|surgeon'?s?|"
+    r"operative/procedure|clinical|dictated)(?: note| report)?s?|"
+    r"images? (?:saved|stored|archived)(?: (?:to|in) PACS)?|none|n/?a)",
+    re.IGNORECASE,
+)
+
+
+def _says_nothing(body: str) -> bool:
+    """A findings or impression section whose every sentence is boilerplate that
+    interprets nothing ("Fluoroscopy provided. See operative/procedure note.")."""
+    sentences = [p.strip(" \t\n-*") for p in re.split(r"[.;\n]+", body)]
+    sentences = [p for p in sentences if p]
+    return bool(sentences) and all(_NO_INTERPRETATION.fullmatch(p) for p in sentences)
 
 
 def _one_of_alternatives(note: str, t: Target, sites: list[Target]) -> bool:
