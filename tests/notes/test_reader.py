@@ -63,6 +63,7 @@ def test_fluoro_time_normalised_to_seconds(text: str, seconds: float) -> None:
         ("Reference point dose 1.2 Gy", "air_kerma", 1200.0, "mGy"),
         ("cumulative air kerma: 35 mGy", "air_kerma", 35.0, "mGy"),
         ("RAK 2.4 mGy", "air_kerma", 2.4, "mGy"),
+        ("air kerma 7.5 milligray", "air_kerma", 7.5, "mGy"),
     ],
 )
 def test_dose_units(text: str, kind: str, value: float, unit: str) -> None:
@@ -204,6 +205,8 @@ def test_negated_presence_does_not_negate_fluoroscopy() -> None:
             {"laterality": "left"},
         ),
         ("R carpal tunnel inj, US-guided.", "carpal_tunnel_injection", False, {}),
+        # a hyphen that ended a dictated line
+        ("Right hip intra-\narticular injection.", "joint_injection", False, {}),
         ("R 1st dorsal compartment injection, 27g.", "tendon_sheath_injection", False, {}),
         (
             "Procedures:\n3. L knee: superolateral approach, 40 mg triamcinolone, 21g.",
