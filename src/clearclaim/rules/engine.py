@@ -21,6 +21,10 @@ from clearclaim.rules.documentation import documentation_gaps
 from clearclaim.rules.loader import CodeSet, Condition, Rule, RuleSet, default_rules
 from clearclaim.rules.registry import registry
 
+#: the nerves of a block beside the spine (the sympathetic chain and its
+#: plexuses), guided as a paraspinous injection (77003)
+_PARASPINAL_NERVES = frozenset({"sympathetic", "stellate", "celiac", "hypogastric"})
+
 DISTINCT_RE = re.compile(
     r"\b(separate (session|encounter|incision|site|lesion)|distinct (site|session|lesion)|"
     r"different (site|session|anatomic))\b",
@@ -196,8 +200,14 @@ class RuleEngine:
             )
             return imaged in values
         if fact == "spinal_and_guided_other_site":
-            # a spinal procedure and one away from the spine whose needle was guided
-            kinds = {p.spinal for p in note.procedures if p.spinal or not p.by_landmark}
+            # a spinal procedure (or a block of the sympathetic chain beside the
+            # spine, whose guidance is 77003) and one away from the spine whose
+            # needle was guided
+            kinds = {
+                p.spinal or bool(_PARASPINAL_NERVES & set(p.nerves))
+                for p in note.procedures
+                if p.spinal or not p.by_landmark
+            }
             return (kinds == {True, False}) in values
         if fact == "nerve_named":
             return any(nerve in values for p in note.procedures for nerve in p.nerves)
