@@ -64,6 +64,7 @@ def test_fluoro_time_normalised_to_seconds(text: str, seconds: float) -> None:
         ("cumulative air kerma: 35 mGy", "air_kerma", 35.0, "mGy"),
         ("RAK 2.4 mGy", "air_kerma", 2.4, "mGy"),
         ("air kerma 7.5 milligray", "air_kerma", 7.5, "mGy"),
+        ("Air kerma: four point two mGy.", "air_kerma", 4.2, "mGy"),
     ],
 )
 def test_dose_units(text: str, kind: str, value: float, unit: str) -> None:

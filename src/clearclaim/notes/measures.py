@@ -108,6 +108,8 @@ def _time_patterns() -> _TimePatterns:
 @dataclass(frozen=True)
 class _DosePatterns:
     labelled: Prefiltered
+    #: a dictated value: "Air kerma: four point two mGy"
+    words: Prefiltered
     area_units: dict[str, float]
     kerma_units: dict[str, float]
 
@@ -118,6 +120,11 @@ def _dose_patterns() -> _DosePatterns:
     return _DosePatterns(
         labelled=Prefiltered(
             rf"\b(?P<label>{spec['label']})\b{spec['separator']}{_NUM}\s*"
+            rf"(?P<unit>{spec['unit_pattern']})",
+            _FLAGS,
+        ),
+        words=Prefiltered(
+            rf"\b(?P<label>{spec['label']})\b{spec['separator']}(?P<words>{_WORDS})\s+"
             rf"(?P<unit>{spec['unit_pattern']})",
             _FLAGS,
         ),
@@ -199,9 +206,10 @@ def find_doses(note: str) -> list[Measurement]:
     """Dose-area product (Gy·cm²) and air kerma (mGy) values, in order."""
     pats = _dose_patterns()
     out: list[Measurement] = []
-    for m in pats.labelled.finditer(note):
+    found = [(m, _number(m.group("value"))) for m in pats.labelled.finditer(note)]
+    found += [(m, _words_value(m.group("words"))) for m in pats.words.finditer(note)]
+    for m, value in sorted(found, key=lambda item: item[0].start()):
         key = _unit_key(m.group("unit"))
-        value = _number(m.group("value"))
         if key in pats.area_units:
             kind, norm_unit, factor = "dap", "Gy·cm²", pats.area_units[key]
         elif key in pats.kerma_units:
