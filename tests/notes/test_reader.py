@@ -215,6 +215,7 @@ def test_negated_presence_does_not_negate_fluoroscopy() -> None:
             False,
             {},
         ),
+        ("2 - Pelvic drain exchange: 10 Fr pigtail over a wire.", "catheter_drainage", False, {}),
         ("Left upper extremity fistulagram.", "dialysis_circuit", False, {}),
         ("Angioplasty of the AV graft venous anastomosis.", "dialysis_circuit", False, {}),
         (

@@ -37,6 +37,7 @@ from clearclaim.checker.spinal_region import (
 from clearclaim.models import Finding
 from clearclaim.notes import NoteAnalysis, Procedure
 from clearclaim.rules.engine import ClaimState, Line, Suppressed
+from clearclaim.rules.imaging import imaging_map
 from clearclaim.rules.loader import RuleSet
 from clearclaim.store import Store
 from clearclaim.store.queries import checker as queries
@@ -156,6 +157,12 @@ def _structure(store: Store, state: ClaimState, code: str, includes: set[str]) -
     if code in _GUIDANCE:
         return _guided_structure(store, state, code, includes)
     own = structure_of_code(code)
+    if own is None:
+        # a radiological S&I code is its procedure's (75984 the drain exchange's)
+        companions = {c.procedure for c in imaging_map().companions if c.code == code}
+        of_claim = {structure_of_code(c) for c in companions & state.codes()} - {None}
+        if len(of_claim) == 1:
+            return of_claim.pop()
     if code == "76000" and _repositioning(state):
         # a catheter repositioning's fluoroscopy is 76000 (CPT's parenthetical
         # under 36597): the central vein's, not an examination of its own
