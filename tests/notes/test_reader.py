@@ -101,6 +101,12 @@ def test_dose_units(text: str, kind: str, value: float, unit: str) -> None:
         ("Under live fluoro the needle was advanced to L4-5.", "used"),
         ("C-arm brought in, AP and lateral views obtained of the needle.", "used"),
         ("Trigger point injections x3, 1% lido.", "not_mentioned"),
+        # what another facility did
+        (
+            "INDICATION: sacroiliitis; fluoroscopic attempt at outside facility unsuccessful.\n"
+            "PROCEDURE: Under intermittent CT guidance a needle was advanced into the SI joint.",
+            "historical",
+        ),
         # a header copied forward from the last visit, and today's denial
         (
             "PROCEDURE: L hip injection under fluoroscopic guidance (copied fwd 11/12/2025)\n"
