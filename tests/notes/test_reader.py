@@ -791,3 +791,18 @@ def test_findings_that_interpret_nothing_are_no_report() -> None:
         "Distal radius fracture reduced to anatomic alignment.",
     )
     assert "interpretation_report" in analyze_note(interpreted).elements
+
+
+def test_a_block_carried_forward_from_an_earlier_note_is_that_visit() -> None:
+    note = (
+        "Procedure: R hip intra-articular injection #2\n"
+        "*** carried forward from 06/04/2024 procedure note ***\n"
+        "Under fluoroscopic guidance the needle was advanced to the head-neck junction.\n"
+        "Fluoro time 0.3 min.\n"
+        "*** end carried forward ***\n\n"
+        "TODAY: done with ultrasound, needle seen entering the recess, image saved. "
+        "No fluoro used today."
+    )
+    a = analyze_note(note)
+    assert a.fluoroscopy == "not_used"
+    assert "fluoro_time" not in a.elements

@@ -140,6 +140,18 @@ def _respan(value: Any, note: str) -> Any:
     return value
 
 
+#: a line that is itself the marker of text copied from an earlier note
+#: ("*** carried forward from 06/04/2024 note ***"), then the copied text to the
+#: marker that ends it or to a blank line
+_CARRIED_BLOCK = re.compile(
+    r"^[ \t]*[*\-=\[#(]*[ \t]*(?:(?:text|note|section)[ \t]+)?(?:carried|copied|copy)\s+"
+    r"(?:forward|fwd|over)\b[^\n]*\n"
+    r"(?P<body>.*?)"
+    r"(?=^[^\n]*\bend\b[^\n]*\b(?:carried|copied|copy)\s+(?:forward|fwd|over)\b|\n[ \t]*\n|\Z)",
+    re.IGNORECASE | re.MULTILINE | re.DOTALL,
+)
+
+
 def analyze_note(note: str | bytes) -> NoteAnalysis:
     """Read a procedure note. Raises InputError for an empty or binary note.
 
@@ -184,6 +196,18 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         if section_at(sections, m.span.start)
         not in HISTORY_SECTIONS | PLAN_SECTIONS | PRIOR_SECTIONS
     ]
+
+    # a block the note marks as copied from an earlier visit ("*** carried
+    # forward from 06/04/2024 note *** ... *** end carried forward ***") tells
+    # of that visit: its words, times and doses are not this session's
+    carried = [(m.start("body"), m.end("body")) for m in _CARRIED_BLOCK.finditer(text)]
+    if carried:
+        targets = [
+            replace(t, status="historical") if any(a <= t.start < b for a, b in carried) else t
+            for t in targets
+        ]
+        times = [m for m in times if not any(a <= m.span.start < b for a, b in carried)]
+        doses = [m for m in doses if not any(a <= m.span.start < b for a, b in carried)]
 
     # "Fluoroscopy used: [x] No", "Images saved to PACS: [ ] yes [x] no": the
     # form's answer, not ConText, says the field's words were not done
