@@ -73,6 +73,7 @@ def _two_joints(state: ClaimState, code: str | None = None) -> list[str]:
 def bilateral_modifiers(store: Store, state: ClaimState) -> None:
     """Modifier 50: allowed by the code's PFS bilateral indicator, and documented?
     And both sides billed as units of a code Medicare pays as one line with 50?"""
+    _right_and_left_as_one_line(store, state)
     _both_sides_as_units(store, state)
     lines = [line for line in state.lines if "50" in line.modifiers]
     if not lines:
@@ -105,6 +106,53 @@ def _finding(rule_id: str, day: date, code: str, values: dict[str, str]) -> Find
     """The finding of a bilateral rule: its message rendered from the template in
     the data with ``values`` (kept in ``details``, so that a translation renders too)."""
     return templated_finding("bilateral.yaml", rule_id, day, code, values)
+
+
+def _right_and_left_as_one_line(store: Store, state: ClaimState) -> None:
+    """BIL03: a code billed on two lines, one RT and one LT, whose bilateral
+    indicator Medicare pays as one line with modifier 50 (64493-RT + 64493-LT is
+    64493-50), unless the note documents one side only."""
+    rule_spec = _bilateral_rules()["rules"]["BIL03"]
+    for right in list(state.lines):
+        if "RT" not in right.modifiers or "50" in right.modifiers or right not in state.lines:
+            continue
+        left = next(
+            (
+                ln
+                for ln in state.lines
+                if ln.code == right.code and "LT" in ln.modifiers and "50" not in ln.modifiers
+            ),
+            None,
+        )
+        if left is None or right.units != 1 or left.units != 1:
+            continue
+        sides = _sides(state, right.code)
+        if sides and not _both(sides):
+            continue  # the note says one side: BIL02's question, not a merge
+        indicator, release = queries.bilateral_indicator(store, right.code, state.day)
+        if indicator is None or str(indicator) not in rule_spec["indicators"]:
+            continue
+        rule = registry().rule("BIL03")
+        finding = _finding(
+            rule.id,
+            state.day,
+            right.code,
+            {"bilateral_indicator": str(indicator), "release": release, "units": "2"},
+        )
+        state.lines.remove(left)
+        right.modifiers = [m for m in right.modifiers if m != "RT"] + ["50"]
+        right.rule_ids.append(rule.id)
+        right.rationale.append(f"{rule.id}: {rule.title}")
+        state.findings.append(finding)
+        state.suppressed.append(
+            Suppressed(
+                right.code,
+                finding,
+                units=1,
+                reason=f"the LT line of {right.code}: both sides billed as one line with "
+                "modifier 50",
+            )
+        )
 
 
 def _both_sides_as_units(store: Store, state: ClaimState) -> None:
