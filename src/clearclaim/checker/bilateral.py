@@ -12,7 +12,7 @@ from typing import Any
 from clearclaim.checker.distinct import joint_sizes, structure_of_code, structures
 from clearclaim.checker.spinal_region import code_procedure_types
 from clearclaim.models import Finding
-from clearclaim.rules.engine import ClaimState, Suppressed
+from clearclaim.rules.engine import ClaimState, Line, Suppressed
 from clearclaim.rules.registry import registry
 from clearclaim.rules.templated import rule_file, templated_finding
 from clearclaim.store import Store
@@ -132,26 +132,14 @@ def _right_and_left_as_one_line(store: Store, state: ClaimState) -> None:
         indicator, release = queries.bilateral_indicator(store, right.code, state.day)
         if indicator is None or str(indicator) not in rule_spec["indicators"]:
             continue
-        rule = registry().rule("BIL03")
-        finding = _finding(
-            rule.id,
-            state.day,
-            right.code,
-            {"bilateral_indicator": str(indicator), "release": release, "units": "2"},
-        )
         state.lines.remove(left)
-        right.modifiers = [m for m in right.modifiers if m != "RT"] + ["50"]
-        right.rule_ids.append(rule.id)
-        right.rationale.append(f"{rule.id}: {rule.title}")
-        state.findings.append(finding)
-        state.suppressed.append(
-            Suppressed(
-                right.code,
-                finding,
-                units=1,
-                reason=f"the LT line of {right.code}: both sides billed as one line with "
-                "modifier 50",
-            )
+        right.modifiers = [m for m in right.modifiers if m != "RT"]
+        _as_one_line(
+            state,
+            right,
+            {"bilateral_indicator": str(indicator), "release": release, "units": "2"},
+            excess=1,
+            reason=f"the LT line of {right.code}: both sides billed as one line with modifier 50",
         )
 
 
@@ -171,25 +159,28 @@ def _both_sides_as_units(store: Store, state: ClaimState) -> None:
         indicator, release = queries.bilateral_indicator(store, line.code, state.day)
         if indicator is None or str(indicator) not in rule_spec["indicators"]:
             continue
-        rule = registry().rule("BIL03")
         excess = line.units - 1
-        finding = _finding(
-            rule.id,
-            state.day,
-            line.code,
-            {"bilateral_indicator": str(indicator), "release": release, "units": str(line.units)},
+        values = {"bilateral_indicator": str(indicator), "release": release}
+        _as_one_line(
+            state,
+            line,
+            values | {"units": str(line.units)},
+            excess=excess,
+            reason=f"{excess} unit(s) of {line.code} for the second side: billed as one "
+            "line with modifier 50",
         )
-        line.units = 1
-        line.modifiers = [*line.modifiers, "50"]
-        line.rule_ids.append(rule.id)
-        line.rationale.append(f"{rule.id}: {rule.title}")
-        state.findings.append(finding)
-        state.suppressed.append(
-            Suppressed(
-                line.code,
-                finding,
-                units=excess,
-                reason=f"{excess} unit(s) of {line.code} for the second side: billed as one "
-                "line with modifier 50",
-            )
-        )
+
+
+def _as_one_line(
+    state: ClaimState, line: Line, values: dict[str, str], *, excess: int, reason: str
+) -> None:
+    """BIL03's change: the line is both sides, one unit with modifier 50, and the
+    second side's units or line are named with the rule."""
+    rule = registry().rule("BIL03")
+    finding = _finding(rule.id, state.day, line.code, values)
+    line.units = 1
+    line.modifiers = [*line.modifiers, "50"]
+    line.rule_ids.append(rule.id)
+    line.rationale.append(f"{rule.id}: {rule.title}")
+    state.findings.append(finding)
+    state.suppressed.append(Suppressed(line.code, finding, units=excess, reason=reason))
