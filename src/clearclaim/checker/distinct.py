@@ -159,8 +159,8 @@ def _structure(store: Store, state: ClaimState, code: str, includes: set[str]) -
     own = structure_of_code(code)
     if own is None:
         # a radiological S&I code is its procedure's (75984 the drain exchange's)
-        companions = {c.procedure for c in imaging_map().companions if c.code == code}
-        of_claim = {structure_of_code(c) for c in companions & state.codes()} - {None}
+        companions = imaging_map().procedures_of(code) & state.codes()
+        of_claim = {structure_of_code(c) for c in companions} - {None}
         if len(of_claim) == 1:
             return of_claim.pop()
     if code == "76000" and _repositioning(state):

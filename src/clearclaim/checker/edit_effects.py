@@ -29,11 +29,6 @@ from clearclaim.store import Store
 from clearclaim.store.queries.checker import add_on_primaries, add_ons_of
 
 
-def _procedures_of(code: str) -> set[str]:
-    """The procedures whose radiological S&I code ``code`` is (imaging.yaml)."""
-    return {c.procedure for c in imaging_map().companions if c.code == code}
-
-
 def _drop_companion(state: ClaimState, procedure: str, rule_id: str) -> None:
     """The S&I code of a procedure just taken off the claim goes with it, unless
     another of its procedures stays billed (SI01). One the note documented and
@@ -42,7 +37,7 @@ def _drop_companion(state: ClaimState, procedure: str, rule_id: str) -> None:
     for companion in imaging_map().companions:
         if companion.procedure != procedure or companion.code not in billed:
             continue
-        if _procedures_of(companion.code) & billed:
+        if imaging_map().procedures_of(companion.code) & billed:
             continue
         lines = [ln for ln in state.lines if ln.code == companion.code]
         for line in lines:
@@ -191,10 +186,15 @@ def apply_edit_findings(store: Store, state: ClaimState, findings: list[Finding]
     denied = {f.line for f in findings if f.severity == "deny" and f.kind == "ptp"}
     # and after the S&I code of a procedure an edit denies (75901 with 36595),
     # which goes with it (SI01)
+    companions = imaging_map()
     denied |= {
         number
         for number, line in by_number.items()
-        if any(by_number[d].code in _procedures_of(line.code) for d in denied if d in by_number)
+        if any(
+            by_number[d].code in companions.procedures_of(line.code)
+            for d in denied
+            if d in by_number
+        )
     }
     for finding in sorted(findings, key=lambda f: (f.kind != "add_on", f.related_line in denied)):
         if finding.severity != "deny" or finding.line is None:

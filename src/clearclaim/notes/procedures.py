@@ -398,7 +398,7 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
             # "Procedure:" field: with one spinal procedure, the levels are its own
             levels = levels_named([outside_history])
         laterality = laterality_named(sentences)
-        if laterality == "bilateral" and not re.search(_BILATERAL_WORDS, " ".join(sentences)):
+        if laterality == "bilateral" and not _BILATERAL_WORDS.search(" ".join(sentences)):
             # a right and a left named in one sentence of two procedures ("R TFESI
             # + L knee inj"): each procedure's side is the one in its own words
             laterality = laterality_named(_own_clauses(note, ts, mentions)) or laterality

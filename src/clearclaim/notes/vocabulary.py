@@ -21,6 +21,7 @@ def vocabulary() -> dict[str, Any]:
         "procedures": {p["type"]: p for p in procs["procedures"]},
         "nerve_names": re.compile(procs["nerve_names"], re.IGNORECASE),
         "nerve_aliases": {str(k): str(v) for k, v in procs["nerve_aliases"].items()},
+        "paraspinal_nerves": frozenset(str(n) for n in procs["paraspinal_nerves"]),
         "organ_names": re.compile(procs["organ_names"], re.IGNORECASE),
         "organ_aliases": {str(k): str(v) for k, v in procs["organ_aliases"].items()},
         "actions": {

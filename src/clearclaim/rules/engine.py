@@ -21,10 +21,6 @@ from clearclaim.rules.documentation import documentation_gaps
 from clearclaim.rules.loader import CodeSet, Condition, Rule, RuleSet, default_rules
 from clearclaim.rules.registry import registry
 
-#: the nerves of a block beside the spine (the sympathetic chain and its
-#: plexuses), guided as a paraspinous injection (77003)
-_PARASPINAL_NERVES = frozenset({"sympathetic", "stellate", "celiac", "hypogastric"})
-
 DISTINCT_RE = re.compile(
     r"\b(separate (session|encounter|incision|site|lesion)|distinct (site|session|lesion)|"
     r"different (site|session|anatomic))\b",
@@ -202,9 +198,12 @@ class RuleEngine:
         if fact == "spinal_and_guided_other_site":
             # a spinal procedure (or a block of the sympathetic chain beside the
             # spine, whose guidance is 77003) and one away from the spine whose
-            # needle was guided
+            # needle was guided; the reader's vocabulary is loaded with the note
+            from clearclaim.notes.vocabulary import vocabulary
+
+            paraspinal = vocabulary()["paraspinal_nerves"]
             kinds = {
-                p.spinal or bool(_PARASPINAL_NERVES & set(p.nerves))
+                p.spinal or bool(paraspinal & set(p.nerves))
                 for p in note.procedures
                 if p.spinal or not p.by_landmark
             }

@@ -74,6 +74,10 @@ class ImagingMap(_Strict):
     ct: CtGuidance
     companions: list[Companion] = Field(default_factory=list)
 
+    def procedures_of(self, code: str) -> set[str]:
+        """The procedures whose radiological S&I code ``code`` is (75984: 49423)."""
+        return {c.procedure for c in self.companions if c.code == code}
+
     def family_for(self, code: str, day: date, rules: RuleSet) -> ImagingFamily | None:
         """The first family whose codes hold ``code`` on ``day``."""
         if not self.effective.covers(day):
