@@ -293,6 +293,13 @@ def test_a_tip_position_left_to_a_later_radiograph_is_not_documented() -> None:
         ("Dx: sacral metastasis (C79.51). Procedure: caudal epidural injection.", []),
         ("Procedure: interlaminar epidural steroid injection at C7-T1.", ["C7-T1"]),
         ("Procedure: L5-S1 interlaminar epidural steroid injection.", ["L5-S1"]),
+        # a transforaminal's levels are foramina: the S1 foramen beside L5-S1
+        (
+            "Procedures: 1. Bilateral L5-S1 transforaminal epidural steroid injection.\n"
+            "2. Bilateral S1 transforaminal epidural steroid injection.",
+            ["L5-S1", "S1"],
+        ),
+        ("Procedure: right L5-S1 transforaminal epidural injection.", ["L5-S1"]),
     ],
 )
 def test_spinal_levels(note: str, levels: list[str]) -> None:
@@ -415,6 +422,14 @@ def test_conventional_arthrogram_told_from_a_confirmation_image() -> None:
         "and oblique fluoroscopic images obtained. FINDINGS: Contrast distends the joint."
     )
     assert series.arthrogram_series
+
+
+def test_jt_is_a_joint_and_gh_the_shoulder() -> None:
+    a = analyze_note("(2) L GH jt under fluoro. 22g needle, 40 Kenalog + 5cc ropi.")
+    joint = next(p for p in a.procedures if p.type == "joint_injection")
+    assert (joint.joints, joint.laterality) == (["shoulder"], "left")
+    # a joint's pain in the history names no injection
+    assert not analyze_note("Hx: L knee jt pain. Procedure: L4-5 ILESI.").procedures[1:]
 
 
 def test_a_right_hip_and_a_left_knee_are_two_joints_not_both_sides() -> None:

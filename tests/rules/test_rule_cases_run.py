@@ -239,13 +239,16 @@ def _fired_status(store: Store, context: dict[str, Any]) -> set[str]:
 
 def _fired_distinct(store: Store, context: dict[str, Any]) -> set[str]:
     """The CMS edits of the claim, then where its 59/X modifiers belong (the
-    note's procedures, with their levels, as the case states them)."""
+    note's procedures, with their levels, joints and side, as the case states
+    them)."""
     procedures = [
         Procedure(
             type=str(p["type"]),
             label="case",
             spinal=True,
             levels=[str(level) for level in p.get("levels") or []],
+            joints=[str(joint) for joint in p.get("joints") or []],
+            laterality=p.get("laterality"),
             span=EMPTY,
         )
         for p in (context.get("note") or {}).get("procedures") or []

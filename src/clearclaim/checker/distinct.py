@@ -112,6 +112,17 @@ def ultrasound_structures(note: NoteAnalysis | None) -> set[str]:
     return _structures_where(note, lambda p: p.by_ultrasound)
 
 
+def fluoroscopy_structures(note: NoteAnalysis | None) -> set[str]:
+    """Structures with a documented procedure the note places under fluoroscopy."""
+    if note is None:
+        return set()
+    return {
+        name
+        for name, structure in structures().items()
+        if any(p.by_fluoroscopy for p in note.procedures if p.type in structure.procedures)
+    }
+
+
 def _structures_where(note: NoteAnalysis | None, each: Callable[[Procedure], bool]) -> set[str]:
     if note is None:
         return set()
@@ -440,6 +451,8 @@ def same_site(state: ClaimState, code: str, other: str) -> list[str] | None:
         return None
     kinds = set(structures()[structure].procedures)
     done = [p for p in state.note.procedures if p.type in kinds]
+    if structure == _ANY_JOINT_STRUCTURE:
+        return _one_joint(done)
     if len({p.type for p in done}) < 2:
         return None  # the note does not show two procedures there
     # each procedure's levels, the smallest within every other's (a biopsy of
@@ -448,6 +461,18 @@ def same_site(state: ClaimState, code: str, other: str) -> list[str] | None:
     if not levels[0] or any(not levels[0] <= other for other in levels[1:]):
         return None
     return sorted(levels[0])
+
+
+def _one_joint(done: list[Procedure]) -> list[str] | None:
+    """The one joint, on one side, that all the note's joint procedures name (a
+    knee arthrogram and a steroid injected through its needle; a bursa is a site
+    of its own)."""
+    joints = {_bursa_or_joint(p, joint) for p in done for joint in p.joints}
+    sides = {p.laterality for p in done}
+    if len(joints) != 1 or len(sides) != 1 or sides & {None, "bilateral"}:
+        return None
+    side = sides.pop()
+    return [f"{side} {joints.pop()}"]
 
 
 def separate_structure_of(
@@ -541,6 +566,9 @@ def _joint_words() -> dict[str, re.Pattern[str]]:
     return {joint: re.compile(word, re.IGNORECASE) for joint, word in data["joint_words"].items()}
 
 
+#: the structure of every joint's codes (structures.yaml): which joint is read
+#: from the code's descriptor or the note
+_ANY_JOINT_STRUCTURE = "peripheral_joint"
 #: codes of an injection into a joint, whatever the joint: the note says which
 _ANY_JOINT = Structure(procedures=["joint_injection", "arthrography"], codes=["20600-20611"])
 

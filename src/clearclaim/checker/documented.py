@@ -11,11 +11,13 @@ CMS add-on file.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from clearclaim.checker.distinct import (
     WITH_GUIDANCE,
+    fluoroscopy_structures,
     is_surgical,
     spinal_codes,
     structure_of_code,
@@ -25,7 +27,7 @@ from clearclaim.checker.distinct import (
 )
 from clearclaim.notes import NoteAnalysis
 from clearclaim.rules.engine import ClaimState, Line
-from clearclaim.rules.imaging import imaging_map
+from clearclaim.rules.imaging import ImagingFamily, imaging_map
 from clearclaim.store import Store
 from clearclaim.store.queries import checker as queries
 
@@ -64,6 +66,41 @@ def _wrong_add_ons_only(store: Store, present: set[str], fluoro: set[str], day: 
     return all(not others & queries.add_on_primaries(store, code, day) for code in billed)
 
 
+@dataclass(frozen=True)
+class _Imaging:
+    """The code a procedure's fluoroscopy is coded as, and how sure that is."""
+
+    code: str
+    evidence: str
+    rank: int  # 0: a guidance add-on the CMS file lists; 1: the family's code
+    why: str
+    family: ImagingFamily | None
+
+
+def _imaging_of(
+    store: Store, note: NoteAnalysis, billed: str, code_now: str, day: date, rules: Any
+) -> _Imaging | None:
+    """The code the fluoroscopy of ``billed`` (judged as ``code_now``, its successor
+    if deleted) is coded as, if any."""
+    family = imaging_map().family_for(code_now, day, rules)
+    # a guidance add-on guides a needle or catheter: with none placed, the
+    # procedure's fluoroscopy is judged by its family
+    listed = [
+        g
+        for g in GUIDANCE_ADD_ONS
+        if note.needle_placed and code_now in queries.add_on_primaries(store, g, day)
+    ]
+    if listed:
+        preferred = _PREFERRED_BY_FAMILY.get(family.name if family else "")
+        code = preferred if preferred in listed else listed[0]
+        why = f"{code} is the guidance add-on the CMS add-on file lists for {billed}"
+        return _Imaging(code, "explicit", 0, why, family)
+    if family is not None:
+        why = f"the fluoroscopy of {billed} is coded {family.imaging}"
+        return _Imaging(family.imaging, family.evidence, 1, why, family)
+    return None
+
+
 def documented_imaging(
     store: Store, note: NoteAnalysis, claim: list[Line], day: date, rules: Any
 ) -> list[Line]:
@@ -92,7 +129,6 @@ def documented_imaging(
     # injection) is the wrong add-on: the one the procedure takes is judged instead
     wrong_add_on = _wrong_add_ons_only(store, present, fluoro, day)
     level, spans = _imaging_evidence(note)
-    families = imaging_map()
     # two sites in one session (an ESI and a hip injection) are two fluoroscopies:
     # a site whose guidance the intended codes do not cover gets its own code
     spinal = spinal_codes(rules, day) if two_sites(note) else None
@@ -108,41 +144,47 @@ def documented_imaging(
     }
     if not worked_on - {None} - by_ultrasound - by_landmark:
         by_ultrasound = set()  # no procedure of the claim was done under fluoroscopy
+    under_fluoroscopy = fluoroscopy_structures(note)
+    coded = {
+        line.code: imaging
+        for line in claim
+        if line.code not in fluoro
+        and (
+            imaging := _imaging_of(
+                store, note, line.code, successors.get(line.code, line.code), day, rules
+            )
+        )
+    }
+    # the coder's fluoroscopy code is another procedure's guidance (77001 of a
+    # PICC beside a gastrostomy): the gastrostomy's own fluoroscopy is named too
+    owners: dict[str, set[str]] = {}
+    for procedure, imaging in coded.items():
+        owners.setdefault(imaging.code, set()).add(procedure)
     for line in claim:
-        if line.code in fluoro:
+        if line.code not in coded:
             continue
         # a deleted code is judged as the code that replaced it (27370 -> 27369)
         code_now = successors.get(line.code, line.code)
         if structure_of_code(code_now) in by_landmark | by_ultrasound:
             continue  # its needle was placed by palpation or under ultrasound
-        family = families.family_for(code_now, day, rules)
-        # a guidance add-on guides a needle or catheter: with none placed, the
-        # procedure's fluoroscopy is judged by its family
-        listed = [
-            g
-            for g in GUIDANCE_ADD_ONS
-            if note.needle_placed and code_now in queries.add_on_primaries(store, g, day)
-        ]
-        if listed:
-            preferred = _PREFERRED_BY_FAMILY.get(family.name if family else "")
-            code = preferred if preferred in listed else listed[0]
-            evidence, rank = "explicit", 0
-            why = f"{code} is the guidance add-on the CMS add-on file lists for {line.code}"
-        elif family is not None:
-            # the claim's first procedure is the one its fluoroscopy is for
-            code, evidence, rank = family.imaging, family.evidence, 1
-            why = f"the fluoroscopy of {line.code} is coded {code}"
-        else:
-            continue
+        imaging = coded[line.code]
+        code, evidence, rank, family = imaging.code, imaging.evidence, imaging.rank, imaging.family
+        why = imaging.why
         if code in present:
             continue
+        structure = structure_of_code(code_now)
+        another_procedures = structure in under_fluoroscopy and all(
+            {structure_of_code(o) for o in owners.get(f, set())} - {structure, None}
+            for f in present & fluoro
+        )
         # the family's own code is judged instead of a wrong add-on even when it is
         # stand-alone fluoroscopy (77001 billed for a catheter repositioning: 76000)
         instead = (standalone_only and code in GUIDANCE_ADD_ONS) or wrong_add_on
+        instead = instead and not another_procedures
         also = bool(family and family.also_when_intended)
         side = (code_now in spinal) if spinal is not None else None
         other_site = side is not None and side not in covered and code in GUIDANCE_ADD_ONS
-        if intended_fluoro and not (also or instead or other_site):
+        if intended_fluoro and not (also or instead or other_site or another_procedures):
             continue
         if evidence == "inherent":
             if note.fluoroscopy in ("not_used", "hypothetical", "historical"):

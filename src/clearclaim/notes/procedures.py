@@ -51,7 +51,11 @@ def _is_level(region: str, number: int) -> bool:
     return 1 <= number <= _LAST_LEVEL[region]
 
 
-def levels_named(texts: Iterable[str]) -> list[str]:
+def levels_named(texts: Iterable[str], sacral_foramina: bool = False) -> list[str]:
+    """The spinal levels the texts name: segments ("L4-5"), else single levels.
+    With ``sacral_foramina`` a sacral foramen named on its own beside the
+    segments ("L5-S1 and S1 transforaminal") is a level of its own."""
+    texts = list(texts)
     vocab = vocabulary()
     pairs: list[str] = []
     singles: list[str] = []
@@ -74,7 +78,26 @@ def levels_named(texts: Iterable[str]) -> list[str]:
                 label = f"{m.group('a').upper()}{int(m.group('an'))}"
                 if label not in singles:
                     singles.append(label)
+    if pairs and sacral_foramina:
+        pairs += _sacral_foramina(texts, pairs)
     return pairs or singles
+
+
+def _sacral_foramina(texts: list[str], pairs: list[str]) -> list[str]:
+    """The sacral levels named outside every segment ("S1" of "the S1 foramina",
+    not of "L5-S1")."""
+    vocab = vocabulary()
+    found: list[str] = []
+    for text in texts:
+        inside = [m.span() for m in vocab["level_pair"].finditer(text)]
+        for m in vocab["level_single"].finditer(text):
+            label = f"{m.group('a').upper()}{int(m.group('an'))}"
+            if label[0] != "S" or not _is_level("S", int(m.group("an"))):
+                continue
+            if any(a <= m.start() < b for a, b in inside) or label in found + pairs:
+                continue
+            found.append(label)
+    return found
 
 
 def region_of(levels: list[str], texts: Iterable[str], fixed: str | None) -> str | None:
@@ -115,7 +138,8 @@ def in_header_sentence(t: Target, sections: list[Section], category: str) -> boo
 
 
 _JOINT_WORD = re.compile(
-    r"\b(hip|knee|shoulder|glenohumeral|ankle|elbow|wrist|acromioclavicular|AC joint|"
+    r"\b(hip|knee|shoulder|glenohumeral|GH(?=\s+(?:jt|jnt|joint)\b)|ankle|elbow|wrist|"
+    r"acromioclavicular|AC joint|"
     r"subacromial|trochanteric|greater trochanter|GT(?=\s+bursa)|olecranon|prepatellar|"
     r"sacroiliac|SI joint)\b",
     re.IGNORECASE,
@@ -125,6 +149,7 @@ JOINT_TYPES = frozenset({"joint_injection", "arthrography"})
 _SPINAL_JOINT_TYPES = ("facet_medial_branch", "si_joint_injection", "si_joint_radiofrequency")
 _SAME_JOINT = {
     "glenohumeral": "shoulder",
+    "gh": "shoulder",
     "subacromial": "shoulder",
     "ac joint": "acromioclavicular",
     "si joint": "sacroiliac",
@@ -390,9 +415,10 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
     for ptype, ts in groups:
         spec = specs[ptype]
         sentences = list(dict.fromkeys(note[t.sent_start : t.sent_end] for t in ts))
-        levels = levels_named(sentences) if spec["spinal"] else []
+        foramina = bool(spec.get("sacral_foramina"))
+        levels = levels_named(sentences, foramina) if spec["spinal"] else []
         if spec["spinal"] and not levels:
-            levels = levels_named(procedure_text or [note])
+            levels = levels_named(procedure_text or [note], foramina)
         if spec["spinal"] and not levels and len([t for t in by_type if specs[t]["spinal"]]) == 1:
             # a form's "Levels: [x] L4-5 [x] L5-S1" field, outside the one-line
             # "Procedure:" field: with one spinal procedure, the levels are its own
