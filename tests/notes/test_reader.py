@@ -424,6 +424,16 @@ def test_conventional_arthrogram_told_from_a_confirmation_image() -> None:
     assert series.arthrogram_series
 
 
+def test_an_item_labelled_by_its_tendon_sheath_is_a_sheath_injection() -> None:
+    a = analyze_note(
+        "#1 Dorsal ganglion aspiration under ultrasound.\n"
+        "#2 1st dorsal compartment: APL and EPB seen, 27g needle in-plane, 20 mg kenalog.\n"
+    )
+    assert "tendon_sheath_injection" in {p.type for p in a.procedures}
+    tip = analyze_note("Trigger thumb: 25g needle, tip within the flexor sheath, 10 mg kenalog.")
+    assert "tendon_sheath_injection" in {p.type for p in tip.procedures}
+
+
 def test_jt_is_a_joint_and_gh_the_shoulder() -> None:
     a = analyze_note("(2) L GH jt under fluoro. 22g needle, 40 Kenalog + 5cc ropi.")
     joint = next(p for p in a.procedures if p.type == "joint_injection")

@@ -159,9 +159,21 @@ def _structure_naming(state: ClaimState, code: str) -> str | None:
     owners = {
         name
         for name, s in structures().items()
-        if code in s.guided_by and any(s.holds(c) for c in state.codes())
+        if code in s.guided_by
+        and any(s.holds(c) for c in state.codes())
+        and not _removed_unguided(state.note, s)
     }
     return next(iter(owners)) if len(owners) == 1 else None
+
+
+def _removed_unguided(note: NoteAnalysis | None, structure: Structure) -> bool:
+    """The note's procedures on the structure are all removals with no imaging
+    named beside them (a port cut out through its incision): its guidance codes
+    guided none of them."""
+    done = [p for p in note.procedures if p.type in structure.procedures] if note else []
+    return bool(done) and all(
+        p.action == "removal" and not (p.by_fluoroscopy or p.by_ultrasound) for p in done
+    )
 
 
 def _structure(store: Store, state: ClaimState, code: str, includes: set[str]) -> str | None:

@@ -32,6 +32,8 @@ from clearclaim.store import Store
 from clearclaim.store.queries import checker as queries
 
 GUIDANCE_ADD_ONS = ("77002", "77003", "77001")
+#: the add-on file's primary "code" for primaries each MAC defines (AOC type 2)
+CONTRACTOR_DEFINED = "CCCCC"
 #: fluoroscopy as a service of its own (76001 until 2018)
 STANDALONE_FLUOROSCOPY = frozenset({"76000", "76001"})
 #: which guidance add-on a procedure takes when the add-on file lists it for several
@@ -125,9 +127,6 @@ def documented_imaging(
     # guidance code is what the claim should say (FLU01's action), so the family's
     # guidance add-on is judged too; the stand-alone code is judged by its rules
     standalone_only = intended_fluoro and present & fluoro <= STANDALONE_FLUOROSCOPY
-    # a guidance add-on none of whose primaries is billed (77003 for a shoulder
-    # injection) is the wrong add-on: the one the procedure takes is judged instead
-    wrong_add_on = _wrong_add_ons_only(store, present, fluoro, day)
     level, spans = _imaging_evidence(note)
     # two sites in one session (an ESI and a hip injection) are two fluoroscopies:
     # a site whose guidance the intended codes do not cover gets its own code
@@ -160,6 +159,14 @@ def documented_imaging(
     owners: dict[str, set[str]] = {}
     for procedure, imaging in coded.items():
         owners.setdefault(imaging.code, set()).add(procedure)
+    # a guidance add-on none of whose primaries is billed (77003 for a shoulder
+    # injection) is the wrong add-on: the one the procedure takes is judged
+    # instead; not one a procedure of the claim takes (77001, whose primaries
+    # the MACs define, beside a central line)
+    wrong_add_on = _wrong_add_ons_only(store, present, fluoro, day) and not any(
+        CONTRACTOR_DEFINED in queries.add_on_primaries(store, code, day)
+        for code in present & fluoro & owners.keys()
+    )
     for line in claim:
         if line.code not in coded:
             continue
