@@ -40,6 +40,8 @@ def _span_ok(note: str, span) -> None:
         ("Total fluoroscopy time for both procedures one point nine minutes.", 114),
         ("FLUOROSCOPY TIME: seventy two minutes physician time.", 4320),
         ("Fluoroscopy: Yes - total time 1.2 min, air kerma 3.9 mGy", 72),
+        ("FL time 0.3 min; DAP 1.2 Gy-cm2; 1 image saved.", 18),
+        ("ADDENDUM: Fluoro time from C-arm log = 22 sec. Air kerma 0.7 mGy.", 22),
     ],
 )
 def test_fluoro_time_normalised_to_seconds(text: str, seconds: float) -> None:
@@ -424,6 +426,15 @@ def test_conventional_arthrogram_told_from_a_confirmation_image() -> None:
     assert series.arthrogram_series
 
 
+def test_a_laceration_repair_is_a_procedure_and_an_incision_closure_is_not() -> None:
+    lac = analyze_note(
+        "ED: closed reduction R 5th finger PIP dislocation. 3 cm forearm lac repaired."
+    )
+    assert "wound_repair" in {p.type for p in lac.procedures}
+    port = analyze_note("Right chest port placed under fluoroscopy. Incision closed in two layers.")
+    assert "wound_repair" not in {p.type for p in port.procedures}
+
+
 def test_an_item_labelled_by_its_tendon_sheath_is_a_sheath_injection() -> None:
     a = analyze_note(
         "#1 Dorsal ganglion aspiration under ultrasound.\n"
@@ -576,6 +587,19 @@ def test_what_vascular_ultrasound_guidance_asks_for(
             "Procedure 2: right internal jugular triple-lumen catheter under ultrasound. "
             "No fluoro used for this line.",
             {"ivc_filter": False, "central_venous_access": True},
+        ),
+        # "landmark" in a list of technique words, then a dash
+        (
+            "1) C7-T1 ILESI, fluoro: 18g Tuohy, LOR, epidurogram ok. fluoro 0.7 min\n"
+            "2) bilat GON blocks, landmark - medial to occ a. pulse, 25g. No imaging.",
+            {"epidural_interlaminar": False, "nerve_block": True},
+        ),
+        # the joint's own sentence: by palpation, "injected intra-articular"
+        (
+            "Right L4-5 facet injection under C-arm fluoroscopy, contrast confirmed.\n"
+            "Turned supine. Right knee, superolateral approach by palpation, no imaging, "
+            "21 gauge needle, Kenalog 40 mg injected intra-articular.",
+            {"facet_medial_branch": False, "joint_injection": True},
         ),
     ],
 )

@@ -112,6 +112,11 @@ def ultrasound_structures(note: NoteAnalysis | None) -> set[str]:
     return _structures_where(note, lambda p: p.by_ultrasound)
 
 
+def ct_structures(note: NoteAnalysis | None) -> set[str]:
+    """Structures whose documented procedures were all placed under CT."""
+    return _structures_where(note, lambda p: p.by_ct)
+
+
 def fluoroscopy_structures(note: NoteAnalysis | None) -> set[str]:
     """Structures with a documented procedure the note places under fluoroscopy."""
     if note is None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from clearclaim.checker.distinct import (
     WITH_GUIDANCE,
+    ct_structures,
     fluoroscopy_structures,
     is_surgical,
     spinal_codes,
@@ -143,6 +144,8 @@ def documented_imaging(
     }
     if not worked_on - {None} - by_ultrasound - by_landmark:
         by_ultrasound = set()  # no procedure of the claim was done under fluoroscopy
+    # a needle placed under CT (a drain beside a PICC): the fluoroscopy is not its
+    by_ultrasound |= ct_structures(note)
     under_fluoroscopy = fluoroscopy_structures(note)
     coded = {
         line.code: imaging
