@@ -426,6 +426,14 @@ def test_conventional_arthrogram_told_from_a_confirmation_image() -> None:
     assert series.arthrogram_series
 
 
+def test_contrast_that_tracks_along_its_groove_is_read_as_an_interpretation() -> None:
+    a = analyze_note(
+        "R intercostal nerve blocks T7-T9 under fluoroscopy. 25g needle off the inferior rib "
+        "margin; contrast tracks along the intercostal groove, no vascular pattern."
+    )
+    assert "interpretation_report" in a.elements
+
+
 def test_a_laceration_repair_is_a_procedure_and_an_incision_closure_is_not() -> None:
     lac = analyze_note(
         "ED: closed reduction R 5th finger PIP dislocation. 3 cm forearm lac repaired."

@@ -583,6 +583,8 @@ def _joint_words() -> dict[str, re.Pattern[str]]:
     return {joint: re.compile(word, re.IGNORECASE) for joint, word in data["joint_words"].items()}
 
 
+#: a laceration's repair (structures.yaml)
+_WOUND = "skin_wound"
 #: the structure of every joint's codes (structures.yaml): which joint is read
 #: from the code's descriptor or the note
 _ANY_JOINT_STRUCTURE = "peripheral_joint"
@@ -714,16 +716,24 @@ def _other_side(store: Store, state: ClaimState, code: str, other: str, rules: R
     return mine is not None and theirs is not None and mine != theirs
 
 
+def _two_procedures(state: ClaimState) -> bool:
+    return state.note is not None and len({p.type for p in state.note.procedures}) > 1
+
+
 def _other_structure(
     store: Store, state: ClaimState, code: str, other: str, rules: RuleSet
 ) -> bool:
     """The two codes work on two structures, both documented in the note."""
     documented = documented_structures(state.note)
-    if len(documented) < 2:
-        return False
     includes = _includes_guidance(rules, state.day)
     mine = _structure(store, state, code, includes)
     theirs = _structure(store, state, other, includes)
+    if _WOUND in {mine, theirs} - {None} and mine != theirs and _WOUND in documented:
+        # a laceration repaired beside another procedure the note documents (a
+        # chin laceration and a closed wrist reduction): a wound of its own
+        return is_surgical(code) and is_surgical(other) and _two_procedures(state)
+    if len(documented) < 2:
+        return False
     return (
         mine is not None and theirs is not None and mine != theirs and {mine, theirs} <= documented
     )
