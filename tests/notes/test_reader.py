@@ -434,6 +434,22 @@ def test_contrast_that_tracks_along_its_groove_is_read_as_an_interpretation() ->
     assert "interpretation_report" in a.elements
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Fluoro confirms no residual metal.",
+        "Post-removal fluoro: no residual radiopaque foreign body.",
+        "Fluoro impression: single subcutaneous BB, removed completely.",
+    ],
+)
+def test_a_foreign_body_search_read_on_fluoroscopy_is_interpreted(sentence: str) -> None:
+    a = analyze_note(
+        "Removal of foreign body, right palm, under mini C-arm fluoroscopy. Incision, "
+        f"fragment grasped and removed intact. {sentence}"
+    )
+    assert "interpretation_report" in a.elements
+
+
 def test_a_laceration_repair_is_a_procedure_and_an_incision_closure_is_not() -> None:
     lac = analyze_note(
         "ED: closed reduction R 5th finger PIP dislocation. 3 cm forearm lac repaired."
