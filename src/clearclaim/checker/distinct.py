@@ -728,7 +728,7 @@ def _other_structure(
     includes = _includes_guidance(rules, state.day)
     mine = _structure(store, state, code, includes)
     theirs = _structure(store, state, other, includes)
-    if _WOUND in {mine, theirs} - {None} and mine != theirs and _WOUND in documented:
+    if _WOUND in {mine, theirs} and mine != theirs and _WOUND in documented:
         # a laceration repaired beside another procedure the note documents (a
         # chin laceration and a closed wrist reduction): a wound of its own
         return is_surgical(code) and is_surgical(other) and _two_procedures(state)
