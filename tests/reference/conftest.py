@@ -13,3 +13,4 @@ def _fresh_content_cache():
     content_module.clear_cache()
     yield
     content_module.clear_cache()
+

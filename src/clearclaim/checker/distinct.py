@@ -725,6 +725,8 @@ def _other_structure(
 ) -> bool:
     """The two codes work on two structures, both documented in the note."""
     documented = documented_structures(state.note)
+    if len(documented) < 2 and _WOUND not in documented:
+        return False
     includes = _includes_guidance(rules, state.day)
     mine = _structure(store, state, code, includes)
     theirs = _structure(store, state, other, includes)
@@ -732,8 +734,6 @@ def _other_structure(
         # a laceration repaired beside another procedure the note documents (a
         # chin laceration and a closed wrist reduction): a wound of its own
         return is_surgical(code) and is_surgical(other) and _two_procedures(state)
-    if len(documented) < 2:
-        return False
-    return (
+    return len(documented) > 1 and (
         mine is not None and theirs is not None and mine != theirs and {mine, theirs} <= documented
     )

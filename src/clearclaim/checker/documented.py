@@ -175,22 +175,23 @@ def documented_imaging(
             continue
         # a deleted code is judged as the code that replaced it (27370 -> 27369)
         code_now = successors.get(line.code, line.code)
-        if structure_of_code(code_now) in by_landmark | by_ultrasound:
+        structure = structure_of_code(code_now)
+        if structure in by_landmark | by_ultrasound:
             continue  # its needle was placed by palpation or under ultrasound
         imaging = coded[line.code]
         code, evidence, rank, family = imaging.code, imaging.evidence, imaging.rank, imaging.family
         why = imaging.why
         if code in present:
             continue
-        structure = structure_of_code(code_now)
         another_procedures = structure in under_fluoroscopy and all(
             {structure_of_code(o) for o in owners.get(f, set())} - {structure, None}
             for f in present & fluoro
         )
         # the family's own code is judged instead of a wrong add-on even when it is
         # stand-alone fluoroscopy (77001 billed for a catheter repositioning: 76000)
-        instead = (standalone_only and code in GUIDANCE_ADD_ONS) or wrong_add_on
-        instead = instead and not another_procedures
+        instead = not another_procedures and (
+            (standalone_only and code in GUIDANCE_ADD_ONS) or wrong_add_on
+        )
         also = bool(family and family.also_when_intended)
         side = (code_now in spinal) if spinal is not None else None
         other_site = side is not None and side not in covered and code in GUIDANCE_ADD_ONS

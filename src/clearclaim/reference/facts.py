@@ -21,7 +21,6 @@ from clearclaim.store.queries import reference as queries
 CODE_RE = re.compile(r"^[0-9A-Z]{4}[0-9A-Z]$")
 PARTNERS_SHOWN = 12
 
-
 def normalise_code(code: str) -> str:
     return code.strip().upper()
 
