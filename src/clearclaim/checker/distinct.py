@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,7 @@ def structures() -> dict[str, Structure]:
     return {name: Structure.model_validate(s) for name, s in data["structures"].items()}
 
 
+@lru_cache(maxsize=8192)
 def structure_of_code(code: str) -> str | None:
     """The structure a procedure code works on (structures.yaml), if listed."""
     return next((name for name, s in structures().items() if s.holds(code)), None)
@@ -155,6 +156,9 @@ def _guided_structure(store: Store, state: ClaimState, code: str, includes: set[
     owners.discard(None)
     if not owners:
         return _structure_naming(state, code)
+    if len(owners) > 1:
+        # fluoroscopy guided no needle placed under ultrasound or by landmarks
+        owners -= ultrasound_structures(state.note) | unguided_structures(state.note)
     return next(iter(owners)) if len(owners) == 1 else None
 
 
@@ -184,6 +188,8 @@ def _removed_unguided(note: NoteAnalysis | None, structure: Structure) -> bool:
 def _structure(store: Store, state: ClaimState, code: str, includes: set[str]) -> str | None:
     if code in _GUIDANCE:
         return _guided_structure(store, state, code, includes)
+    if code in _GUIDANCE_BY_MODALITY:
+        return _modality_structure(state, code)
     own = structure_of_code(code)
     if own is None:
         # a radiological S&I code is its procedure's (75984 the drain exchange's)
@@ -196,6 +202,21 @@ def _structure(store: Store, state: ClaimState, code: str, includes: set[str]) -
         # under 36597): the central vein's, not an examination of its own
         return _structure_naming(state, code) or own
     return own or _structure_naming(state, code)
+
+
+def _modality_structure(state: ClaimState, code: str) -> str | None:
+    """The structure an ultrasound or CT guidance code (76942, 77012) guides: the
+    one claim structure whose documented procedures were all placed under that
+    modality (the occipital nerves under ultrasound beside a hip under
+    fluoroscopy)."""
+    under = (
+        ultrasound_structures(state.note)
+        if _GUIDANCE_BY_MODALITY[code] == "ultrasound"
+        else ct_structures(state.note)
+    )
+    held = {structure_of_code(c) for c in state.codes() if c != code}
+    owners = under & held
+    return next(iter(owners)) if len(owners) == 1 else _structure_naming(state, code)
 
 
 def _repositioning(state: ClaimState) -> bool:
@@ -295,6 +316,7 @@ _INCLUDES_IMAGING = {
     "FLU03": "@includes_fluoro_guidance",
     "FLU18": "@gu_catheter_includes_imaging",
     "FLU65": "@nerve_blocks_including_imaging",
+    "FLU68": "@includes_ultrasound_guidance",
 }
 
 

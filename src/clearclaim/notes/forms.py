@@ -41,7 +41,10 @@ def blank_form_fields(note: str) -> str:
     its mark (same length too)."""
     field, cell, option, empty = form_patterns()
     cells = (cell,) if _BOX_AFTER_COLON.search(note) else ()
-    for pattern in (field, *cells, option, empty):
+    # an unfilled field is a run of underscores: its pattern, which tries every
+    # word of the note as a label, runs only on a note that has one
+    empties = (empty,) if "___" in note else ()
+    for pattern in (field, *cells, option, *empties):
         note = pattern.sub(lambda m: " " * len(m.group(0)), note)
     return dictated_punctuation(note)
 

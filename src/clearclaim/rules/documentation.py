@@ -57,17 +57,13 @@ def documentation_gaps(
     found = {name: list(el.spans) for name, el in sorted(analysis.elements.items())}
     if not analysis.determinable:
         return DocumentationReport(found=found, determinable=False)
-    doc_rules: list[Rule] = [
-        r
-        for r in ruleset.rules
-        if r.id.startswith("DOC")
-        and (date_of_service is None or r.effective.covers(date_of_service))
-    ]
+    in_force = ruleset.rules if date_of_service is None else ruleset.in_force(date_of_service)
+    doc_rules: list[Rule] = [r for r in in_force if r.id.startswith("DOC")]
     gaps: list[DocumentationGap] = []
     for rule in doc_rules:
         element = rule.element or ""
         for req in rule.requirements:
-            hit = sorted(billed & ruleset.expand(req.codes, date_of_service))
+            hit = sorted(billed & ruleset.code_set(req.codes, date_of_service))
             if not hit or _satisfied(analysis, element, req):
                 continue
             gaps.append(

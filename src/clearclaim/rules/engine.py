@@ -161,7 +161,7 @@ _ATTRIBUTE_FACTS = frozenset(
 class RuleEngine:
     def __init__(self, rules: RuleSet | None = None) -> None:
         self.rules = rules or default_rules()
-        self._gates: dict[tuple[str, date], list[CodeSet] | None] = {}
+        self._gates: dict[tuple[str, date], frozenset[str] | None] = {}
 
     # -- conditions ------------------------------------------------------------
 
@@ -312,13 +312,14 @@ class RuleEngine:
         if key not in self._gates:
             if len(self._gates) > _MAX_GATES:
                 self._gates.clear()  # a long-running server meets many dates
-            self._gates[key] = self._code_gates(rule.when, state.day)
-        gates = self._gates[key]
+            gates = self._code_gates(rule.when, state.day)
+            # one set of codes per rule and day: a line is asked one question
+            self._gates[key] = None if gates is None else frozenset().union(*gates)
+        gate = self._gates[key]
         return [
             line
             for line in list(state.lines)
-            if (gates is None or any(line.code in gate for gate in gates))
-            and self._holds(rule.when, state, line)
+            if (gate is None or line.code in gate) and self._holds(rule.when, state, line)
         ]
 
     # -- outcomes --------------------------------------------------------------

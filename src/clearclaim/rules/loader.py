@@ -472,11 +472,21 @@ class RuleSet(BaseModel):
         return dict(found)
 
     def in_force(self, on: date) -> list[Rule]:
-        return [r for r in self.rules if r.effective.covers(on)]
+        key = (id(self), on)
+        entry = _IN_FORCE.get(key)
+        # the entry holds its rule set, so the id cannot be another set's
+        if entry is None or entry[0] is not self:
+            if len(_IN_FORCE) > 4096:
+                _IN_FORCE.clear()
+            entry = (self, tuple(r for r in self.rules if r.effective.covers(on)))
+            _IN_FORCE[key] = entry
+        return list(entry[1])
 
 
 #: replacements() answers per rule set and date (rule sets are immutable)
 _REPLACEMENTS: dict[tuple[int, date], tuple[Any, dict[str, str]]] = {}
+#: in_force() answers per rule set and date: every check asks it
+_IN_FORCE: dict[tuple[int, date], tuple[Any, tuple[Rule, ...]]] = {}
 #: the conditions a deleted code's successor rule may have (the code and the dates)
 _SUCCESSION_KEYS = frozenset({"codes_any", "date_from", "date_to"})
 
