@@ -87,9 +87,28 @@ def structures() -> dict[str, Structure]:
 
 
 @lru_cache(maxsize=8192)
+def structures_of_code(code: str) -> tuple[str, ...]:
+    """Every structure a procedure code may work on (20225, a deep bone biopsy:
+    a vertebra or another bone's lesion)."""
+    return tuple(name for name, s in structures().items() if s.holds(code))
+
+
 def structure_of_code(code: str) -> str | None:
-    """The structure a procedure code works on (structures.yaml), if listed."""
-    return next((name for name, s in structures().items() if s.holds(code)), None)
+    """The structure a procedure code works on (structures.yaml), if listed: the
+    first listed, for a code of several."""
+    found = structures_of_code(code)
+    return found[0] if found else None
+
+
+def structure_in_note(note: NoteAnalysis | None, code: str) -> str | None:
+    """The structure a code works on in this session: of a code of several, the
+    one the note documents (a femur's lesion biopsied with 20225)."""
+    found = structures_of_code(code)
+    if len(found) > 1:
+        documented = [name for name in found if name in documented_structures(note)]
+        if len(documented) == 1:
+            return documented[0]
+    return found[0] if found else None
 
 
 def documented_structures(note: NoteAnalysis | None) -> set[str]:
@@ -151,7 +170,9 @@ def _guided_structure(store: Store, state: ClaimState, code: str, includes: set[
     """The structure a guidance code guides on this claim: that of the one
     listed primary on the claim whose code does not include guidance itself."""
     owners = {
-        structure_of_code(c) for c in _primaries_on_claim(store, state, code) if c not in includes
+        structure_in_note(state.note, c)
+        for c in _primaries_on_claim(store, state, code)
+        if c not in includes
     }
     owners.discard(None)
     if not owners:
@@ -190,7 +211,7 @@ def _structure(store: Store, state: ClaimState, code: str, includes: set[str]) -
         return _guided_structure(store, state, code, includes)
     if code in _GUIDANCE_BY_MODALITY:
         return _modality_structure(state, code)
-    own = structure_of_code(code)
+    own = structure_in_note(state.note, code)
     if own is None:
         # a radiological S&I code is its procedure's (75984 the drain exchange's)
         companions = imaging_map().procedures_of(code) & state.codes()
@@ -214,7 +235,7 @@ def _modality_structure(state: ClaimState, code: str) -> str | None:
         if _GUIDANCE_BY_MODALITY[code] == "ultrasound"
         else ct_structures(state.note)
     )
-    held = {structure_of_code(c) for c in state.codes() if c != code}
+    held = {structure_in_note(state.note, c) for c in state.codes() if c != code}
     owners = under & held
     return next(iter(owners)) if len(owners) == 1 else _structure_naming(state, code)
 

@@ -318,15 +318,6 @@ def documented_ultrasound(
     # an ultrasound of its own, judged as 76942
     if spec.vascular_code in present and not {structure_of_code(c) for c in others} & guided:
         return []
-    # the ultrasound guided only procedures billed "with ultrasound guidance"
-    # (20611 beside SI joints injected under fluoroscopy): their codes report it
-    with_ultrasound = {
-        structure_of_code(c)
-        for c in present
-        if WITH_GUIDANCE["ultrasound"].search(queries.short_descriptor(store, c, day))
-    }
-    if guided and guided <= with_ultrasound:
-        return []
     code = spec.needle_code if spec.vascular_code in present else spec.code_for(present, day, rules)
     if code == spec.vascular_code and others and not note.vessel_patency:
         # a catheter beside a paracentesis, and no vessel's patency: the

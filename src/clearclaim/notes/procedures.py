@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 
 from clearclaim.notes.guidance import DENIED_BEFORE
 from clearclaim.notes.models import Procedure
@@ -432,6 +433,12 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
             # one procedure: a side named elsewhere in the note is its side (with
             # several, it may be another procedure's)
             laterality = laterality_named(procedure_text) or laterality_named([outside_history])
+        if (
+            laterality in ("left", "right")
+            and len(groups) == 1
+            and _other_side_too(outside_history)
+        ):
+            laterality = "bilateral"  # "same technique on the L" after the right
         joints = sorted(joints_named(sentences)) if ptype in JOINT_TYPES else []
         if laterality == "bilateral" and len(joints) > 1:
             laterality = None  # a right hip and a left knee: two joints, not both sides of one
@@ -470,6 +477,17 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
             )
         )
     return out
+
+
+@cache
+def _other_side_pattern() -> re.Pattern[str]:
+    return re.compile(load_yaml("elements.yaml")["laterality"]["other_side_too"], re.IGNORECASE)
+
+
+def _other_side_too(text: str) -> bool:
+    """The note repeats its one procedure on the other side ("same technique on
+    the L", "Side: [X] Bilat")."""
+    return bool(_other_side_pattern().search(text))
 
 
 _BILATERAL_WORDS = re.compile(r"\b(?:bilateral\w*|bilat|both|B/L)\b|-50\b", re.IGNORECASE)
