@@ -53,6 +53,9 @@ _SPINAL_LISTS = (
     "@vertebral_augmentation",
 )
 _GUIDANCE = ("77001", "77002", "77003")
+#: rules that take a fluoroscopic guidance code off the claim because a procedure
+#: code on it includes its imaging: the session's other procedure may keep it
+_INCLUDES_FLUOROSCOPY = frozenset({"FLU03", "FLU18", "FLU40"})
 
 
 STRUCTURES_PATH = Path(__file__).resolve().parent / "structures.yaml"
@@ -281,7 +284,7 @@ def restore_guidance_of_other_site(
     True when one was put back."""
     note = state.note
     if note is None or not any(
-        item.rule == "FLU03" and item.code in _GUIDANCE for item in state.suppressed
+        item.rule in _INCLUDES_FLUOROSCOPY and item.code in _GUIDANCE for item in state.suppressed
     ):
         return False
     documented = documented_structures(note)
@@ -294,7 +297,7 @@ def restore_guidance_of_other_site(
     restored = False
     for item in state.suppressed:
         original = next((ln for ln in before if ln.code == item.code), None)
-        if item.rule != "FLU03" or original is None or item.code not in _GUIDANCE:
+        if item.rule not in _INCLUDES_FLUOROSCOPY or original is None or item.code not in _GUIDANCE:
             kept.append(item)
             continue
         # or one structure at levels the note keeps apart (a biopsy of L3 beside
@@ -312,19 +315,24 @@ def restore_guidance_of_other_site(
             and any(not p.spinal for p in note.procedures if p.type in guided)
         )
         structure = _guided_structure(store, state, item.code, includes)
+        # a structure whose own guidance this is (a port's 77001 places the
+        # catheter's tip, whatever imaging found the vein)
         other_structure = (
             structure is not None
             and structure in documented
-            and bool(set(structures()[structure].procedures) & guided)
+            and (
+                bool(set(structures()[structure].procedures) & guided)
+                or item.code in structures()[structure].guided_by
+            )
         )
         if (other_side or other_structure) and original not in state.lines:
-            original.rule_ids.append("FLU03")
+            original.rule_ids.append(item.rule)
             original.rationale.append(
                 f"guides the session's other procedure, not the one whose code includes "
                 f"guidance ({item.code})"
             )
             state.lines.append(original)
-            state.findings = [f for f in state.findings if not _is(f, "FLU03", item.code)]
+            state.findings = [f for f in state.findings if not _is(f, item.rule, item.code)]
             restored = True
             continue
         kept.append(item)

@@ -323,23 +323,28 @@ def documented_ultrasound(
         # a catheter beside a paracentesis, and no vessel's patency: the
         # ultrasound guided the other procedure's needle
         code = spec.needle_code
+    codes = [code]
+    if code == spec.vascular_code and {structure_of_code(c) for c in others} & guided:
+        # a vein and another structure both entered under ultrasound (a port
+        # beside a paracentesis): two ultrasounds, two codes
+        codes.append(spec.needle_code)
+    return [_documented_ultrasound_line(note, spec.vascular_code, c) for c in codes]
+
+
+def _documented_ultrasound_line(note: NoteAnalysis, vascular_code: str, code: str) -> Line:
     # what each code asks beyond real-time guidance: 76937 the vessel's patency
     # and a kept image, 76942 a kept image (the permanent recording)
     complete = (
         note.vascular_ultrasound == "complete"
-        if code == spec.vascular_code
+        if code == vascular_code
         else note.ultrasound_image == "recorded"
     )
-    return [
-        Line(
-            code=code,
-            origin="documented",
-            rationale=[
-                "documented in the note (ultrasound guidance); not among the intended codes"
-            ],
-            support="explicit" if complete else "ultrasound",
-        )
-    ]
+    return Line(
+        code=code,
+        origin="documented",
+        rationale=["documented in the note (ultrasound guidance); not among the intended codes"],
+        support="explicit" if complete else "ultrasound",
+    )
 
 
 def documented_ct(note: NoteAnalysis, claim: list[Line]) -> list[Line]:
