@@ -16,7 +16,6 @@ from datetime import date
 from typing import Any
 
 from clearclaim.checker.distinct import (
-    WITH_GUIDANCE,
     ct_structures,
     fluoroscopy_structures,
     is_surgical,
@@ -427,25 +426,3 @@ def drop_guidance_of_bundled(store: Store, state: ClaimState, documented: list[L
         if not guides_bundled or guides_billed:
             continue
         _forget(state, line.code)
-
-
-#: ultrasound guidance codes billed as codes of their own
-ULTRASOUND_GUIDANCE = frozenset({"76937", "76942"})
-
-
-def drop_included_ultrasound(store: Store, state: ClaimState, documented: list[Line]) -> None:
-    """Documented ultrasound guidance is not named as not billable when a code
-    billed is itself the procedure "with ultrasound guidance" (20611, 10005):
-    its descriptor says so. Where the procedure's code includes imaging of any
-    kind (a nephrostomy, a paracentesis "with imaging"), the 76942 a coder might
-    add is still named."""
-    named = [ln for ln in documented if ln not in state.lines and ln.code in ULTRASOUND_GUIDANCE]
-    if named and any(
-        is_surgical(line.code)  # "Us guid vasc access" is the guidance itself
-        and WITH_GUIDANCE["ultrasound"].search(
-            queries.short_descriptor(store, line.code, state.day)
-        )
-        for line in state.lines
-    ):
-        for line in named:
-            _forget(state, line.code)

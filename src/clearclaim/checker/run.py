@@ -32,7 +32,6 @@ from clearclaim.checker.documented import (
     documented_ultrasound,
     drop_fluoroscopy_billed_by_a_rule,
     drop_guidance_of_bundled,
-    drop_included_ultrasound,
     drop_unsupported,
 )
 from clearclaim.checker.edit_effects import apply_edit_findings
@@ -304,7 +303,6 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     drop_unsupported(state, instead)
     drop_guidance_of_bundled(store, state, documented)
     drop_fluoroscopy_billed_by_a_rule(state, documented, fluoro_codes)
-    drop_included_ultrasound(store, state, documented)
     final_findings = list(result.findings) if result else []
     data_warnings = list(result.warnings) if result else (list(first.warnings) if first else [])
 
