@@ -129,9 +129,14 @@ def _validate_pos(store: Store, pos: str, day: date) -> None:
         raise InputError(f"--pos {pos} is not an assigned CMS place-of-service code")
 
 
-#: the side modifiers: they bypass a PTP edit only for two procedures on
-#: different sides (NCCI Policy Manual, chapter I, section E)
-_SIDES = frozenset({"LT", "RT"})
+#: the anatomic modifiers (sides, eyelids, fingers, toes, coronary arteries):
+#: they bypass a PTP edit only for two procedures on different sites (NCCI
+#: Policy Manual, chapter I, section E)
+_SIDES = frozenset(
+    {"LT", "RT", "E1", "E2", "E3", "E4", "FA", "TA", "LC", "LD", "LM", "RC", "RI"}
+    | {f"F{n}" for n in range(1, 10)}
+    | {f"T{n}" for n in range(1, 10)}
+)
 
 
 def _claim_lines(state: ClaimState) -> list[ClaimLine]:
@@ -154,10 +159,11 @@ def _without_sides(modifiers: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _edit_check(engine: EditEngine, state: ClaimState, setting: str) -> ClaimCheck | None:
-    """The CMS edits on the claim, a PTP edit judged as if no side modifier were
-    billed when its two lines do not name opposite sides: 20611-LT beside the
-    76942 that guided it, or 27096-RT beside 20610-RT, shows no procedures on
-    different sides (a separate joint still takes XS from the rules)."""
+    """The CMS edits on the claim, a PTP edit judged as if no anatomic modifier
+    were billed when its two lines do not name different sites: 20611-LT beside
+    the 76942 that guided it, 27096-RT beside 20610-RT, or 20550-F8 beside
+    20612-F8 shows no procedures on different sides or digits (a separate joint
+    still takes XS from the rules)."""
     if not state.lines:
         return None
     lines = _claim_lines(state)
