@@ -161,7 +161,7 @@ _ATTRIBUTE_FACTS = frozenset(
 class RuleEngine:
     def __init__(self, rules: RuleSet | None = None) -> None:
         self.rules = rules or default_rules()
-        self._gates: dict[tuple[str, date], frozenset[str] | None] = {}
+        self._gates: dict[tuple[str, date], CodeSet | frozenset[str] | None] = {}
 
     # -- conditions ------------------------------------------------------------
 
@@ -313,8 +313,15 @@ class RuleEngine:
             if len(self._gates) > _MAX_GATES:
                 self._gates.clear()  # a long-running server meets many dates
             gates = self._code_gates(rule.when, state.day)
-            # one set of codes per rule and day: a line is asked one question
-            self._gates[key] = None if gates is None else frozenset().union(*gates)
+            # one set of codes per rule and day: a line is asked one question; a
+            # rule of one code set keeps that (shared) set, not a copy
+            self._gates[key] = (
+                None
+                if gates is None
+                else gates[0]
+                if len(gates) == 1
+                else frozenset().union(*gates)
+            )
         gate = self._gates[key]
         return [
             line
