@@ -30,10 +30,9 @@ from clearclaim.rules.engine import ClaimState, Line
 from clearclaim.rules.imaging import ImagingFamily, imaging_map
 from clearclaim.store import Store
 from clearclaim.store.queries import checker as queries
+from clearclaim.store.queries.edits import CONTRACTOR_DEFINED
 
 GUIDANCE_ADD_ONS = ("77002", "77003", "77001")
-#: the add-on file's primary "code" for primaries each MAC defines (AOC type 2)
-CONTRACTOR_DEFINED = "CCCCC"
 #: fluoroscopy as a service of its own (76001 until 2018)
 STANDALONE_FLUOROSCOPY = frozenset({"76000", "76001"})
 #: which guidance add-on a procedure takes when the add-on file lists it for several

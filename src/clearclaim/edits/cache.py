@@ -25,7 +25,7 @@ from platformdirs import user_cache_dir
 
 from clearclaim.store import Store
 from clearclaim.store.queries import edits as queries
-from clearclaim.store.queries.edits import Row
+from clearclaim.store.queries.edits import CONTRACTOR_DEFINED, Row
 
 CACHE_ENV = "CLEARCLAIM_EDITS_CACHE"
 #: bump when a table's layout or derivation changes
@@ -282,7 +282,7 @@ class EditTables:
     """The edit tables as Polars frames, each read from (or first written to) its
     Parquet copy."""
 
-    def __init__(self, store: Store, contractor_code: str = "CCCCC") -> None:
+    def __init__(self, store: Store, contractor_code: str = CONTRACTOR_DEFINED) -> None:
         self.store = store
         self.folder = cache_dir(store)
         self.contractor_code = contractor_code

@@ -17,6 +17,7 @@ from clearclaim.models import DataWarning
 from clearclaim.store import ReleaseChoice, Store
 from clearclaim.store.queries import catalog
 from clearclaim.store.queries import reference as queries
+from clearclaim.store.queries.edits import CONTRACTOR_DEFINED
 
 CODE_RE = re.compile(r"^[0-9A-Z]{4}[0-9A-Z]$")
 PARTNERS_SHOWN = 12
@@ -196,7 +197,7 @@ def _add_on(store: Store, code: str, day: date, warnings: list[DataWarning]) -> 
         "edit_types": sorted({r[0] for r in as_add_on}),
         "primary_count": len(primaries),
         "primaries": primaries[:40],
-        "contractor_defined_primaries": "CCCCC" in primaries,
+        "contractor_defined_primaries": CONTRACTOR_DEFINED in primaries,
         "add_ons_it_supports": sorted(set(supports))[:40],
         "release": choice.release.label,
     }

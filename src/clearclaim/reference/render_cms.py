@@ -30,6 +30,7 @@ from clearclaim.reference.render_blocks import (
     _empty,
     _text,
 )
+from clearclaim.store.queries.edits import CONTRACTOR_DEFINED
 
 NONE = N_("None")
 YES = N_("Yes")
@@ -364,8 +365,8 @@ def add_on_blocks(b: _Builder, add_on: Any) -> list[Block]:
         words = [found.label if found else t for t, found in zip(types, labels, strict=True)]
         rows.append([b.t(N_("Edit type")), "; ".join(words)])
     contractor = bool(add_on.get("contractor_defined_primaries"))
-    # "CCCCC" stands for "primaries defined by the contractor", not for a code
-    primaries = [str(p) for p in add_on.get("primaries") or [] if str(p) != "CCCCC"]
+    # the contractor's "code" stands for "primaries defined by the MAC", not a code
+    primaries = [str(p) for p in add_on.get("primaries") or [] if str(p) != CONTRACTOR_DEFINED]
     count = add_on.get("primary_count")
     if isinstance(count, int) and contractor:
         count -= 1

@@ -24,6 +24,10 @@ FETCH_ROWS = 200_000
 
 Row = tuple[Any, ...]
 
+#: the add-on file's primary "code" for primaries each MAC defines (AOC type 2:
+#: 77001 and 76937 list "CCCCC", not codes)
+CONTRACTOR_DEFINED = "CCCCC"
+
 
 def _day(text: str | None) -> date | None:
     if not text:
