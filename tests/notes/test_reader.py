@@ -879,3 +879,47 @@ def test_a_block_carried_forward_from_an_earlier_note_is_that_visit() -> None:
     a = analyze_note(note)
     assert a.fluoroscopy == "not_used"
     assert "fluoro_time" not in a.elements
+
+
+def test_a_heading_in_capitals_or_a_joint_label_owns_its_paragraph() -> None:
+    headed = analyze_note(
+        "L KNEE ARTHROGRAM\nNeedle into the joint under fluoroscopy, contrast and air instilled.\n"
+        "\nR HIP INJECTION\nSpinal needle advanced under fluoroscopy to the head-neck junction; "
+        "triamcinolone injected.\n"
+    )
+    hip = next(p for p in headed.procedures if p.type == "joint_injection")
+    assert hip.by_fluoroscopy and not hip.by_landmark
+    labelled = analyze_note(
+        "EXAM: RIGHT SHOULDER ARTHROGRAM; LEFT KNEE INJECTION\n"
+        "TECHNIQUE: Right shoulder: needle into the joint under fluoroscopy, contrast injected.\n"
+        "Left knee: superolateral landmark approach without imaging, 40 mg triamcinolone.\n"
+    )
+    knee = next(p for p in labelled.procedures if p.type == "joint_injection")
+    assert knee.by_landmark and not knee.by_fluoroscopy
+
+
+def test_a_numbered_joint_item_with_a_dash_is_a_joint_injection() -> None:
+    a = analyze_note(
+        "#1 R KNEE - ultrasound-guided aspiration + injection\nNeedle tip seen in the recess.\n\n"
+        "#2 R SHOULDER - subacromial injection, landmark guided\nNo ultrasound for this one.\n"
+    )
+    # the shoulder's item names its bursa: the bursa is the site, a site of its own
+    by_site = {tuple(p.joints): (p.by_ultrasound, p.by_landmark) for p in a.procedures}
+    assert by_site == {("knee",): (True, False), ("shoulder",): (False, True)}
+
+
+@pytest.mark.parametrize(
+    ("note", "side"),
+    [
+        # an attending's initial is no side
+        ("Attending: R. Okafor MD\nProcedure: L5-S1 transforaminal ESI under fluoroscopy.", None),
+        (
+            "Procedure: [x] Transforaminal ESI\nLevel: L5-S1\n"
+            "Laterality: [ ] L   [ ] R   [x] Bilat\nGuidance: [x] Fluoro",
+            "bilateral",
+        ),
+    ],
+)
+def test_sides_of_a_form(note: str, side: str | None) -> None:
+    tfesi = next(p for p in analyze_note(note).procedures if p.spinal)
+    assert tfesi.laterality == side

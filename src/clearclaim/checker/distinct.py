@@ -340,6 +340,54 @@ def restore_guidance_of_other_site(
     return restored
 
 
+#: the rule that takes 77002 off beside an arthrogram's radiological S&I code
+_ARTHROGRAM_INCLUDES_FLUOROSCOPY = "FLU09"
+
+
+def restore_fluoroscopy_of_other_joint(
+    store: Store, state: ClaimState, before: list[Line], rules: RuleSet
+) -> bool:
+    """Put back the 77002 FLU09 removed beside an arthrogram's S&I code when it
+    guided an injection of another joint (a knee arthrogram and a hip injection
+    under fluoroscopy): the S&I code includes its own exam's fluoroscopy, not
+    the other joint's guidance; True when put back. Its PTP edit with the S&I
+    code is then judged as another joint's service (XS)."""
+    note = state.note
+    item = next(
+        (
+            i
+            for i in state.suppressed
+            if i.code == "77002" and i.rule == _ARTHROGRAM_INCLUDES_FLUOROSCOPY
+        ),
+        None,
+    )
+    original = next((ln for ln in before if ln.code == "77002"), None)
+    if note is None or item is None or original is None or original in state.lines:
+        return False
+    guided = _joint_of(store, state, "77002", rules)
+    exams = rules.code_set(["@radiology_si_with_fluoro"], on=state.day)
+    examined = {_joint_of(store, state, c, rules) for c in state.codes() if c in exams}
+    if guided is None or not examined or None in examined or guided in examined:
+        return False
+    # the note places the other joint's needle under fluoroscopy
+    if not any(
+        p.type == "joint_injection"
+        and p.by_fluoroscopy
+        and guided in {_bursa_or_joint(p, j) for j in p.joints}
+        for p in note.procedures
+    ):
+        return False
+    original.rule_ids.append(item.rule)
+    original.rationale.append(
+        "guides the injection of another joint, not the arthrogram whose code includes "
+        "its fluoroscopy (77002)"
+    )
+    state.lines.append(original)
+    state.suppressed = [i for i in state.suppressed if i is not item]
+    state.findings = [f for f in state.findings if not _is(f, item.rule, item.code)]
+    return True
+
+
 #: rules that take imaging off the claim because a procedure code on it includes it
 _INCLUDES_IMAGING = {
     "FLU03": "@includes_fluoro_guidance",

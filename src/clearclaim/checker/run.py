@@ -21,6 +21,7 @@ from clearclaim.checker.bilateral import bilateral_modifiers
 from clearclaim.checker.components import global_in_office
 from clearclaim.checker.coverage import data_coverage
 from clearclaim.checker.distinct import (
+    restore_fluoroscopy_of_other_joint,
     restore_guidance_of_other_site,
     restore_ultrasound_of_other_procedure,
 )
@@ -291,6 +292,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     restored = [
         restore_guidance_of_other_site(store, state, before, rules),
         restore_ultrasound_of_other_procedure(store, state, before, rules),
+        restore_fluoroscopy_of_other_joint(store, state, before, rules),
     ]
     if any(restored):
         policy.apply_modifier_rules(state)

@@ -4,7 +4,7 @@ the guidance cue nearest each one."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import cache
 
 from clearclaim.notes.guidance import DENIED_BEFORE
@@ -21,12 +21,11 @@ from clearclaim.notes.targets import Target, target_span
 from clearclaim.notes.vocabulary import vocabulary
 
 
+@cache
 def laterality_regex(side: str) -> re.Pattern[str]:
-    # "left"/"right" words are case-insensitive; the one-letter forms (L, R) only
-    # in capitals, so that the "l" of "mL" is not read as left.
-    pattern = load_yaml("elements.yaml")["laterality"][side]
-    words = pattern.replace(r"|L\b", "").replace(r"|R\b", "")
-    return re.compile(rf"(?i:{words})|\b{side[0].upper()}\b(?![\s-]*\d)")
+    """ "left" or "right" in words, or its one letter ("R knee", "l hip")."""
+    spec = load_yaml("elements.yaml")["laterality"]
+    return re.compile(rf"(?i:{spec[side]}|\b{side[0]}\b){spec['one_letter_not_before']}")
 
 
 def laterality_named(texts: Iterable[str]) -> str | None:
@@ -196,9 +195,12 @@ _BURSA_SITE = {
 
 
 def joint_sites_named(sentences: Iterable[str]) -> set[str]:
-    """The different joints and bursae the procedure's sentences name."""
+    """The different joints and bursae the procedure's sentences name; a bursa
+    named with its joint is the site ("R SHOULDER - subacromial injection")."""
     found = {m.group(1).lower() for text in sentences for m in _JOINT_WORD.finditer(text)}
-    return {_BURSA_SITE.get(j) or _SAME_JOINT.get(j, j) for j in found}
+    bursae = {j for j in found if j in _BURSA_SITE}
+    beside = {_SAME_JOINT[j] for j in bursae}
+    return {_BURSA_SITE.get(j) or _SAME_JOINT.get(j, j) for j in found if j not in beside}
 
 
 #: a plan that schedules a procedure for another day
@@ -244,6 +246,8 @@ _HEADING_BEFORE = re.compile(
 )
 #: ("TDC removal:", "Port placement left:": up to two words before the colon)
 _HEADING_AFTER = re.compile(r"(?:[ \t]+[A-Za-z][\w-]*){0,2}[ \t]*:")
+#: the rest of a heading line of capitals after the procedure ("R HIP INJECTION")
+_HEADING_LINE_END = re.compile(r"(?:[ \t]+[A-Z][\w-]*){0,2}[ \t]*")
 #: a blank line, or a line headed by another label ("Catheter: supine.")
 _PARAGRAPH_END = re.compile(r"\n[ \t]*\n|\n[ \t]*(?:\d+[.)][ \t]*)?[A-Za-z][\w /&-]{0,40}:")
 
@@ -256,8 +260,13 @@ def _paragraph_cues(
     ("PORT: ... under fluoroscopy ... THORACENTESIS: ... Under ultrasound, ..."):
     the cues in it are that procedure's, unless the paragraph names another."""
     line_start = note.rfind("\n", 0, mention.start) + 1
-    if not _HEADING_BEFORE.fullmatch(note, line_start, mention.start) or not _HEADING_AFTER.match(
-        note, mention.end
+    if not _HEADING_BEFORE.fullmatch(note, line_start, mention.start):
+        return None
+    # "Knee injection:", or a heading line of capitals ("R HIP INJECTION")
+    line_end = note.find("\n", mention.end)
+    line = note[line_start : len(note) if line_end < 0 else line_end]
+    if not _HEADING_AFTER.match(note, mention.end) and not (
+        line.isupper() and _HEADING_LINE_END.fullmatch(line, mention.end - line_start)
     ):
         return None
     blank = _PARAGRAPH_END.search(note, mention.end)
@@ -265,6 +274,48 @@ def _paragraph_cues(
     if any(m.meta != mention.meta and mention.end <= m.start < end for m in mentions):
         return None
     return {c.label for c in cues if mention.end <= c.start < end}
+
+
+#: a paragraph labelled by a joint ("Left knee:", "ELBOW:", "2) R shoulder:")
+_SITE_LABEL = re.compile(
+    r"^[ \t]*(?:\d+[.)][ \t]*)?(?:(left|right|lt|rt|l|r)[ \t]+)?"
+    + _JOINT_WORD.pattern
+    + r"(?:[ \t]+[A-Za-z][\w-]*){0,1}[ \t]*:",
+    re.IGNORECASE | re.MULTILINE,
+)
+_LABEL_SIDES = {
+    "left": "left",
+    "lt": "left",
+    "l": "left",
+    "right": "right",
+    "rt": "right",
+    "r": "right",
+}
+
+
+def site_paragraph_cues(
+    joints: Collection[str],
+    laterality: str | None,
+    other_joints: Collection[str],
+    cues: list[Target],
+    note: str,
+) -> set[str]:
+    """The guidance cues of the paragraphs a note labels by this procedure's joint
+    ("Left knee: landmark approach without imaging") when no other joint
+    procedure of the note names that joint: a multi-site note that names each
+    procedure in its heading and describes it under its site's label."""
+    found: set[str] = set()
+    for label in _SITE_LABEL.finditer(note):
+        joint = _SAME_JOINT.get(label.group(2).lower(), label.group(2).lower())
+        side = _LABEL_SIDES.get((label.group(1) or "").lower())
+        if joint not in joints or joint in other_joints:
+            continue
+        if side and laterality in ("left", "right") and side != laterality:
+            continue
+        blank = _PARAGRAPH_END.search(note, label.end())
+        end = blank.start() if blank else len(note)
+        found |= {c.label for c in cues if label.end() <= c.start < end}
+    return found
 
 
 def nearest_cues(
@@ -450,6 +501,14 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
             # one site of several: its own mentions' cues, not the other site's
             cued = ts
         guided = cues_of(cued)
+        if not guided and joints:
+            other_joints = {
+                joint
+                for other_type, other in groups
+                if other is not ts and other_type in JOINT_TYPES
+                for joint in joints_named(note[t.sent_start : t.sent_end] for t in other)
+            }
+            guided = site_paragraph_cues(joints, laterality, other_joints, landmarks, note)
         first = ts[0]
         out.append(
             Procedure(

@@ -236,11 +236,17 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
     procedures = procedures_of(text, targets, sections)
     # one procedure by palpation and another that fluoroscopy was there for (a
     # trigger point injection "no imaging" beside a sympathetic block under
-    # fluoroscopy): the landmarks are that procedure's, not the whole session's
+    # fluoroscopy): the landmarks are that procedure's, not the whole session's.
+    # A fracture reduction's C-arm guided no needle: beside it, a needle placed by
+    # palpation is the session's only one.
     landmarks_of_one = (
         fluoroscopy == "used"
         and any(p.by_landmark for p in procedures)
-        and any(not (p.by_landmark or p.by_ultrasound) for p in procedures)
+        and any(
+            not (p.by_landmark or p.by_ultrasound)
+            and vocabulary()["procedures"][p.type].get("needle", True)
+            for p in procedures
+        )
     )
     modalities = sorted(
         {
