@@ -923,3 +923,32 @@ def test_a_numbered_joint_item_with_a_dash_is_a_joint_injection() -> None:
 def test_sides_of_a_form(note: str, side: str | None) -> None:
     tfesi = next(p for p in analyze_note(note).procedures if p.spinal)
     assert tfesi.laterality == side
+
+
+def test_a_guided_procedure_dated_in_the_indication_is_an_earlier_one() -> None:
+    a = analyze_note(
+        "INDICATION: lung carcinoma (CT-guided right upper lobe biopsy 06/2024), new lytic iliac "
+        "lesion.\nPROCEDURE: bone biopsy needle advanced under fluoroscopic guidance."
+    )
+    assert "ct" not in a.imaging_modalities
+
+
+def test_a_step_labelled_landmark_places_the_needle_by_landmarks() -> None:
+    a = analyze_note(
+        "Procedure #1: C3-4 medial branch blocks, fluoro guided.\n"
+        "Procedure #2: Bilat GON blocks\n"
+        "  Landmark: 1/3 of the way from EOP to mastoid, medial to the occipital artery.\n"
+    )
+    gon = next(p for p in a.procedures if p.type == "nerve_block")
+    assert gon.by_landmark
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Procedure 1: intra-articular lidocaine, right shoulder, before the reduction.",
+        "20 mL 1% lidocaine instilled into the glenohumeral joint.",
+    ],
+)
+def test_lidocaine_into_a_joint_is_a_joint_injection(sentence: str) -> None:
+    assert "joint_injection" in {p.type for p in analyze_note(sentence).procedures}

@@ -591,6 +591,42 @@ def _one_joint(done: list[Procedure]) -> list[str] | None:
     return [f"{side} {joints.pop()}"]
 
 
+def joint_injected_and_treated(
+    store: Store, state: ClaimState, code: str, other: str, rules: RuleSet
+) -> list[str] | None:
+    """The one joint, on one side, that a closed treatment code works on (27560,
+    a kneecap's dislocation) and that the note's joint injections all enter
+    (lidocaine instilled into the dislocated knee to reduce it): one site, so a
+    coder's 59 between them says nothing distinct; None otherwise."""
+    if state.note is None:
+        return None
+    pair = {code, other}
+    injection = next((c for c in pair if _ANY_JOINT.holds(c)), None)
+    treated = next((c for c in pair if c != injection), None)
+    if injection is None or treated is None or structure_of_code(treated) is not None:
+        return None
+    joint = _joint_of(store, state, treated, rules)
+    injected = [p for p in state.note.procedures if p.type == "joint_injection"]
+    if joint is None or not injected or {j for p in injected for j in p.joints} != {joint}:
+        return None
+    # the sides the injections, the closed treatments and the two lines name
+    treatments = [p for p in state.note.procedures if p.type == "fracture_reduction"]
+    sides = (
+        {p.laterality for p in injected}
+        | {p.laterality for p in treatments if p.laterality}
+        | {
+            {"LT": "left", "RT": "right"}[m]
+            for line in state.lines
+            if line.code in pair
+            for m in line.modifiers
+            if m in ("LT", "RT")
+        }
+    )
+    if len(sides) != 1 or sides & {None, "bilateral"}:
+        return None
+    return [f"{sides.pop()} {joint}"]
+
+
 def separate_structure_of(
     store: Store, state: ClaimState, code: str, other: str, rules: RuleSet
 ) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from clearclaim.checker.distinct import (
     DISTINCT_MODIFIERS,
     SEPARATE_STRUCTURE,
+    joint_injected_and_treated,
     same_site,
     separate_structure_of,
 )
@@ -42,17 +43,22 @@ def place_distinct_modifiers(
     findings = [f for f in findings if f.rule_id in _PTP_RULES]
     numbered = dict(enumerate(state.lines, start=1))
     changed = _to_column_two(store, state, findings, numbered, rules)
-    changed = _at_the_same_site(state, findings, numbered) or changed
+    changed = _at_the_same_site(store, state, findings, numbered, rules) or changed
     return _without_edit(state, findings, numbered) or changed
 
 
 def _at_the_same_site(
-    state: ClaimState, findings: list[Finding], numbered: dict[int, Line]
+    store: Store,
+    state: ClaimState,
+    findings: list[Finding],
+    numbered: dict[int, Line],
+    rules: RuleSet,
 ) -> bool:
     """MOD13: a coder's distinct-service modifier on the column-2 code of an edit,
     when the note documents both procedures on one structure at the same level
-    (a biopsy of the vertebra the kyphoplasty treated): the modifier goes and
-    the edit then takes the code off."""
+    (a biopsy of the vertebra the kyphoplasty treated), or an injection of the
+    joint a closed treatment code works on: the modifier goes and the edit then
+    takes the code off."""
     changed = False
     for finding in findings:
         if finding.rule_id != "PTP03":
@@ -61,7 +67,9 @@ def _at_the_same_site(
         first = numbered.get(finding.related_line or 0)
         if first is None or second is None or not _distinct(second) or _distinct(first):
             continue
-        levels = same_site(state, first.code, second.code)
+        levels = same_site(state, first.code, second.code) or joint_injected_and_treated(
+            store, state, first.code, second.code, rules
+        )
         if levels is None:
             continue
         modifier = _distinct(second)[0]

@@ -49,7 +49,7 @@ MAX_NOTE_CHARS = 200_000
 #: the words after an imaging modality that make it the guidance of a needle
 _GUIDED = re.compile(r"[- ]?guid(?:ed|ance)\b", re.IGNORECASE)
 #: a date after a procedure's name: an earlier session's ("aspiration 10/02/2025")
-_DATED = re.compile(r"[^.;)\n]{0,60}?\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
+_DATED = re.compile(r"[^.;)\n]{0,60}?\b\d{1,2}/(?:\d{1,2}(?:/\d{2,4})?|\d{4})\b")
 
 
 def _said(targets: list[Target], label: str) -> bool:
@@ -93,8 +93,8 @@ def _guidance_in_indication(text: str, target: Target) -> bool:
     indication ("Bilat GON blocks, US guided"), not an earlier study."""
     if target.section != "indication":
         return False
-    # "(CT-guided disc aspiration 10/02/2025, MSSA)": a dated procedure is an
-    # earlier one
+    # "(CT-guided disc aspiration 10/02/2025, MSSA)", "CT-guided lung biopsy
+    # 06/2024": a dated procedure is an earlier one
     if _DATED.match(text, target.start):
         return False
     return bool(_GUIDED.search(text, target.start, target.end) or _GUIDED.match(text, target.end))
