@@ -952,3 +952,31 @@ def test_a_step_labelled_landmark_places_the_needle_by_landmarks() -> None:
 )
 def test_lidocaine_into_a_joint_is_a_joint_injection(sentence: str) -> None:
     assert "joint_injection" in {p.type for p in analyze_note(sentence).procedures}
+
+
+def test_a_visit_that_did_nothing_is_not_performed() -> None:
+    a = analyze_note(
+        "Follow-up after the L5-S1 TFESI of 06/20/2024 under fluoroscopy. Plan: repeat TFESI "
+        "in 2 weeks. No procedures were performed today."
+    )
+    assert "procedure_not_performed" in a.undetermined
+
+
+def test_a_consent_list_of_risks_is_no_indication() -> None:
+    a = analyze_note(
+        "Procedure: R shoulder joint injection under fluoroscopic guidance.\n"
+        "Consent: written. Risks reviewed: infection, bleeding, post-injection flare.\n"
+    )
+    assert "indication" not in a.elements
+
+
+@pytest.mark.parametrize(
+    ("text", "interpreted"),
+    [
+        ("C-arm used. Fluoro localization: two glass fragments in the subcutaneous fat.", True),
+        ("Removed with forceps. Repeat fluoro images: no residual foreign body.", True),
+        ("Sniff test under fluoroscopy. Formal interpretation to be dictated.", False),
+    ],
+)
+def test_what_a_fluoroscopy_report_says(text: str, interpreted: bool) -> None:
+    assert ("interpretation_report" in analyze_note(text).elements) is interpreted

@@ -32,6 +32,13 @@ _SERVICE_NAME = re.compile(
 
 #: a form's "Tip position:" answered with a later study ("will confirm on
 #: the post-procedure CXR"): the position is not documented here
+#: an interpretation still to come: "Formal interpretation to be dictated after
+#: comparison", "interpretation to follow", "interpretation pending"
+_DEFERRED_REPORT = re.compile(
+    r"[ \t]*(?:is |will be |to be )?(?:to follow|to be (?:dictated|issued|completed)|"
+    r"will follow|pending|deferred)\b",
+    re.IGNORECASE,
+)
 _DEFERRED_ANSWER = re.compile(
     r"\s*:\s*(?:will\b|to be\b|pending\b|awaiting\b|deferred\b|TBD\b|per (?:the )?"
     r"(?:post[- ]?(?:procedure|op) |portable )*(?:CXR|chest))",
@@ -235,7 +242,9 @@ def elements_of(
         if s.category in REPORT_SECTIONS
         and (body := section_body(note, s)) is not None
         and not _says_nothing(body.text)
-    ] + [target_span(note, t) for t in affirmed("REPORT")]
+    ] + [
+        target_span(note, t) for t in affirmed("REPORT") if not _DEFERRED_REPORT.match(note, t.end)
+    ]
     tip_spans = [
         target_span(note, t)
         for t in affirmed("TIP_POSITION")
