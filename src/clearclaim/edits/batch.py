@@ -59,7 +59,7 @@ CHECKS_BY_ROLE = {
     "ptp": "PTP edits (PTP01-03)",
     "mue": "medically unlikely edits (MUE01-03)",
     "aoc": "add-on code edits (AOC01-04)",
-    "pfs": "PC/TC and code status (PCTC01-02, STAT01-04)",
+    "pfs": "PC/TC and code status (PCTC01-03, STAT01-04)",
     "hcpcs": "HCPCS deletion and added dates behind the status rules",
 }
 

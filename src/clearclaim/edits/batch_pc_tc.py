@@ -62,6 +62,12 @@ def batch(ctx: BatchContext, lines: pl.DataFrame) -> list[pl.DataFrame]:
                 & pl.col("pos_name").is_not_null()
             )
             .then(pl.lit("PCTC02"))
+            .when(
+                (pl.col("pctc") == pc_tc.SPLIT_INDICATOR)
+                & pl.col("hasTC")
+                & pl.col("pos_name").is_not_null()
+            )
+            .then(pl.lit("PCTC03"))
             .otherwise(pl.lit(None, dtype=pl.String)),
             lines=pl.concat_list("line"),
             src_row=pl.concat_str(
@@ -75,4 +81,4 @@ def batch(ctx: BatchContext, lines: pl.DataFrame) -> list[pl.DataFrame]:
             ),
         )
     )
-    return [finish(ctx, frame, "pfs", r) for r in ("PCTC01", "PCTC02")]
+    return [finish(ctx, frame, "pfs", r) for r in ("PCTC01", "PCTC02", "PCTC03")]

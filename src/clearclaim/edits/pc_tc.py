@@ -3,7 +3,8 @@
 PCTC01: modifier 26 or TC on a code whose indicator does not allow it (what
 each indicator allows is data: indicators.yaml). PCTC02: a diagnostic test with
 both components (indicator 1) billed as the global service by a physician at a
-place of service where the facility bills the technical component.
+place of service where the facility bills the technical component; PCTC03: its
+technical component (TC) billed by the physician there.
 """
 
 from __future__ import annotations
@@ -77,6 +78,13 @@ def check(ctx: Context) -> list[Finding]:
             finding = make_finding(
                 ctx,
                 "PCTC02",
+                **common,  # type: ignore[arg-type]
+                fields={"pos": line.pos, "pos_name": data.facility_pos[line.pos or ""]},
+            )
+        elif row.pctc == SPLIT_INDICATOR and has_tc and line.pos in data.facility_pos:
+            finding = make_finding(
+                ctx,
+                "PCTC03",
                 **common,  # type: ignore[arg-type]
                 fields={"pos": line.pos, "pos_name": data.facility_pos[line.pos or ""]},
             )
