@@ -346,3 +346,21 @@ def test_a_date_of_service_mue_caps_the_code_over_its_lines(full_store) -> None:
     assert billed == [("77012", 1)]
     over = [s for s in report.suppressed if s.code == "77012"]
     assert [(s.rule, s.units) for s in over] == [("MUE03", 1)]
+
+
+def test_two_access_devices_are_two_sites_only_on_two_sides(full_store) -> None:
+    both = (
+        "Left chest port: incision over the scar, port and catheter removed intact.\n"
+        "{side} IJ tunneled dialysis catheter: cuff freed at the exit site, catheter removed.\n"
+        "No imaging used."
+    )
+
+    def lines(side: str) -> dict[str, list[str]]:
+        context = _context(note=both.format(side=side), codes=parse_codes("36590,36589"))
+        report = check(full_store, context).to_dict()
+        return {line["code"]: line["modifiers"] for line in report["lines"]}
+
+    # the catheter on the other side: a site of its own past the PTP edit 36590/36589
+    assert lines("Right") == {"36590": [], "36589": ["XS"]}
+    # both on the left: one site, the edit stands
+    assert "36589" not in lines("Left")

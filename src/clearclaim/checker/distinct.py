@@ -67,6 +67,9 @@ class Structure(BaseModel):
     procedures: list[str]
     codes: list[str]
     guided_by: list[str] = []
+    #: two codes of this structure on the two sides the note names are two sites
+    #: (a left chest port removed and a right jugular catheter removed)
+    sided: bool = False
 
     def holds(self, code: str) -> bool:
         for item in self.codes:
@@ -638,6 +641,7 @@ def separate_structure_of(
         _other_side(store, state, code, other, rules)
         or _other_structure(store, state, code, other, rules)
         or _other_joint(store, state, code, other, rules)
+        or _two_sides_of_one_structure(state, code, other)
         or _other_organ(state, code, other)
         or _other_region(state, code, other)
         or _other_levels(store, state, code, other)
@@ -839,6 +843,19 @@ def _other_organ(state: ClaimState, code: str, other: str) -> bool:
         return mine != theirs and {mine, theirs} <= named
     specific = mine or theirs
     return specific is not None and specific in named and len(named - {specific}) > 0
+
+
+def _two_sides_of_one_structure(state: ClaimState, code: str, other: str) -> bool:
+    """Two different codes of a sided structure (structures.yaml) whose
+    procedures the note places on both sides: two devices, one each side."""
+    structure = structure_of_code(code)
+    if code == other or structure is None or structure != structure_of_code(other):
+        return False
+    if not structures()[structure].sided or state.note is None:
+        return False
+    kinds = set(structures()[structure].procedures)
+    sides = {p.laterality for p in state.note.procedures if p.type in kinds}
+    return "bilateral" in sides or {"left", "right"} <= sides
 
 
 def _other_side(store: Store, state: ClaimState, code: str, other: str, rules: RuleSet) -> bool:
