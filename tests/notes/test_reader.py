@@ -308,12 +308,25 @@ def test_spinal_levels(note: str, levels: list[str]) -> None:
     assert analyze_note(note).procedures[0].levels == levels
 
 
-def test_sites_listed_as_a_category_are_no_site() -> None:
-    a = analyze_note(
-        "Joint category: [X] major (shoulder/hip/knee)\nSite: ______\n"
-        "Procedure: joint injection under fluoroscopy. Fluoro time 0.3 min."
-    )
-    assert "anatomic_site" not in a.elements
+@pytest.mark.parametrize(
+    ("note", "element"),
+    [
+        # sites listed as a category are no site
+        (
+            "Joint category: [X] major (shoulder/hip/knee)\nSite: ______\n"
+            "Procedure: joint injection under fluoroscopy. Fluoro time 0.3 min.",
+            "anatomic_site",
+        ),
+        # a consent's list of risks is no indication
+        (
+            "Procedure: R shoulder joint injection under fluoroscopic guidance.\n"
+            "Consent: written. Risks reviewed: infection, bleeding, post-injection flare.\n",
+            "indication",
+        ),
+    ],
+)
+def test_words_that_document_no_element(note: str, element: str) -> None:
+    assert element not in analyze_note(note).elements
 
 
 def test_a_parenthesis_with_its_own_subject_keeps_its_denial() -> None:
@@ -424,14 +437,6 @@ def test_conventional_arthrogram_told_from_a_confirmation_image() -> None:
         "and oblique fluoroscopic images obtained. FINDINGS: Contrast distends the joint."
     )
     assert series.arthrogram_series
-
-
-def test_contrast_that_tracks_along_its_groove_is_read_as_an_interpretation() -> None:
-    a = analyze_note(
-        "R intercostal nerve blocks T7-T9 under fluoroscopy. 25g needle off the inferior rib "
-        "margin; contrast tracks along the intercostal groove, no vascular pattern."
-    )
-    assert "interpretation_report" in a.elements
 
 
 @pytest.mark.parametrize(
@@ -881,21 +886,44 @@ def test_a_block_carried_forward_from_an_earlier_note_is_that_visit() -> None:
     assert "fluoro_time" not in a.elements
 
 
-def test_a_heading_in_capitals_or_a_joint_label_owns_its_paragraph() -> None:
-    headed = analyze_note(
-        "L KNEE ARTHROGRAM\nNeedle into the joint under fluoroscopy, contrast and air instilled.\n"
-        "\nR HIP INJECTION\nSpinal needle advanced under fluoroscopy to the head-neck junction; "
-        "triamcinolone injected.\n"
+@pytest.mark.parametrize(
+    ("note", "ptype", "guidance"),
+    [
+        # a heading line in capitals owns the paragraph under it
+        (
+            "L KNEE ARTHROGRAM\nNeedle into the joint under fluoroscopy, contrast and air "
+            "instilled.\n\nR HIP INJECTION\nSpinal needle advanced under fluoroscopy to the "
+            "head-neck junction; triamcinolone injected.\n",
+            "joint_injection",
+            "fluoroscopy",
+        ),
+        # a paragraph labelled by its joint
+        (
+            "EXAM: RIGHT SHOULDER ARTHROGRAM; LEFT KNEE INJECTION\n"
+            "TECHNIQUE: Right shoulder: needle into the joint under fluoroscopy, contrast "
+            "injected.\nLeft knee: superolateral landmark approach without imaging, 40 mg "
+            "triamcinolone.\n",
+            "joint_injection",
+            "landmark",
+        ),
+        # a step labelled by its landmarks
+        (
+            "Procedure #1: C3-4 medial branch blocks, fluoro guided.\n"
+            "Procedure #2: Bilat GON blocks\n"
+            "  Landmark: 1/3 of the way from EOP to mastoid, medial to the occipital artery.\n",
+            "nerve_block",
+            "landmark",
+        ),
+    ],
+)
+def test_a_procedure_s_own_paragraph_gives_its_guidance(
+    note: str, ptype: str, guidance: str
+) -> None:
+    procedure = next(p for p in analyze_note(note).procedures if p.type == ptype)
+    assert (procedure.by_fluoroscopy, procedure.by_landmark) == (
+        guidance == "fluoroscopy",
+        guidance == "landmark",
     )
-    hip = next(p for p in headed.procedures if p.type == "joint_injection")
-    assert hip.by_fluoroscopy and not hip.by_landmark
-    labelled = analyze_note(
-        "EXAM: RIGHT SHOULDER ARTHROGRAM; LEFT KNEE INJECTION\n"
-        "TECHNIQUE: Right shoulder: needle into the joint under fluoroscopy, contrast injected.\n"
-        "Left knee: superolateral landmark approach without imaging, 40 mg triamcinolone.\n"
-    )
-    knee = next(p for p in labelled.procedures if p.type == "joint_injection")
-    assert knee.by_landmark and not knee.by_fluoroscopy
 
 
 def test_a_numbered_joint_item_with_a_dash_is_a_joint_injection() -> None:
@@ -933,16 +961,6 @@ def test_a_guided_procedure_dated_in_the_indication_is_an_earlier_one() -> None:
     assert "ct" not in a.imaging_modalities
 
 
-def test_a_step_labelled_landmark_places_the_needle_by_landmarks() -> None:
-    a = analyze_note(
-        "Procedure #1: C3-4 medial branch blocks, fluoro guided.\n"
-        "Procedure #2: Bilat GON blocks\n"
-        "  Landmark: 1/3 of the way from EOP to mastoid, medial to the occipital artery.\n"
-    )
-    gon = next(p for p in a.procedures if p.type == "nerve_block")
-    assert gon.by_landmark
-
-
 @pytest.mark.parametrize(
     "sentence",
     [
@@ -962,17 +980,15 @@ def test_a_visit_that_did_nothing_is_not_performed() -> None:
     assert "procedure_not_performed" in a.undetermined
 
 
-def test_a_consent_list_of_risks_is_no_indication() -> None:
-    a = analyze_note(
-        "Procedure: R shoulder joint injection under fluoroscopic guidance.\n"
-        "Consent: written. Risks reviewed: infection, bleeding, post-injection flare.\n"
-    )
-    assert "indication" not in a.elements
-
-
 @pytest.mark.parametrize(
     ("text", "interpreted"),
     [
+        # contrast that tracks along its groove reads the needle's position
+        (
+            "R intercostal nerve blocks T7-T9 under fluoroscopy. 25g needle off the inferior rib "
+            "margin; contrast tracks along the intercostal groove, no vascular pattern.",
+            True,
+        ),
         ("C-arm used. Fluoro localization: two glass fragments in the subcutaneous fat.", True),
         ("Removed with forceps. Repeat fluoro images: no residual foreign body.", True),
         ("Sniff test under fluoroscopy. Formal interpretation to be dictated.", False),

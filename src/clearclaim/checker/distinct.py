@@ -296,19 +296,16 @@ def restore_guidance_of_other_site(
     guided = {p.type for p in note.procedures if not (p.by_landmark or p.by_ultrasound)}
     includes = _includes_guidance(rules, state.day)
     spinal = spinal_codes(rules, state.day)
-    kept: list[Suppressed] = []
     restored = False
-    for item in state.suppressed:
+    for item in list(state.suppressed):
         original = next((ln for ln in before if ln.code == item.code), None)
         if item.rule not in _INCLUDES_FLUOROSCOPY or original is None or item.code not in _GUIDANCE:
-            kept.append(item)
             continue
         # or one structure at levels the note keeps apart (a biopsy of L3 beside
         # the T12 and L1 kyphoplasty)
         if not two_places and not any(
             _other_levels(store, state, item.code, c) for c in state.codes() if c in includes
         ):
-            kept.append(item)
             continue
         # the procedure it guides: away from the spine, or on another structure
         # that the note documents and whose code does not include guidance
@@ -329,17 +326,14 @@ def restore_guidance_of_other_site(
             )
         )
         if (other_side or other_structure) and original not in state.lines:
-            original.rule_ids.append(item.rule)
-            original.rationale.append(
+            _put_back(
+                state,
+                original,
+                item,
                 f"guides the session's other procedure, not the one whose code includes "
-                f"guidance ({item.code})"
+                f"guidance ({item.code})",
             )
-            state.lines.append(original)
-            state.findings = [f for f in state.findings if not _is(f, item.rule, item.code)]
             restored = True
-            continue
-        kept.append(item)
-    state.suppressed = kept
     return restored
 
 
@@ -380,14 +374,13 @@ def restore_fluoroscopy_of_other_joint(
         for p in note.procedures
     ):
         return False
-    original.rule_ids.append(item.rule)
-    original.rationale.append(
+    _put_back(
+        state,
+        original,
+        item,
         "guides the injection of another joint, not the arthrogram whose code includes "
-        "its fluoroscopy (77002)"
+        "its fluoroscopy (77002)",
     )
-    state.lines.append(original)
-    state.suppressed = [i for i in state.suppressed if i is not item]
-    state.findings = [f for f in state.findings if not _is(f, item.rule, item.code)]
     return True
 
 
@@ -436,19 +429,49 @@ def restore_ultrasound_of_other_procedure(
     ]
     if not guided:
         return False
-    original.rule_ids.append(item.rule)
-    original.rationale.append(
+    _put_back(
+        state,
+        original,
+        item,
         f"the ultrasound guidance of {', '.join(sorted(guided))}, not of the code whose "
-        f"descriptor includes imaging ({item.rule})"
+        f"descriptor includes imaging ({item.rule})",
     )
-    state.lines.append(original)
-    state.suppressed.remove(item)
-    state.findings = [f for f in state.findings if not _is(f, item.rule, "76942")]
     return True
+
+
+def _put_back(state: ClaimState, line: Line, item: Suppressed, reason: str) -> None:
+    """Bill again a line a rule took off, with the reason: ``item`` leaves
+    ``state.suppressed`` and the rule's finding on the line goes."""
+    state.suppressed.remove(item)
+    line.rule_ids.append(item.rule)
+    line.rationale.append(reason)
+    state.lines.append(line)
+    state.findings = [f for f in state.findings if not _is(f, item.rule, item.code)]
 
 
 def _is(finding: Finding, rule_id: str, code: str) -> bool:
     return finding.rule_id == rule_id and finding.code == code
+
+
+#: how the check marks an XS it added (its rationale), so that one whose reason has
+#: gone can be taken off again (distinct_modifiers: an XS with nothing to bypass)
+_ADDED_XS = re.compile(rf"\w+: {SEPARATE_STRUCTURE}, ")
+
+
+def _add_xs(line: Line, finding: Finding, reason: str) -> None:
+    line.modifiers = [*line.modifiers, SEPARATE_STRUCTURE]
+    line.rule_ids.append(finding.rule_id)
+    line.rationale.append(f"{finding.rule_id}: {SEPARATE_STRUCTURE}, {reason}")
+
+
+def remove_added_xs(line: Line) -> bool:
+    """Take off the XS the check added to ``line``; True when it had one."""
+    added = [r for r in line.rationale if _ADDED_XS.match(r)]
+    if not added or SEPARATE_STRUCTURE not in line.modifiers:
+        return False
+    line.modifiers = [m for m in line.modifiers if m != SEPARATE_STRUCTURE]
+    line.rationale = [r for r in line.rationale if r not in added]
+    return True
 
 
 def separate_structure(
@@ -461,11 +484,10 @@ def separate_structure(
         return False
     if not separate_structure_of(store, state, line.code, finding.related_code, rules):
         return False
-    line.modifiers = [*line.modifiers, SEPARATE_STRUCTURE]
-    line.rule_ids.append(finding.rule_id)
-    line.rationale.append(
-        f"{finding.rule_id}: XS, a separate structure from {finding.related_code} "
-        "(the note documents both sites)"
+    _add_xs(
+        line,
+        finding,
+        f"a separate structure from {finding.related_code} (the note documents both sites)",
     )
     return True
 
@@ -552,12 +574,12 @@ def guides_another_procedure(
     free = guided_elsewhere(store, state, findings, finding, line)
     if not free:
         return False
-    line.modifiers = [*line.modifiers, SEPARATE_STRUCTURE]
-    line.rule_ids.append(finding.rule_id)
     modality = _MODALITY_NAMES[_GUIDANCE_BY_MODALITY[line.code]]
-    line.rationale.append(
-        f"{finding.rule_id}: XS, the {modality} guidance of {', '.join(sorted(free))}, "
-        f"not of {finding.related_code}, whose code includes it"
+    _add_xs(
+        line,
+        finding,
+        f"the {modality} guidance of {', '.join(sorted(free))}, not of "
+        f"{finding.related_code}, whose code includes it",
     )
     return True
 
@@ -618,11 +640,11 @@ def joint_injected_and_treated(
         {p.laterality for p in injected}
         | {p.laterality for p in treatments if p.laterality}
         | {
-            {"LT": "left", "RT": "right"}[m]
+            _MODIFIER_SIDES[m]
             for line in state.lines
             if line.code in pair
             for m in line.modifiers
-            if m in ("LT", "RT")
+            if m in _MODIFIER_SIDES
         }
     )
     if len(sides) != 1 or sides & {None, "bilateral"}:
@@ -724,6 +746,8 @@ def _joint_words() -> dict[str, re.Pattern[str]]:
 
 #: a laceration's repair (structures.yaml)
 _WOUND = "skin_wound"
+#: the side an anatomic modifier names
+_MODIFIER_SIDES = {"LT": "left", "RT": "right"}
 #: the structure of every joint's codes (structures.yaml): which joint is read
 #: from the code's descriptor or the note
 _ANY_JOINT_STRUCTURE = "peripheral_joint"

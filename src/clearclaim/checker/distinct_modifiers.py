@@ -17,6 +17,7 @@ from clearclaim.checker.distinct import (
     DISTINCT_MODIFIERS,
     SEPARATE_STRUCTURE,
     joint_injected_and_treated,
+    remove_added_xs,
     same_site,
     separate_structure_of,
 )
@@ -55,12 +56,8 @@ def _own_xs_unneeded(state: ClaimState, findings: list[Finding], numbered: dict[
     bypassing = {f.line for f in findings if f.rule_id == "PTP03"}
     changed = False
     for number, line in numbered.items():
-        own = [r for r in line.rationale if r.startswith(f"PTP01: {SEPARATE_STRUCTURE},")]
-        if not own or number in bypassing or SEPARATE_STRUCTURE not in line.modifiers:
-            continue
-        line.modifiers = [m for m in line.modifiers if m != SEPARATE_STRUCTURE]
-        line.rationale = [r for r in line.rationale if r not in own]
-        changed = True
+        if number not in bypassing:
+            changed = remove_added_xs(line) or changed
     return changed
 
 

@@ -30,15 +30,15 @@ _SERVICE_NAME = re.compile(
     re.IGNORECASE,
 )
 
-#: a form's "Tip position:" answered with a later study ("will confirm on
-#: the post-procedure CXR"): the position is not documented here
 #: an interpretation still to come: "Formal interpretation to be dictated after
 #: comparison", "interpretation to follow", "interpretation pending"
 _DEFERRED_REPORT = re.compile(
-    r"[ \t]*(?:is |will be |to be )?(?:to follow|to be (?:dictated|issued|completed)|"
-    r"will follow|pending|deferred)\b",
+    r"[ \t]*(?:is[ \t]+)?(?:to follow|will follow|(?:to|will) be (?:dictated|issued|completed)|"
+    r"pending|deferred)\b",
     re.IGNORECASE,
 )
+#: a form's "Tip position:" answered with a later study ("will confirm on
+#: the post-procedure CXR"): the position is not documented here
 _DEFERRED_ANSWER = re.compile(
     r"\s*:\s*(?:will\b|to be\b|pending\b|awaiting\b|deferred\b|TBD\b|per (?:the )?"
     r"(?:post[- ]?(?:procedure|op) |portable )*(?:CXR|chest))",

@@ -280,7 +280,7 @@ def _paragraph_cues(
 _SITE_LABEL = re.compile(
     r"^[ \t]*(?:\d+[.)][ \t]*)?(?:(left|right|lt|rt|l|r)[ \t]+)?"
     + _JOINT_WORD.pattern
-    + r"(?:[ \t]+[A-Za-z][\w-]*){0,1}[ \t]*:",
+    + r"(?:[ \t]+[A-Za-z][\w-]*)?[ \t]*:",
     re.IGNORECASE | re.MULTILINE,
 )
 _LABEL_SIDES = {

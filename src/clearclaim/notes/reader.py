@@ -24,7 +24,7 @@ from clearclaim.notes.forms import blank_form_fields, negative_answers, not_perf
 from clearclaim.notes.guidance import needle_named, ultrasound_image_status
 from clearclaim.notes.language import detect_language
 from clearclaim.notes.matching import ascii_spaces, unwrap_lines
-from clearclaim.notes.models import Mention, NoteAnalysis
+from clearclaim.notes.models import Mention, NoteAnalysis, Procedure
 from clearclaim.notes.pipeline import get_pipeline, read
 from clearclaim.notes.procedures import (
     in_header_sentence,
@@ -50,6 +50,11 @@ MAX_NOTE_CHARS = 200_000
 _GUIDED = re.compile(r"[- ]?guid(?:ed|ance)\b", re.IGNORECASE)
 #: a date after a procedure's name: an earlier session's ("aspiration 10/02/2025")
 _DATED = re.compile(r"[^.;)\n]{0,60}?\b\d{1,2}/(?:\d{1,2}(?:/\d{2,4})?|\d{4})\b")
+
+
+def _places_a_needle(procedure: Procedure) -> bool:
+    """The procedure places a needle, wire or catheter (not a closed reduction)."""
+    return bool(vocabulary()["procedures"][procedure.type].get("needle", True))
 
 
 def _said(targets: list[Target], label: str) -> bool:
@@ -242,11 +247,7 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
     landmarks_of_one = (
         fluoroscopy == "used"
         and any(p.by_landmark for p in procedures)
-        and any(
-            not (p.by_landmark or p.by_ultrasound)
-            and vocabulary()["procedures"][p.type].get("needle", True)
-            for p in procedures
-        )
+        and any(not (p.by_landmark or p.by_ultrasound) and _places_a_needle(p) for p in procedures)
     )
     modalities = sorted(
         {
@@ -328,10 +329,7 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
             # a device only checked ("PICC tip check"): its name is no needle
             devices=not procedures or any(p.action != "evaluation" for p in procedures),
         )
-        or any(
-            vocabulary()["procedures"][p.type].get("needle", True) and p.action != "evaluation"
-            for p in procedures
-        ),
+        or any(_places_a_needle(p) and p.action != "evaluation" for p in procedures),
         interpreted_elsewhere=_read_elsewhere(targets),
         form_answered=bool(_TICKED.search(text)),
         cross_sectional_arthrography=any(
