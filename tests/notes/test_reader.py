@@ -992,7 +992,43 @@ def test_a_visit_that_did_nothing_is_not_performed() -> None:
         ("C-arm used. Fluoro localization: two glass fragments in the subcutaneous fat.", True),
         ("Removed with forceps. Repeat fluoro images: no residual foreign body.", True),
         ("Sniff test under fluoroscopy. Formal interpretation to be dictated.", False),
+        # an impression that only says the procedure went well reads no image
+        (
+            "Tunneled HD catheter advanced over the wire and positioned under fluoroscopy.\n\n"
+            "IMPRESSION: Successful placement of a right IJ tunneled hemodialysis catheter. "
+            "The catheter is ready for use.",
+            False,
+        ),
+        (
+            "Tunneled HD catheter advanced over the wire and positioned under fluoroscopy.\n\n"
+            "IMPRESSION: Successful placement of a right IJ tunneled hemodialysis catheter "
+            "with its tip at the cavoatrial junction.",
+            True,
+        ),
+        # a template's position field left as "***" or an empty box states nothing
+        ("Catheter advanced under fluoro.\nTip position: ***\nFluoro time 1.1 min", False),
+        ("Port placed under fluoroscopy.\nTip position ..... [              ]\n", False),
+        ("Port placed under fluoroscopy.\nTip position ..... cavoatrial junction\n", True),
     ],
 )
 def test_what_a_fluoroscopy_report_says(text: str, interpreted: bool) -> None:
     assert ("interpretation_report" in analyze_note(text).elements) is interpreted
+
+
+def test_a_dot_leader_form_reads_its_labels() -> None:
+    note = (
+        "Procedure ........ Implanted venous port placement\n"
+        "Indication ....... Head and neck SCC, needs cisplatin; poor veins\n"
+        "Fluoroscopy ...... [X] yes   Time: 1.3 min   Air kerma: 4 mGy\n"
+    )
+    a = analyze_note(note)
+    assert "indication" in a.elements
+    assert a.elements["fluoro_time"].normalized_value == pytest.approx(78)
+
+
+def test_guidance_that_failed_at_an_earlier_attempt_is_not_this_session_s() -> None:
+    a = analyze_note(
+        "CLINICAL: BMI 47, fluoroscopic targets not visualised at prior attempt; CT chosen.\n"
+        "Bilateral SI joint injections under intermittent CT; contrast confirms position."
+    )
+    assert a.fluoroscopy != "used"

@@ -262,24 +262,23 @@ def elements_of(
     return found, bool(report_spans), bool(tip_spans)
 
 
-#: the words of a findings or impression section that interpret nothing:
-#: "Fluoroscopy provided. See operative note."
-_NO_INTERPRETATION = re.compile(
-    r"(?:(?:fluoro(?:scopy|scopic)?(?: assistance| time)?|imaging|c-?arm)(?: was)? "
-    r"(?:provided|performed|used|utilized)(?: for [^.\n]{0,60})?"
-    r"|see (?:the )?(?:separate |attached )?(?:operative|procedure|op|surgeon'?s?|"
-    r"operative/procedure|clinical|dictated)(?: note| report)?s?|"
-    r"images? (?:saved|stored|archived)(?: (?:to|in) PACS)?|none|n/?a)",
-    re.IGNORECASE,
-)
+@cache
+def _no_interpretation() -> re.Pattern[str]:
+    """A sentence of a findings or impression section that interprets nothing
+    (elements.yaml, no_interpretation)."""
+    alternatives = load_yaml("elements.yaml")["no_interpretation"]
+    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
 
 
 def _says_nothing(body: str) -> bool:
     """A findings or impression section whose every sentence is boilerplate that
-    interprets nothing ("Fluoroscopy provided. See operative/procedure note.")."""
+    interprets nothing ("Fluoroscopy provided. See operative/procedure note.") or
+    only says the procedure went well ("Successful placement of a tunneled
+    catheter. Ready for use.")."""
     sentences = [p.strip(" \t\n-*") for p in re.split(r"[.;\n]+", body)]
     sentences = [p for p in sentences if p]
-    return bool(sentences) and all(_NO_INTERPRETATION.fullmatch(p) for p in sentences)
+    pattern = _no_interpretation()
+    return bool(sentences) and all(pattern.fullmatch(p) for p in sentences)
 
 
 def _one_of_alternatives(note: str, t: Target, sites: list[Target]) -> bool:

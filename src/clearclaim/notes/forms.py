@@ -21,6 +21,23 @@ def form_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], 
 
 
 @cache
+def dot_leader_pattern() -> re.Pattern[str]:
+    return re.compile(load_yaml("forms.yaml")["dot_leader"], re.MULTILINE)
+
+
+def dot_leaders_as_colons(note: str) -> str:
+    """A label's dot leader ("Indication ....... ") as its colon, padded to the
+    same length."""
+    if "..." not in note:
+        return note
+
+    def colon(m: re.Match[str]) -> str:
+        return m.group(1) + ":" + " " * (m.end() - m.end(1) - 1)
+
+    return dot_leader_pattern().sub(colon, note)
+
+
+@cache
 def negative_answer_pattern() -> re.Pattern[str]:
     return re.compile(load_yaml("forms.yaml")["negative_answer"], re.IGNORECASE | re.MULTILINE)
 
@@ -33,6 +50,8 @@ def negative_answers(note: str) -> list[tuple[int, int]]:
 #: an unticked box right after a field's colon: the one thing an unanswered
 #: cell needs (its pattern, which looks back over the label, runs only then)
 _BOX_AFTER_COLON = re.compile(r":[ \t]*\[\s?\]")
+#: an unfilled field's blank: underscores, a "***" placeholder, a wide empty box
+_BLANK = re.compile(r"___|\*\*\*|\[[ \t]{2,}\]")
 
 
 def blank_form_fields(note: str) -> str:
@@ -40,10 +59,11 @@ def blank_form_fields(note: str) -> str:
     spaces of the same length; spoken punctuation of a dictated note, replaced by
     its mark (same length too)."""
     field, cell, option, empty = form_patterns()
+    note = dot_leaders_as_colons(note)
     cells = (cell,) if _BOX_AFTER_COLON.search(note) else ()
-    # an unfilled field is a run of underscores: its pattern, which tries every
-    # word of the note as a label, runs only on a note that has one
-    empties = (empty,) if "___" in note else ()
+    # an unfilled field's pattern tries every word of the note as a label: it runs
+    # only on a note that has a blank
+    empties = (empty,) if _BLANK.search(note) else ()
     for pattern in (field, *cells, option, *empties):
         note = pattern.sub(lambda m: " " * len(m.group(0)), note)
     return dictated_punctuation(note)
