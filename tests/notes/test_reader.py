@@ -1032,3 +1032,43 @@ def test_guidance_that_failed_at_an_earlier_attempt_is_not_this_session_s() -> N
         "Bilateral SI joint injections under intermittent CT; contrast confirms position."
     )
     assert a.fluoroscopy != "used"
+
+
+@pytest.mark.parametrize(
+    ("note", "guidance"),
+    [
+        # a list item's modality after its comma, an abbreviated nerve block
+        (
+            "Procedures:\n- T9-10 ILESI, fluoro\n- R ilioinguinal + iliohypogastric n block, US\n",
+            {"epidural_interlaminar": "fluoroscopy", "nerve_block": "ultrasound"},
+        ),
+        # a needle in plane under a linear transducer is ultrasound's
+        (
+            "Right L4-5 TFESI under fluoroscopy.\n\nRight LFCN block: supine. Linear transducer "
+            "inferomedial to the ASIS; 22 gauge needle in plane, 6 mL bupivacaine.\n",
+            {"epidural_transforaminal": "fluoroscopy", "nerve_block": "ultrasound"},
+        ),
+    ],
+)
+def test_the_guidance_of_each_procedure_of_a_list(note: str, guidance: dict[str, str]) -> None:
+    procedures = analyze_note(note).procedures
+    found = {
+        p.type: "fluoroscopy" if p.by_fluoroscopy else "ultrasound" if p.by_ultrasound else None
+        for p in procedures
+    }
+    assert found == guidance
+
+
+def test_two_nerve_blocks_listed_together_keep_their_own_guidance() -> None:
+    note = (
+        "Returns for a right lumbar sympathetic block plus a lateral femoral cutaneous block.\n\n"
+        "Right LSB: prone. Under fluoroscopy a 22 gauge needle to the L3 vertebral body; "
+        "contrast outlined the sympathetic chain.\n\n"
+        "Right LFCN block: supine. Linear transducer inferomedial to the ASIS; needle in plane, "
+        "6 mL bupivacaine around the nerve. Permanent image recorded.\n"
+    )
+    blocks = [p for p in analyze_note(note).procedures if p.type == "nerve_block"]
+    assert sorted((p.nerves[0], p.by_fluoroscopy, p.by_ultrasound) for p in blocks) == [
+        ("lateral femoral cutaneous", False, True),
+        ("sympathetic", True, False),
+    ]

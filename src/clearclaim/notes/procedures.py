@@ -618,7 +618,7 @@ def _by_site(
     named: Callable[[Iterable[str]], set[str]],
 ) -> list[list[Target]]:
     """A procedure's mentions, one group per site (joint, nerve) when each
-    mention's sentence names one, the sentences name several, and the sites were
+    mention's sentence names one or lists several, the sentences name several, and the sites were
     guided differently (a knee aspiration under ultrasound and a trochanteric
     bursa injection by landmarks; a stellate ganglion block under fluoroscopy and
     occipital blocks by landmarks): each is a procedure with its own guidance;
@@ -626,9 +626,13 @@ def _by_site(
     sites: dict[str, list[Target]] = {}
     for t in mentions:
         found = named([note[t.sent_start : t.sent_end]])
-        if len(found) != 1:
+        if not found:
             return [mentions]
-        sites.setdefault(found.pop(), []).append(t)
+        if len(found) == 1:
+            sites.setdefault(found.pop(), []).append(t)
+        # a sentence naming several ("a lumbar sympathetic block plus a lateral
+        # femoral cutaneous block") lists them: each site's own sentences say how
+        # it was guided
     groups = list(sites.values())
     if len(groups) < 2 or len({frozenset(cues_of(g)) for g in groups}) < 2:
         return [mentions]
