@@ -364,3 +364,20 @@ def test_two_access_devices_are_two_sites_only_on_two_sides(full_store) -> None:
     assert lines("Right") == {"36590": [], "36589": ["XS"]}
     # both on the left: one site, the edit stands
     assert "36589" not in lines("Left")
+
+
+def test_a_sympathetic_block_and_a_somatic_nerve_block_are_two_structures(full_store) -> None:
+    note = (
+        "Right lumbar sympathetic block plus a lateral femoral cutaneous block.\n\n"
+        "Right LSB: prone. Under fluoroscopy a 22 gauge needle to the anterolateral L3 vertebral "
+        "body; contrast outlined the sympathetic chain. Fluoro time 0.8 min, 6 mGy.\n\n"
+        "Right LFCN block: supine. Linear transducer inferomedial to the ASIS; needle in plane, "
+        "6 mL bupivacaine around the nerve. Permanent image recorded.\n"
+    )
+    context = _context(note=note, codes=parse_codes("64520,64450,76942-26,77003-26"))
+    report = check(full_store, context).to_dict()
+    lines = {line["code"]: line["modifiers"] for line in report["lines"]}
+    # the ultrasound guided the femoral cutaneous nerve, the fluoroscopy the
+    # sympathetic chain: 77003 keeps its line past the PTP edit 76942/77003
+    assert lines["76942"] == ["26"]
+    assert lines["77003"] == ["26", "XS"]

@@ -70,6 +70,9 @@ class Structure(BaseModel):
     #: two codes of this structure on the two sides the note names are two sites
     #: (a left chest port removed and a right jugular catheter removed)
     sided: bool = False
+    #: the nerves whose blocks work on this structure (the sympathetic chain's);
+    #: a block of these nerves works on no other structure of its procedure type
+    nerves: frozenset[str] = frozenset()
 
     def holds(self, code: str) -> bool:
         for item in self.codes:
@@ -77,6 +80,18 @@ class Structure(BaseModel):
             if code == low or (high and low <= code <= high and len(code) == len(low)):
                 return True
         return False
+
+    def done_in(self, note: NoteAnalysis | None) -> list[Procedure]:
+        """The note's procedures on this structure."""
+        if note is None:
+            return []
+        return [p for p in note.procedures if p.type in self.procedures and self._owns(p)]
+
+    def _owns(self, procedure: Procedure) -> bool:
+        named = set(procedure.nerves)
+        if self.nerves:
+            return bool(named & self.nerves)
+        return not named or not named <= _nerves_of_their_own()
 
 
 @cache
@@ -90,6 +105,12 @@ def _structures_file() -> dict[str, Any]:
 def structures() -> dict[str, Structure]:
     data = _structures_file()
     return {name: Structure.model_validate(s) for name, s in data["structures"].items()}
+
+
+@cache
+def _nerves_of_their_own() -> frozenset[str]:
+    """The nerves a structure of their own claims (structures.yaml ``nerves``)."""
+    return frozenset(n for s in structures().values() for n in s.nerves)
 
 
 @lru_cache(maxsize=8192)
@@ -119,10 +140,7 @@ def structure_in_note(note: NoteAnalysis | None, code: str) -> str | None:
 
 def documented_structures(note: NoteAnalysis | None) -> set[str]:
     """The structures of the procedures the note documents as done."""
-    if note is None:
-        return set()
-    types = {p.type for p in note.procedures}
-    return {name for name, s in structures().items() if types & set(s.procedures)}
+    return {name for name, s in structures().items() if s.done_in(note)}
 
 
 def unguided_structures(note: NoteAnalysis | None) -> set[str]:
@@ -145,21 +163,17 @@ def ct_structures(note: NoteAnalysis | None) -> set[str]:
 
 def fluoroscopy_structures(note: NoteAnalysis | None) -> set[str]:
     """Structures with a documented procedure the note places under fluoroscopy."""
-    if note is None:
-        return set()
     return {
         name
         for name, structure in structures().items()
-        if any(p.by_fluoroscopy for p in note.procedures if p.type in structure.procedures)
+        if any(p.by_fluoroscopy for p in structure.done_in(note))
     }
 
 
 def _structures_where(note: NoteAnalysis | None, each: Callable[[Procedure], bool]) -> set[str]:
-    if note is None:
-        return set()
     out = set()
     for name, structure in structures().items():
-        done = [p for p in note.procedures if p.type in structure.procedures]
+        done = structure.done_in(note)
         if done and all(each(p) for p in done):
             out.add(name)
     return out
@@ -206,7 +220,7 @@ def _removed_unguided(note: NoteAnalysis | None, structure: Structure) -> bool:
     """The note's procedures on the structure are all removals with no imaging
     named beside them (a port cut out through its incision): its guidance codes
     guided none of them."""
-    done = [p for p in note.procedures if p.type in structure.procedures] if note else []
+    done = structure.done_in(note)
     return bool(done) and all(
         p.action == "removal" and not (p.by_fluoroscopy or p.by_ultrasound) for p in done
     )
