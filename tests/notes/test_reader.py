@@ -1072,3 +1072,11 @@ def test_two_nerve_blocks_listed_together_keep_their_own_guidance() -> None:
         ("lateral femoral cutaneous", False, True),
         ("sympathetic", True, False),
     ]
+
+
+def test_a_procedure_to_plan_at_follow_up_is_not_done_today() -> None:
+    a = analyze_note(
+        "Celiac plexus block under fluoroscopy, needles to the anterolateral L1 body; "
+        "contrast around the aorta.\nF/u 1 wk to plan neurolysis."
+    )
+    assert [p.type for p in a.procedures] == ["nerve_block"]
