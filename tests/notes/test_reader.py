@@ -1080,3 +1080,12 @@ def test_a_procedure_to_plan_at_follow_up_is_not_done_today() -> None:
         "contrast around the aorta.\nF/u 1 wk to plan neurolysis."
     )
     assert [p.type for p in a.procedures] == ["nerve_block"]
+
+
+def test_a_numbered_item_on_its_own_line_owns_the_steps_below_it() -> None:
+    note = (
+        "1. C6-7 ILESI\n- fluoro AP/CLO, 18g tuohy, LOR saline\n- 1 mL isovue: epidural spread\n\n"
+        "2. R piriformis inj\n- fluoro used to localize R piriformis\n- 40 mg kenalog\n"
+    )
+    muscle = next(p for p in analyze_note(note).procedures if p.type == "trigger_point_injection")
+    assert muscle.by_fluoroscopy

@@ -248,6 +248,9 @@ _HEADING_BEFORE = re.compile(
 _HEADING_AFTER = re.compile(r"(?:[ \t]+[A-Za-z][\w-]*){0,2}[ \t]*:")
 #: the rest of a heading line of capitals after the procedure ("R HIP INJECTION")
 _HEADING_LINE_END = re.compile(r"(?:[ \t]+[A-Z][\w-]*){0,2}[ \t]*")
+#: a numbered item ("2. ", "3) ") and the rest of its line after the procedure
+_NUMBERED = re.compile(r"[ \t]*\d+[.)][ \t]")
+_ITEM_LINE_END = re.compile(r"(?:[ \t]+[\w/-]+){0,2}[ \t]*")
 #: a blank line, or a line headed by another label ("Catheter: supine.")
 _PARAGRAPH_END = re.compile(r"\n[ \t]*\n|\n[ \t]*(?:\d+[.)][ \t]*)?[A-Za-z][\w /&-]{0,40}:")
 
@@ -265,8 +268,11 @@ def _paragraph_cues(
     # "Knee injection:", or a heading line of capitals ("R HIP INJECTION")
     line_end = note.find("\n", mention.end)
     line = note[line_start : len(note) if line_end < 0 else line_end]
-    if not _HEADING_AFTER.match(note, mention.end) and not (
-        line.isupper() and _HEADING_LINE_END.fullmatch(line, mention.end - line_start)
+    if not (
+        _HEADING_AFTER.match(note, mention.end)
+        or (line.isupper() and _HEADING_LINE_END.fullmatch(line, mention.end - line_start))
+        # a numbered item's line of its own ("2. R piriformis inj"), its steps below
+        or (_NUMBERED.match(line) and _ITEM_LINE_END.fullmatch(line, mention.end - line_start))
     ):
         return None
     blank = _PARAGRAPH_END.search(note, mention.end)
