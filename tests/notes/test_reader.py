@@ -1089,3 +1089,15 @@ def test_a_numbered_item_on_its_own_line_owns_the_steps_below_it() -> None:
     )
     muscle = next(p for p in analyze_note(note).procedures if p.type == "trigger_point_injection")
     assert muscle.by_fluoroscopy
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("R long PIP jt inj: dorsoradial approach, 27g, 10 mg Kenalog into joint.", "joint_injection"),
+        ("L great toe MTP aspiration, 2 mL cloudy fluid.", "joint_injection"),
+        ("R long A1 pulley / flexor sheath inj, 25g, 20 mg Kenalog.", "tendon_sheath_injection"),
+    ],
+)
+def test_small_joints_and_sheaths_by_their_abbreviations(line: str, kind: str) -> None:
+    assert [p.type for p in analyze_note(line).procedures] == [kind]
