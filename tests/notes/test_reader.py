@@ -1094,7 +1094,7 @@ def test_a_numbered_item_on_its_own_line_owns_the_steps_below_it() -> None:
 @pytest.mark.parametrize(
     ("line", "kind"),
     [
-        ("R long PIP jt inj: dorsoradial approach, 27g, 10 mg Kenalog into joint.", "joint_injection"),
+        ("R long PIP jt inj: dorsoradial approach, 10 mg Kenalog.", "joint_injection"),
         ("L great toe MTP aspiration, 2 mL cloudy fluid.", "joint_injection"),
         ("R long A1 pulley / flexor sheath inj, 25g, 20 mg Kenalog.", "tendon_sheath_injection"),
     ],
