@@ -1101,3 +1101,17 @@ def test_a_numbered_item_on_its_own_line_owns_the_steps_below_it() -> None:
 )
 def test_small_joints_and_sheaths_by_their_abbreviations(line: str, kind: str) -> None:
     assert [p.type for p in analyze_note(line).procedures] == [kind]
+
+
+def test_a_paragraph_of_one_procedure_gives_it_its_guidance() -> None:
+    note = (
+        "PROCEDURES PERFORMED:\n1. Right L4-L5 transforaminal epidural steroid injection under "
+        "fluoroscopic guidance.\n2. Right greater trochanteric bursa injection.\n\n"
+        "DESCRIPTION: Prone. Under live fluoroscopy a 22 gauge needle was advanced to the right "
+        "L4-L5 foramen; contrast outlined the L4 nerve root.\n\n"
+        "Patient was then turned. The point of maximal tenderness over the right greater "
+        "trochanter was palpated and marked. No imaging was used for this portion. A 25 gauge "
+        "needle was advanced and 40 mg of Kenalog was injected into the bursa.\n"
+    )
+    bursa = next(p for p in analyze_note(note).procedures if p.type == "joint_injection")
+    assert bursa.by_landmark and not bursa.by_fluoroscopy

@@ -324,6 +324,29 @@ def site_paragraph_cues(
     return found
 
 
+#: a blank line between paragraphs
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _own_paragraph_cues(
+    mention: Target, cues: list[Target], note: str, mentions: Sequence[Target]
+) -> set[str]:
+    """The guidance cue of the paragraph that holds the mention when that
+    paragraph describes no other procedure and names one kind of guidance
+    ("Patient then turned ... palpated and marked. No imaging was used for this
+    portion. ... injected into the bursa")."""
+    before = [m.end() for m in _BLANK_LINE.finditer(note, 0, mention.start)]
+    start = before[-1] if before else 0
+    after = _BLANK_LINE.search(note, mention.end)
+    end = after.start() if after else len(note)
+    if any(m.meta != mention.meta and start <= m.start < end for m in mentions):
+        return set()
+    # one kind of cue, or none: a form's lines of both ("Imaging: [x] Fluoroscopy"
+    # above "Guidance: [x] palpation") say nothing of which guided what
+    found = {c.label for c in cues if start <= c.start < end}
+    return found if len(found) == 1 else set()
+
+
 def nearest_cues(
     mention: Target, cues: list[Target], note: str, mentions: Sequence[Target]
 ) -> set[str]:
@@ -346,11 +369,13 @@ def nearest_cues(
             # its section, or a form field of its own ("Guidance: none")
             and (c.section == mention.section or c.section not in _NOT_THIS_PROCEDURE)
         ]
-        if not later:
-            return set()
-        start = min(c.sent_start for c in later)
-        if note[mention.sent_end : start].strip() or any(m.sent_start == start for m in mentions):
-            return set()
+        start = min((c.sent_start for c in later), default=-1)
+        if (
+            start < 0
+            or note[mention.sent_end : start].strip()
+            or any(m.sent_start == start for m in mentions)
+        ):
+            return _own_paragraph_cues(mention, cues, note, mentions)
         return {min((c for c in later if c.sent_start == start), key=lambda c: c.start).label}
     after = [c for c in same if c.start >= mention.end]
     pool = after or same
