@@ -1115,3 +1115,14 @@ def test_a_paragraph_of_one_procedure_gives_it_its_guidance() -> None:
     )
     bursa = next(p for p in analyze_note(note).procedures if p.type == "joint_injection")
     assert bursa.by_landmark and not bursa.by_fluoroscopy
+
+
+def test_without_imaging_places_the_needle_by_landmarks() -> None:
+    note = (
+        "1. C6-C7 interlaminar epidural under fluoroscopic guidance.\n2. Right suprascapular "
+        "nerve block.\n\nThe right spine of the scapula was palpated. Prepped, and without "
+        "imaging a 22 gauge needle was advanced toward the suprascapular notch; bupivacaine "
+        "injected.\n"
+    )
+    block = next(p for p in analyze_note(note).procedures if p.type == "nerve_block")
+    assert block.by_landmark
