@@ -1126,3 +1126,13 @@ def test_without_imaging_places_the_needle_by_landmarks() -> None:
     )
     block = next(p for p in analyze_note(note).procedures if p.type == "nerve_block")
     assert block.by_landmark
+
+
+def test_imaging_not_used_for_one_procedure_places_it_by_landmarks() -> None:
+    note = (
+        "FNA: Under ultrasound guidance four passes into the right thyroid nodule.\n\n"
+        "Paracentesis: left lower quadrant marked by percussion. Ultrasound was not used for "
+        "the paracentesis. 20 gauge needle, 60 mL of fluid aspirated.\n"
+    )
+    tap = next(p for p in analyze_note(note).procedures if p.type == "peritoneal_drainage")
+    assert tap.by_landmark and not tap.by_ultrasound

@@ -54,6 +54,13 @@ def _analysis(facts: dict[str, Any]) -> NoteAnalysis:
         facts["ultrasound_documented"] = True
     if "procedure_action" in facts:
         procedures = [_procedure(action=str(facts["procedure_action"]))]
+    if "drainage_by_landmark" in facts:
+        # a paracentesis by landmarks beside a thyroid FNA under ultrasound
+        procedures = [
+            _procedure("peritoneal_drainage", by_landmark=bool(facts["drainage_by_landmark"])),
+            _procedure("biopsy_aspiration", by_ultrasound=True),
+        ]
+        facts["ultrasound_documented"] = True
     if "nerve_named" in facts:
         procedures = [_procedure("nerve_block", nerves=list(facts["nerve_named"]))]
     return NoteAnalysis(

@@ -324,6 +324,9 @@ def site_paragraph_cues(
     return found
 
 
+#: a landmark cue that is itself a denial ("Ultrasound was not used for the
+#: paracentesis"): ConText reads its "not" as negating it, yet it is the cue
+_SAYS_NOT_IMAGED = re.compile(r"\bnot\s+(?:used|utilized|needed|required)\s+(?:for|during)\b")
 #: a blank line between paragraphs
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
@@ -453,7 +456,7 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
         t
         for t in targets
         if t.label in ("LANDMARK", "FLUORO_GUIDANCE", "ULTRASOUND", "CT")
-        and t.status == "affirmed"
+        and (t.status == "affirmed" or _SAYS_NOT_IMAGED.search(t.text))
         and t.section not in EARLIER_STUDY_SECTIONS
     ]
 

@@ -156,6 +156,8 @@ _ATTRIBUTE_FACTS = frozenset(
         "nontunneled_removal_only",
     }
 )
+#: the note reader's procedure types of a thoracentesis, pleural drain or paracentesis
+_DRAINAGE_TYPES = ("pleural_drainage", "peritoneal_drainage")
 
 
 class RuleEngine:
@@ -233,6 +235,13 @@ class RuleEngine:
         if fact == "fluoroscopy_without_ultrasound":
             guided = note.fluoroscopy == "used" and "ultrasound" not in note.imaging_modalities
             return guided in values
+        if fact == "drainage_by_landmark":
+            # a thoracentesis or paracentesis the note places by landmarks, in a
+            # session whose imaging guided another procedure (a thyroid FNA under
+            # ultrasound beside a tap done by percussion)
+            drains = [p for p in note.procedures if p.type in _DRAINAGE_TYPES]
+            by_landmark = bool(drains) and all(p.by_landmark for p in drains)
+            return by_landmark in values
         if fact == "modality_without_fluoroscopy":
             used = set(note.imaging_modalities) & set(values)
             return bool(used) and note.fluoroscopy != "used"

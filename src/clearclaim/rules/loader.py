@@ -179,6 +179,7 @@ NoteFact = Literal[
     "ultrasound_documented",
     "procedure_action",
     "fluoroscopic_exam_of_its_own",
+    "drainage_by_landmark",
 ]
 
 
