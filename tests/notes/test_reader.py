@@ -1136,3 +1136,14 @@ def test_imaging_not_used_for_one_procedure_places_it_by_landmarks() -> None:
     )
     tap = next(p for p in analyze_note(note).procedures if p.type == "peritoneal_drainage")
     assert tap.by_landmark and not tap.by_ultrasound
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- fluoro 0.6 min total, 1.9 mGy",
+        "Cumulative air kerma at the reference point 12.3 mGy. Representative images stored.",
+    ],
+)
+def test_doses_as_reports_give_them(line: str) -> None:
+    assert "radiation_dose" in analyze_note(f"Hip injection under fluoroscopy.\n{line}\n").elements
