@@ -1147,3 +1147,15 @@ def test_imaging_not_used_for_one_procedure_places_it_by_landmarks() -> None:
 )
 def test_doses_as_reports_give_them(line: str) -> None:
     assert "radiation_dose" in analyze_note(f"Hip injection under fluoroscopy.\n{line}\n").elements
+
+
+@pytest.mark.parametrize(
+    ("field", "ultrasound"),
+    [
+        ("Imaging: bedside US (Sonosite) - effusion; needle entry visualized w/ US", True),
+        ("Guidance:  US [ ]   Fluoro [x]   CT [ ]", False),
+    ],
+)
+def test_a_form_s_imaging_field(field: str, ultrasound: bool) -> None:
+    a = analyze_note(f"Thoracentesis, right.\n{field}\nVolume removed: 1,100 mL\n")
+    assert ("ultrasound" in a.imaging_modalities) is ultrasound
