@@ -1159,3 +1159,11 @@ def test_doses_as_reports_give_them(line: str) -> None:
 def test_a_form_s_imaging_field(field: str, ultrasound: bool) -> None:
     a = analyze_note(f"Thoracentesis, right.\n{field}\nVolume removed: 1,100 mL\n")
     assert ("ultrasound" in a.imaging_modalities) is ultrasound
+
+
+def test_a_vein_accessed_without_ultrasound_names_no_ultrasound() -> None:
+    a = analyze_note(
+        "Bedside PICC: R basilic vein palpable; accessed without ultrasound, modified "
+        "Seldinger. Tip at the cavoatrial junction by ECG criteria. No fluoroscopy."
+    )
+    assert "ultrasound" not in a.imaging_modalities
