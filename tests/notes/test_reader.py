@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clearclaim.errors import InputError
-from clearclaim.notes import analyze_note
+from clearclaim.notes import Procedure, analyze_note
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -1048,15 +1048,46 @@ def test_guidance_that_failed_at_an_earlier_attempt_is_not_this_session_s() -> N
             "inferomedial to the ASIS; 22 gauge needle in plane, 6 mL bupivacaine.\n",
             {"epidural_transforaminal": "fluoroscopy", "nerve_block": "ultrasound"},
         ),
+        # a numbered item on a line of its own owns the steps below it
+        (
+            "1. C6-7 ILESI\n- under fluoro AP/CLO, 18g tuohy, LOR saline\n\n"
+            "2. R piriformis inj\n- fluoro used to localize R piriformis\n- 40 mg kenalog\n",
+            {"epidural_interlaminar": "fluoroscopy", "trigger_point_injection": "fluoroscopy"},
+        ),
+        # a paragraph that describes one procedure gives it its one kind of cue
+        (
+            "PROCEDURES PERFORMED:\n1. Right L4-L5 transforaminal epidural steroid injection "
+            "under fluoroscopic guidance.\n2. Right greater trochanteric bursa injection.\n\n"
+            "DESCRIPTION: Prone. Under live fluoroscopy a 22 gauge needle was advanced to the "
+            "right L4-L5 foramen; contrast outlined the L4 nerve root.\n\n"
+            "Patient was then turned. The point of maximal tenderness over the right greater "
+            "trochanter was palpated and marked. No imaging was used for this portion. A 25 gauge "
+            "needle was advanced and 40 mg of Kenalog was injected into the bursa.\n",
+            {"epidural_transforaminal": "fluoroscopy", "joint_injection": "landmark"},
+        ),
+        # "without imaging" places the needle by landmarks and negates nothing after it
+        (
+            "1. C6-C7 interlaminar epidural under fluoroscopic guidance.\n2. Right suprascapular "
+            "nerve block.\n\nThe right spine of the scapula was palpated. Prepped, and without "
+            "imaging a 22 gauge needle was advanced toward the suprascapular notch.\n",
+            {"epidural_interlaminar": "fluoroscopy", "nerve_block": "landmark"},
+        ),
+        # imaging "not used for" one procedure of two
+        (
+            "FNA: Under ultrasound guidance four passes into the right thyroid nodule.\n\n"
+            "Paracentesis: left lower quadrant marked by percussion. Ultrasound was not used for "
+            "the paracentesis. 20 gauge needle, 60 mL of fluid aspirated.\n",
+            {"biopsy_aspiration": "ultrasound", "peritoneal_drainage": "landmark"},
+        ),
     ],
 )
 def test_the_guidance_of_each_procedure_of_a_list(note: str, guidance: dict[str, str]) -> None:
-    procedures = analyze_note(note).procedures
-    found = {
-        p.type: "fluoroscopy" if p.by_fluoroscopy else "ultrasound" if p.by_ultrasound else None
-        for p in procedures
-    }
-    assert found == guidance
+    def guided_by(p: Procedure) -> str | None:
+        if p.by_landmark:
+            return "landmark"
+        return "fluoroscopy" if p.by_fluoroscopy else "ultrasound" if p.by_ultrasound else None
+
+    assert {p.type: guided_by(p) for p in analyze_note(note).procedures} == guidance
 
 
 def test_two_nerve_blocks_listed_together_keep_their_own_guidance() -> None:
@@ -1074,68 +1105,22 @@ def test_two_nerve_blocks_listed_together_keep_their_own_guidance() -> None:
     ]
 
 
-def test_a_procedure_to_plan_at_follow_up_is_not_done_today() -> None:
-    a = analyze_note(
-        "Celiac plexus block under fluoroscopy, needles to the anterolateral L1 body; "
-        "contrast around the aorta.\nF/u 1 wk to plan neurolysis."
-    )
-    assert [p.type for p in a.procedures] == ["nerve_block"]
-
-
-def test_a_numbered_item_on_its_own_line_owns_the_steps_below_it() -> None:
-    note = (
-        "1. C6-7 ILESI\n- fluoro AP/CLO, 18g tuohy, LOR saline\n- 1 mL isovue: epidural spread\n\n"
-        "2. R piriformis inj\n- fluoro used to localize R piriformis\n- 40 mg kenalog\n"
-    )
-    muscle = next(p for p in analyze_note(note).procedures if p.type == "trigger_point_injection")
-    assert muscle.by_fluoroscopy
-
-
 @pytest.mark.parametrize(
     ("line", "kind"),
     [
         ("R long PIP jt inj: dorsoradial approach, 10 mg Kenalog.", "joint_injection"),
         ("L great toe MTP aspiration, 2 mL cloudy fluid.", "joint_injection"),
         ("R long A1 pulley / flexor sheath inj, 25g, 20 mg Kenalog.", "tendon_sheath_injection"),
+        # a procedure "to plan" at follow-up is not today's
+        (
+            "Celiac plexus block under fluoroscopy, needles to the anterolateral L1 body; "
+            "contrast around the aorta.\nF/u 1 wk to plan neurolysis.",
+            "nerve_block",
+        ),
     ],
 )
-def test_small_joints_and_sheaths_by_their_abbreviations(line: str, kind: str) -> None:
+def test_the_one_procedure_a_note_names(line: str, kind: str) -> None:
     assert [p.type for p in analyze_note(line).procedures] == [kind]
-
-
-def test_a_paragraph_of_one_procedure_gives_it_its_guidance() -> None:
-    note = (
-        "PROCEDURES PERFORMED:\n1. Right L4-L5 transforaminal epidural steroid injection under "
-        "fluoroscopic guidance.\n2. Right greater trochanteric bursa injection.\n\n"
-        "DESCRIPTION: Prone. Under live fluoroscopy a 22 gauge needle was advanced to the right "
-        "L4-L5 foramen; contrast outlined the L4 nerve root.\n\n"
-        "Patient was then turned. The point of maximal tenderness over the right greater "
-        "trochanter was palpated and marked. No imaging was used for this portion. A 25 gauge "
-        "needle was advanced and 40 mg of Kenalog was injected into the bursa.\n"
-    )
-    bursa = next(p for p in analyze_note(note).procedures if p.type == "joint_injection")
-    assert bursa.by_landmark and not bursa.by_fluoroscopy
-
-
-def test_without_imaging_places_the_needle_by_landmarks() -> None:
-    note = (
-        "1. C6-C7 interlaminar epidural under fluoroscopic guidance.\n2. Right suprascapular "
-        "nerve block.\n\nThe right spine of the scapula was palpated. Prepped, and without "
-        "imaging a 22 gauge needle was advanced toward the suprascapular notch; bupivacaine "
-        "injected.\n"
-    )
-    block = next(p for p in analyze_note(note).procedures if p.type == "nerve_block")
-    assert block.by_landmark
-
-
-def test_imaging_not_used_for_one_procedure_places_it_by_landmarks() -> None:
-    note = (
-        "FNA: Under ultrasound guidance four passes into the right thyroid nodule.\n\n"
-        "Paracentesis: left lower quadrant marked by percussion. Ultrasound was not used for "
-        "the paracentesis. 20 gauge needle, 60 mL of fluid aspirated.\n"
-    )
-    tap = next(p for p in analyze_note(note).procedures if p.type == "peritoneal_drainage")
-    assert tap.by_landmark and not tap.by_ultrasound
 
 
 @pytest.mark.parametrize(
