@@ -11,6 +11,7 @@ from clearclaim.notes.guidance import DENIED_BEFORE
 from clearclaim.notes.models import Procedure
 from clearclaim.notes.pipeline import load_yaml
 from clearclaim.notes.sections import (
+    BLANK_LINE,
     EARLIER_STUDY_SECTIONS,
     HISTORY_SECTIONS,
     PLAN_SECTIONS,
@@ -327,8 +328,6 @@ def site_paragraph_cues(
 #: a landmark cue that is itself a denial ("Ultrasound was not used for the
 #: paracentesis"): ConText reads its "not" as negating it, yet it is the cue
 _SAYS_NOT_IMAGED = re.compile(r"\bnot\s+(?:used|utilized|needed|required)\s+(?:for|during)\b")
-#: a blank line between paragraphs
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def _own_paragraph_cues(
@@ -338,9 +337,9 @@ def _own_paragraph_cues(
     paragraph describes no other procedure and names one kind of guidance
     ("Patient then turned ... palpated and marked. No imaging was used for this
     portion. ... injected into the bursa")."""
-    before = [m.end() for m in _BLANK_LINE.finditer(note, 0, mention.start)]
+    before = [m.end() for m in BLANK_LINE.finditer(note, 0, mention.start)]
     start = before[-1] if before else 0
-    after = _BLANK_LINE.search(note, mention.end)
+    after = BLANK_LINE.search(note, mention.end)
     end = after.start() if after else len(note)
     if any(m.meta != mention.meta and start <= m.start < end for m in mentions):
         return set()

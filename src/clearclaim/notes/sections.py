@@ -89,7 +89,8 @@ def sections_of(doc: Any, note: str) -> list[Section]:
     return out
 
 
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+#: a blank line between paragraphs
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def _body_end(note: str, category: str, start: int, limit: int) -> int:
@@ -100,7 +101,7 @@ def _body_end(note: str, category: str, start: int, limit: int) -> int:
     if category in ADDENDUM_SECTIONS:
         return limit
     if category == "findings":
-        blank = _BLANK_LINE.search(note, start, limit)
+        blank = BLANK_LINE.search(note, start, limit)
         return blank.start() if blank else limit
     return paragraph_end(note, start, limit)
 
