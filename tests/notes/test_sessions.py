@@ -286,3 +286,61 @@ def test_an_olecranon_bursa_aspiration_is_the_elbows() -> None:
         "olecranon bursa.\n"
     )
     assert ("joint_injection", ("elbow",), "-") in _by_site(note)
+
+
+# Procedures a note tells by steps under their structure's name ("Next the right
+# SI joint: ... needle into the inferior joint"): read as the procedure when the
+# claim's codes name that structure, and only then.
+_STEPS_NOTE = (
+    "Pain clinic, office.\n\n"
+    "First the right L5-S1 facet: with an ipsilateral oblique view a 22 g spinal needle was "
+    "walked into the inferior recess. 0.2 mL Omnipaque confirmed an intra-articular "
+    "arthrogram. 1 mL 0.5% bupivacaine went in.\n\n"
+    "Next the right SI joint: contralateral oblique and caudal tilt, needle into the inferior "
+    "joint, 2 mL of the same mixture with 40 mg Depo-Medrol. Fluoro 0.9 min total.\n\n"
+    "The left upper trapezius had a tender taut band with a twitch. I injected it with 2 mL "
+    "1% lidocaine using a 25 g needle, no imaging for this.\n"
+)
+_FACET_SI_TPI = [
+    ("facet_medial_branch", "facet_radiofrequency"),
+    ("si_joint_injection", "si_joint_radiofrequency"),
+    ("trigger_point_injection",),
+]
+
+
+def test_procedures_told_by_steps_are_read_when_the_codes_name_them() -> None:
+    read = analyze_note(_STEPS_NOTE, _FACET_SI_TPI)
+    found = {p.type: p for p in read.procedures}
+    assert set(found) == {"facet_medial_branch", "si_joint_injection", "trigger_point_injection"}
+    assert found["facet_medial_branch"].levels == ["L5-S1"]
+    assert found["si_joint_injection"].laterality == "right"
+    assert found["trigger_point_injection"].by_landmark
+    # the facet's confirming arthrogram is no arthrography of its own
+    assert "arthrography" not in found
+
+
+def test_structure_words_alone_are_no_procedure() -> None:
+    # without codes naming them, the structures' words do not make procedures
+    assert {p.type for p in analyze_note(_STEPS_NOTE).procedures} <= {"arthrography"}
+    # a diagnosis names the structure, and nothing was done to it in its sentence
+    note = (
+        "Indication: right sacroiliitis and L5-S1 facet arthropathy.\n"
+        "Procedure: right L5 transforaminal epidural steroid injection under fluoroscopy, "
+        "22 g needle, 1 mL dexamethasone.\n"
+    )
+    types = {p.type for p in analyze_note(note, _FACET_SI_TPI).procedures}
+    assert types == {"epidural_transforaminal"}
+
+
+def test_a_form_s_side_field_under_a_procedure_is_its_side() -> None:
+    note = (
+        "PROCEDURE TEMPLATE\n"
+        "[x] Intra-articular facet\n"
+        "  Levels:  [x] L4-5   [x] L5-S1        Side: [x] R  [x] L\n"
+        "[x] SI joint   Side: [x] R  [ ] L\n"
+        "Guidance: [x] fluoroscopy\n"
+        'Needle: 22g 3.5"   Injectate: bupivacaine 0.25% / triamcinolone 10 mg per joint\n'
+    )
+    found = {p.type: p for p in analyze_note(note, _FACET_SI_TPI).procedures}
+    assert found["facet_medial_branch"].laterality == "bilateral"
+    assert found["si_joint_injection"].laterality == "right"

@@ -20,7 +20,7 @@ epidural; a stellate ganglion block's 77003 beside a cervical epidural).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
@@ -125,6 +125,14 @@ def structure_of_code(code: str) -> str | None:
     first listed, for a code of several."""
     found = structures_of_code(code)
     return found[0] if found else None
+
+
+def procedure_types_of_codes(codes: Iterable[str]) -> list[tuple[str, ...]]:
+    """The note's procedure types of each structure the codes name (one
+    structure's types together), for the reader to look for what the codes say."""
+    every = structures()
+    named = dict.fromkeys(name for code in codes for name in structures_of_code(code)[:1])
+    return [tuple(every[name].procedures) for name in named]
 
 
 def structure_in_note(note: NoteAnalysis | None, code: str) -> str | None:

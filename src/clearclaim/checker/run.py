@@ -21,6 +21,7 @@ from clearclaim.checker.bilateral import bilateral_modifiers
 from clearclaim.checker.components import global_in_office
 from clearclaim.checker.coverage import data_coverage
 from clearclaim.checker.distinct import (
+    procedure_types_of_codes,
     restore_fluoroscopy_of_other_joint,
     restore_guidance_of_other_site,
     restore_ultrasound_of_other_procedure,
@@ -231,7 +232,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     _validate_pos(store, pos, day)
     _validate_codes(store, context)
     _validate_locality(store, context, day)
-    note = analyze_note(context.note)
+    note = analyze_note(context.note, procedure_types_of_codes(item.code for item in context.codes))
 
     lines: dict[tuple[str, tuple[str, ...]], Line] = {}
     for item in context.codes:

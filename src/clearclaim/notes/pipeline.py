@@ -145,6 +145,8 @@ def target_rules() -> list[Any]:
             rules += rules_of(label, label, [next(iter(entry.values())) for entry in entries])
     for proc in load_yaml("procedures.yaml")["procedures"]:
         rules += rules_of(proc["type"], "PROCEDURE", proc["patterns"])
+        if "site_words" in proc:
+            rules += rules_of(proc["type"], "PROCEDURE_SITE", proc["site_words"])
     return rules
 
 

@@ -390,7 +390,76 @@ def nearest_cues(
     return labels
 
 
-def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> list[Procedure]:
+def _code_led(
+    note: str, targets: list[Target], sections: list[Section], ptype: str
+) -> list[Target]:
+    """Mentions of ``ptype`` by its structure's own words ("Next the right SI joint:
+    ... needle into the inferior joint"), for a procedure the claim's codes name
+    and the note names no other way: each in a sentence of this session that,
+    or whose next sentence, says a needle went in or something was injected
+    ("The left trapezius had a taut band. I injected it ...")."""
+    performed = vocabulary()["performed"]
+    return [
+        t
+        for t in targets
+        if t.label == "PROCEDURE_SITE"
+        and t.meta == ptype
+        and t.status == "affirmed"
+        and t.section not in RESULT_SECTIONS
+        and not in_header_sentence(t, sections, "indication")
+        and performed.search(note, t.sent_start, _two_sentences_end(note, t.end))
+    ]
+
+
+def _code_led_mentions(
+    note: str,
+    targets: list[Target],
+    sections: list[Section],
+    expected: Sequence[Sequence[str]],
+    by_type: dict[str, list[Target]],
+) -> list[Target]:
+    """Add to ``by_type`` the code-led mentions of each expected structure the
+    note names no other way; return them."""
+    added: list[Target] = []
+    for group in expected:
+        if group and not any(ptype in by_type for ptype in group):
+            led = _code_led(note, targets, sections, group[0])
+            if led:
+                by_type[group[0]] = led
+                added += led
+    return added
+
+
+_FULL_STOP = re.compile(r"[.?!;](?=\s)")
+
+
+def _two_sentences_end(note: str, start: int) -> int:
+    """Where the sentence after the one going on at ``start`` ends, by its
+    punctuation (a wrapped line is no sentence end here), within the paragraph."""
+    blank = BLANK_LINE.search(note, start)
+    stop = blank.start() if blank else len(note)
+    end = start
+    for _ in range(2):
+        found = _FULL_STOP.search(note, end, stop)
+        if found is None:
+            return stop
+        end = found.end()
+    return end
+
+
+def procedures_of(
+    note: str,
+    targets: list[Target],
+    sections: list[Section],
+    expected: Sequence[Sequence[str]] = (),
+) -> list[Procedure]:
+    """The procedures the note describes.
+
+    ``expected``: the procedure types of each structure the claim's codes name
+    (the codes say what was done; the note is read for where and how). A
+    structure none of whose types the note names is looked for by its own words
+    (``site_words`` in procedures.yaml).
+    """
     vocab = vocabulary()
     specs = vocab["procedures"]
     mentions = [
@@ -434,7 +503,12 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
         else:
             del by_type[ptype]
 
+    # before the spinal joints' words are set apart (a facet found by its own
+    # words owns its "intra-articular arthrogram"), and again for a structure
+    # whose only mention that took away
+    mentions += _code_led_mentions(note, targets, sections, expected, by_type)
     _without_spinal_joint_words(note, by_type)
+    mentions += _code_led_mentions(note, targets, sections, expected, by_type)
 
     kept_mentions = {t for ts in by_type.values() for t in ts}
     read_as_other = {t for t in mentions if t not in kept_mentions}
@@ -517,6 +591,9 @@ def procedures_of(note: str, targets: list[Target], sections: list[Section]) -> 
             # one procedure: a side named elsewhere in the note is its side (with
             # several, it may be another procedure's)
             laterality = laterality_named(procedure_text) or laterality_named([outside_history])
+        elif laterality is None:
+            # a form's "Side: [x] R [x] L" on the line under the procedure's own
+            laterality = laterality_named(_lines_under(note, ts, mentions))
         if (
             laterality in ("left", "right")
             and len(groups) == 1
@@ -585,6 +662,20 @@ def _other_side_too(text: str) -> bool:
 _BILATERAL_WORDS = re.compile(r"\b(?:bilateral\w*|bilat|both|B/L)\b|-50\b", re.IGNORECASE)
 #: where one procedure's words end and another's begin in a sentence naming two
 _CLAUSE_SEPARATOR = re.compile(r"\s*(?:[+;&]|,|\band\b|\bplus\b|\bthen\b|\(\d\)|\d[.)]\s)\s*")
+
+
+def _lines_under(note: str, group: list[Target], mentions: list[Target]) -> list[str]:
+    """The line under each mention's line, where it names no other procedure."""
+    out = []
+    for t in group:
+        start = note.find("\n", t.start) + 1
+        if not start:
+            continue
+        end = note.find("\n", start)
+        end = len(note) if end < 0 else end
+        if not any(start <= m.start < end for m in mentions if m not in group):
+            out.append(note[start:end])
+    return out
 
 
 def _own_clauses(note: str, group: list[Target], mentions: list[Target]) -> list[str]:

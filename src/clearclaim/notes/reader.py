@@ -14,6 +14,7 @@ the reasoning that combines it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -157,11 +158,13 @@ _CARRIED_BLOCK = re.compile(
 )
 
 
-def analyze_note(note: str | bytes) -> NoteAnalysis:
+def analyze_note(note: str | bytes, expected: Sequence[Sequence[str]] = ()) -> NoteAnalysis:
     """Read a procedure note. Raises InputError for an empty or binary note.
 
     A note that is not in English, or that describes no procedure and no
     fluoroscopy, comes back with ``determinable=False`` and nothing guessed.
+    ``expected``: the procedure types of each structure the claim's codes name
+    (see ``procedures_of``).
     """
     text = _validate(note)
     language = detect_language(text)
@@ -238,7 +241,7 @@ def analyze_note(note: str | bytes) -> NoteAnalysis:
         for t in targets
     )
     fluoroscopy = fluoro_status_of(mentions, times, sections, standby)
-    procedures = procedures_of(text, targets, sections)
+    procedures = procedures_of(text, targets, sections, expected)
     # one procedure by palpation and another that fluoroscopy was there for (a
     # trigger point injection "no imaging" beside a sympathetic block under
     # fluoroscopy): the landmarks are that procedure's, not the whole session's.

@@ -29,7 +29,7 @@ class Target:
     section: str | None
     sent_start: int
     sent_end: int
-    meta: str | None  # procedure type for PROCEDURE targets
+    meta: str | None  # procedure type for PROCEDURE and PROCEDURE_SITE targets
 
 
 def mention_status(span: Any, section: str | None) -> MentionStatus:
@@ -53,7 +53,7 @@ def find_targets(doc: Any, sections: list[Section]) -> list[Target]:
         section = section_at(sections, span.start_char)
         sent_start, sent_end = bounds[bisect_right(starts, span.start_char) - 1]
         meta = None
-        if span.label_ == "PROCEDURE":
+        if span.label_ in ("PROCEDURE", "PROCEDURE_SITE"):
             rule = span._.target_rule
             meta = rule.literal if rule is not None else None
         target = Target(

@@ -19,6 +19,7 @@ def vocabulary() -> dict[str, Any]:
         "level_pair": re.compile(elements["level_pair"], re.IGNORECASE),
         "level_single": re.compile(elements["level_single"]),
         "procedures": {p["type"]: p for p in procs["procedures"]},
+        "performed": re.compile(procs["performed_words"], re.IGNORECASE),
         "nerve_names": re.compile(procs["nerve_names"], re.IGNORECASE),
         "nerve_aliases": {str(k): str(v) for k, v in procs["nerve_aliases"].items()},
         "paraspinal_nerves": frozenset(str(n) for n in procs["paraspinal_nerves"]),
