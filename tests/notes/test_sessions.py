@@ -344,3 +344,40 @@ def test_a_form_s_side_field_under_a_procedure_is_its_side() -> None:
     found = {p.type: p for p in analyze_note(note, _FACET_SI_TPI).procedures}
     assert found["facet_medial_branch"].laterality == "bilateral"
     assert found["si_joint_injection"].laterality == "right"
+
+
+@pytest.mark.parametrize(
+    ("note", "codes", "expected"),
+    [
+        # a paragraph headed by its joint and level: what follows is about it
+        (
+            "Right L5-S1 facet. Prone. Oblique fluoroscopic view, 22 g needle into the inferior "
+            "recess. 1 mL bupivacaine with 20 mg triamcinolone.\n\n"
+            "Right hip. Supine. AP fluoroscopic view, needle to the femoral head-neck junction. "
+            "40 mg triamcinolone.\n",
+            [("facet_medial_branch",), ("joint_injection", "arthrography")],
+            [("facet_medial_branch", ()), ("joint_injection", ("hip",))],
+        ),
+        # labelled lines, one under a section's label
+        (
+            "TECHNIQUE:\nRight knee: supine, lateral approach. Sterile prep. 22G needle, "
+            "40 mg triamcinolone.\nLeft knee: same approach and technique, 40 mg triamcinolone.\n",
+            [("joint_injection", "arthrography")],
+            [("joint_injection", ("knee",))],
+        ),
+        # a sheath and a bursa told by their names, in a dash list
+        (
+            "- Olecranon bursa: prepped, 18g lateral approach, aspirated 12 cc, 20 mg Kenalog.\n"
+            "- Lat epicondyle / CEO: 25g, peppered CEO origin w/ 20 mg Kenalog + 1 cc lido.\n",
+            [("joint_injection", "arthrography"), ("tendon_sheath_injection",)],
+            [("joint_injection", ()), ("tendon_sheath_injection", ())],
+        ),
+    ],
+)
+def test_procedures_told_under_their_site_s_name(
+    note: str, codes: list[tuple[str, ...]], expected: list[tuple[str, tuple[str, ...]]]
+) -> None:
+    found = sorted((p.type, tuple(p.joints)) for p in analyze_note(note, codes).procedures)
+    assert [t for t, _ in found] == [t for t, _ in expected]
+    for (_, joints), (_, want) in zip(found, expected, strict=True):
+        assert set(want) <= set(joints)

@@ -435,9 +435,16 @@ _FULL_STOP = re.compile(r"[.?!;](?=\s)")
 
 def _two_sentences_end(note: str, start: int) -> int:
     """Where the sentence after the one going on at ``start`` ends, by its
-    punctuation (a wrapped line is no sentence end here), within the paragraph."""
+    punctuation (a wrapped line is no sentence end here), within the paragraph;
+    the paragraph's end when ``start`` heads a line or is in the paragraph's
+    opening sentence ("Right L5-S1 facet. Prone. Oblique view, 22 g needle ...":
+    what follows is about it)."""
     blank = BLANK_LINE.search(note, start)
     stop = blank.start() if blank else len(note)
+    opening = max((b.end() for b in BLANK_LINE.finditer(note, 0, start)), default=0)
+    before = note[note.rfind("\n", 0, start) + 1 : start].strip()
+    if not before or before.endswith(":") or not _FULL_STOP.search(note, opening, start):
+        return stop  # a line's head (after a label at most), or the paragraph's first sentence
     end = start
     for _ in range(2):
         found = _FULL_STOP.search(note, end, stop)
