@@ -372,6 +372,15 @@ def test_a_form_s_side_field_under_a_procedure_is_its_side() -> None:
             [("joint_injection", "arthrography"), ("tendon_sheath_injection",)],
             [("joint_injection", ()), ("tendon_sheath_injection", ())],
         ),
+        # a drain told by where it went ("perc drain placement R pelvic collection")
+        (
+            "Procedures:\n A. CT guided core bx, L para-aortic LN\n"
+            " B. CT guided perc drain placement R pelvic collection\n\n"
+            "B - pt supine. Under CT guidance 19g needle into R pelvic collection, wire, "
+            "10 Fr multipurpose drain, locked. 120 mL turbid fluid.\n",
+            [("biopsy_aspiration",), ("catheter_drainage",)],
+            [("biopsy_aspiration", ()), ("catheter_drainage", ())],
+        ),
     ],
 )
 def test_procedures_told_under_their_site_s_name(
