@@ -381,3 +381,22 @@ def test_a_sympathetic_block_and_a_somatic_nerve_block_are_two_structures(full_s
     # sympathetic chain: 77003 keeps its line past the PTP edit 76942/77003
     assert lines["76942"] == ["26"]
     assert lines["77003"] == ["26", "XS"]
+
+
+def test_a_right_hip_and_a_left_knee_are_two_lines_not_one_bilateral(full_store) -> None:
+    note = (
+        "Procedures: 1. R hip intra-articular injection under fluoroscopic guidance\n"
+        "2. L knee intra-articular injection, landmark technique\n\n"
+        "R HIP: Supine. C-arm AP view; 22g spinal needle advanced under intermittent "
+        "fluoroscopy to the femoral head-neck junction, 40 mg Kenalog injected.\n"
+        "L KNEE: Seated. Inferolateral soft spot palpated. 21g needle, 40 mg Kenalog + 5 mL "
+        "1% lido injected.\n"
+    )
+    context = _context(note=note, codes=parse_codes("20610-RT,20610-LT"))
+    report = check(full_store, context).to_dict()
+    joints = sorted(
+        (line["units"], line["modifiers"]) for line in report["lines"] if line["code"] == "20610"
+    )
+    # two joints, one on each side: not 20610-50 (BIL03), and no side named as merged
+    assert joints == [(1, ["LT"]), (1, ["RT"])]
+    assert not [s for s in report["suppressed"] if s["code"] == "20610"]

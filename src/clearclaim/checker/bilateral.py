@@ -129,6 +129,8 @@ def _right_and_left_as_one_line(store: Store, state: ClaimState) -> None:
         sides = _sides(state, right.code)
         if sides and not _both(sides):
             continue  # the note says one side: BIL02's question, not a merge
+        if _two_joints(state, right.code):
+            continue  # a right hip and a left knee: two joints, each its own line
         indicator, release = queries.bilateral_indicator(store, right.code, state.day)
         if indicator is None or str(indicator) not in rule_spec["indicators"]:
             continue
