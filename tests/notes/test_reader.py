@@ -1012,6 +1012,19 @@ def test_a_visit_that_did_nothing_is_not_performed() -> None:
         ("Catheter advanced under fluoro.\nTip position: ***\nFluoro time 1.1 min", False),
         ("Port placed under fluoroscopy.\nTip position ..... [              ]\n", False),
         ("Port placed under fluoroscopy.\nTip position ..... cavoatrial junction\n", True),
+        # a clinic note's assessment and plan judges the patient, not the images
+        (
+            "PROCEDURE: Dynamic fluoroscopic evaluation R wrist (mini C-arm).\n"
+            "Fluoro time: 0.6 min\nFINDINGS: ***\nIMPRESSION: ***\n\n"
+            "A/P: R wrist pain after a fall, r/o SL ligament injury. MR arthrogram ordered.\n",
+            False,
+        ),
+        (
+            "PROCEDURE: Dynamic fluoroscopic evaluation R wrist (mini C-arm).\n"
+            "FINDINGS: scapholunate interval widens to 5 mm with clenched fist.\n\n"
+            "A/P: SL ligament injury. MR arthrogram ordered.\n",
+            True,
+        ),
     ],
 )
 def test_what_a_fluoroscopy_report_says(text: str, interpreted: bool) -> None:

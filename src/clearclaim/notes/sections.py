@@ -20,7 +20,12 @@ PRIOR_SECTIONS = frozenset({"comparison"})
 ADDENDUM_SECTIONS = frozenset({"addendum"})
 # Sections that describe results, not what was done: a procedure named there
 # ("contrast in the epidural space") is not a procedure performed.
-RESULT_SECTIONS = frozenset({"findings", "impression", "complications", "diagnosis_post"})
+# a clinic note's assessment and plan ("A/P: r/o SL ligament injury, MR arthrogram
+# ordered") tells what was found and what comes next, as an impression does, but
+# is the clinician's judgement of the patient, not a reading of the images
+RESULT_SECTIONS = frozenset(
+    {"findings", "impression", "assessment", "complications", "diagnosis_post"}
+)
 REPORT_SECTIONS = frozenset({"findings", "impression"})
 #: where an imaging study named is not this procedure's guidance
 EARLIER_STUDY_SECTIONS = frozenset(
