@@ -390,3 +390,21 @@ def test_procedures_told_under_their_site_s_name(
     assert [t for t, _ in found] == [t for t, _ in expected]
     for (_, joints), (_, want) in zip(found, expected, strict=True):
         assert set(want) <= set(joints)
+
+
+def test_a_second_site_of_one_structure_is_read_when_two_codes_name_it() -> None:
+    note = (
+        "Procedures:\n  1) RIGHT KNEE - US-guided arthrocentesis + corticosteroid\n"
+        "  2) RIGHT GREATER TROCHANTERIC BURSA - landmark guided\n\n"
+        "RIGHT KNEE\nLinear transducer over the suprapatellar recess, 18g needle in plane, "
+        "30 mL aspirated, 40 mg triamcinolone injected. Image saved.\n\n"
+        "RIGHT GREATER TROCHANTER\nPoint of max tenderness palpated. 22g needle to bone, "
+        "40 mg triamcinolone + 5 mL 1% lido injected.\n"
+    )
+    joint = ("joint_injection", "arthrography")
+    assert len(analyze_note(note, [joint]).procedures) == 1
+    # a 20611 and a 20610: the bursa's own words tell the second injection
+    assert [p.type for p in analyze_note(note, [joint, joint]).procedures] == [
+        "joint_injection",
+        "joint_injection",
+    ]

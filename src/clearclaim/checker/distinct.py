@@ -128,10 +128,11 @@ def structure_of_code(code: str) -> str | None:
 
 
 def procedure_types_of_codes(codes: Iterable[str]) -> list[tuple[str, ...]]:
-    """The note's procedure types of each structure the codes name (one
-    structure's types together), for the reader to look for what the codes say."""
+    """The note's procedure types of the structure each code names (one
+    structure's types together, once per code), for the reader to look for what
+    the codes say."""
     every = structures()
-    named = dict.fromkeys(name for code in codes for name in structures_of_code(code)[:1])
+    named = [name for code in codes for name in structures_of_code(code)[:1]]
     return [tuple(every[name].procedures) for name in named]
 
 

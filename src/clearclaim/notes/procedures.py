@@ -415,18 +415,37 @@ def _code_led_mentions(
     note: str,
     targets: list[Target],
     sections: list[Section],
-    expected: Sequence[Sequence[str]],
+    expected: Sequence[tuple[str, ...]],
     by_type: dict[str, list[Target]],
 ) -> list[Target]:
     """Add to ``by_type`` the code-led mentions of each expected structure the
     note names no other way; return them."""
     added: list[Target] = []
-    for group in expected:
-        if group and not any(ptype in by_type for ptype in group):
-            led = _code_led(note, targets, sections, group[0])
+    for group in dict.fromkeys(expected):
+        if not group:
+            continue
+        ptype = group[0]
+        if not any(kind in by_type for kind in group):
+            led = _code_led(note, targets, sections, ptype)
             if led:
-                by_type[group[0]] = led
+                by_type[ptype] = led
                 added += led
+        elif (
+            ptype in _SITES_NAMED
+            and expected.count(group) > 1
+            and [kind for kind in group if kind in by_type] == [ptype]
+        ):
+            # two codes of one structure (a knee's 20611 and a bursa's 20610) and
+            # one site found: the other site's own words tell its procedure
+            sites = _SITES_NAMED[ptype]
+            found = sites(note[t.sent_start : t.sent_end] for t in by_type[ptype])
+            others = [
+                t
+                for t in _code_led(note, targets, sections, ptype)
+                if sites([note[t.start : t.end]]) - found
+            ]
+            by_type[ptype] += others
+            added += others
     return added
 
 
@@ -458,7 +477,7 @@ def procedures_of(
     note: str,
     targets: list[Target],
     sections: list[Section],
-    expected: Sequence[Sequence[str]] = (),
+    expected: Sequence[tuple[str, ...]] = (),
 ) -> list[Procedure]:
     """The procedures the note describes.
 

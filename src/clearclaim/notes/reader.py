@@ -158,7 +158,7 @@ _CARRIED_BLOCK = re.compile(
 )
 
 
-def analyze_note(note: str | bytes, expected: Sequence[Sequence[str]] = ()) -> NoteAnalysis:
+def analyze_note(note: str | bytes, expected: Sequence[tuple[str, ...]] = ()) -> NoteAnalysis:
     """Read a procedure note. Raises InputError for an empty or binary note.
 
     A note that is not in English, or that describes no procedure and no
