@@ -34,6 +34,11 @@ def _context(**kw) -> ClaimContext:
     return ClaimContext(**base)
 
 
+def _report(store, note: str, codes: str, **kw) -> dict:
+    """The report, as data, of ``note`` with ``codes`` (the other fields as ``_context``)."""
+    return check(store, _context(note=note, codes=parse_codes(codes), **kw)).to_dict()
+
+
 def test_report_keys_and_modifier_by_setting(full_store) -> None:
     report = check(full_store, _context()).to_dict()
     assert set(report) >= TOP_KEYS
@@ -285,8 +290,7 @@ joints; contrast confirmed intra-articular spread. Fluoro time 0.6 min, 12 mGy.
 
 def test_a_code_of_the_other_spinal_region_is_replaced(full_store) -> None:
     """REG01: 64490/64491 (cervical or thoracic) for lumbar levels are 64493/64494."""
-    context = _context(note=FACET_NOTE, codes=parse_codes("64490,64491"))
-    report = check(full_store, context).to_dict()
+    report = _report(full_store, FACET_NOTE, "64490,64491")
     assert sorted(line["code"] for line in report["lines"]) == ["64493", "64494"]
     assert {s["code"]: s["replaced_by"] for s in report["suppressed"]} == {
         "64490": "64493",
@@ -306,8 +310,7 @@ def test_the_distinct_modifier_moves_to_the_column_two_code(full_store) -> None:
         "epidural spread. Fluoro time 0.9 min. Three muscles were injected with "
         "bupivacaine. No imaging used for the trigger points.\n"
     )
-    context = _context(note=note, codes=parse_codes("64483,20553-59"))
-    report = check(full_store, context).to_dict()
+    report = _report(full_store, note, "64483,20553-59")
     lines = {line["code"]: line["modifiers"] for line in report["lines"]}
     assert lines == {"64483": ["XS"], "20553": []}
     assert "MOD10" in {f["rule_id"] for f in report["findings"]}
@@ -325,8 +328,7 @@ def test_an_injection_of_another_joint_than_the_surgery_keeps_its_line(full_stor
         "needle was placed into the left hip joint, contrast confirmed intra-articular "
         "spread and 40 mg triamcinolone was injected. Fluoro time 0.3 min. 1.1 mGy.\n"
     )
-    context = _context(note=note, codes=parse_codes("29881,20610,77002-26"), pos="24")
-    report = check(full_store, context).to_dict()
+    report = _report(full_store, note, "29881,20610,77002-26", pos="24")
     lines = {line["code"]: line["modifiers"] for line in report["lines"]}
     assert lines == {"29881": [], "20610": ["XS"], "77002": ["26", "XS"]}
 
@@ -356,8 +358,7 @@ def test_two_access_devices_are_two_sites_only_on_two_sides(full_store) -> None:
     )
 
     def lines(side: str) -> dict[str, list[str]]:
-        context = _context(note=both.format(side=side), codes=parse_codes("36590,36589"))
-        report = check(full_store, context).to_dict()
+        report = _report(full_store, both.format(side=side), "36590,36589")
         return {line["code"]: line["modifiers"] for line in report["lines"]}
 
     # the catheter on the other side: a site of its own past the PTP edit 36590/36589
@@ -374,8 +375,7 @@ def test_a_sympathetic_block_and_a_somatic_nerve_block_are_two_structures(full_s
         "Right LFCN block: supine. Linear transducer inferomedial to the ASIS; needle in plane, "
         "6 mL bupivacaine around the nerve. Permanent image recorded.\n"
     )
-    context = _context(note=note, codes=parse_codes("64520,64450,76942-26,77003-26"))
-    report = check(full_store, context).to_dict()
+    report = _report(full_store, note, "64520,64450,76942-26,77003-26")
     lines = {line["code"]: line["modifiers"] for line in report["lines"]}
     # the ultrasound guided the femoral cutaneous nerve, the fluoroscopy the
     # sympathetic chain: 77003 keeps its line past the PTP edit 76942/77003
@@ -392,8 +392,7 @@ def test_a_right_hip_and_a_left_knee_are_two_lines_not_one_bilateral(full_store)
         "L KNEE: Seated. Inferolateral soft spot palpated. 21g needle, 40 mg Kenalog + 5 mL "
         "1% lido injected.\n"
     )
-    context = _context(note=note, codes=parse_codes("20610-RT,20610-LT"))
-    report = check(full_store, context).to_dict()
+    report = _report(full_store, note, "20610-RT,20610-LT")
     joints = sorted(
         (line["units"], line["modifiers"]) for line in report["lines"] if line["code"] == "20610"
     )
