@@ -275,3 +275,23 @@ def test_a_labels_re2_patterns_run_on_re2_beside_one_that_needs_python() -> None
     landmark = [r for r in target_rules() if r.literal == "LANDMARK"]
     assert len(landmark) == 2  # "no imaging" needs a look-ahead; "by palpation" does not
     assert sorted(re2_source(r.pattern, re.IGNORECASE) is None for r in landmark) == [False, True]
+
+
+def test_the_tokenizer_without_whitespace_special_cases_makes_the_same_tokens() -> None:
+    import medspacy
+
+    from clearclaim.notes.pipeline import drop_whitespace_special_cases, silence_loggers
+
+    silence_loggers()
+    theirs = medspacy.load(medspacy_enable=["medspacy_tokenizer"]).tokenizer
+    ours = medspacy.load(medspacy_enable=["medspacy_tokenizer"]).tokenizer
+    drop_whitespace_special_cases(ours)
+    assert set(theirs.rules) - set(ours.rules) == {" ", "\t", "\n", "\xa0"}
+
+    def tokens(tokenizer: Any, text: str) -> list[tuple[str, int, str]]:
+        return [(t.text, t.idx, t.whitespace_) for t in tokenizer(text)]
+
+    odd_spacing = ["Fluoro  0.3 min.\n\n\tDose:\t12 mGy \n", "L4-5\n\nILESI,\xa0fluoro  \t \n"]
+    for note in NOTES + odd_spacing:
+        for text in (note, ascii_spaces(note)):
+            assert tokens(ours, text) == tokens(theirs, text)

@@ -170,6 +170,19 @@ def context_rules(as_regex: bool = True) -> list[Any]:
     return [ConTextRule.from_dict(r) for r in rules + ours["context_rules"]]
 
 
+def drop_whitespace_special_cases(tokenizer: Any) -> None:
+    """Take the tokenizer's special cases for a lone space, tab, newline or no-break
+    space out of its rules.
+
+    Each maps the whitespace to itself, and the tokenizer makes every run of
+    whitespace other than one plain space a token anyway, so the tokens do not
+    change (a test compares them on every note). But a special case keeps the
+    word it meets from the tokenizer's cache: a note's words were split again on
+    every check, about a tenth of a check's time.
+    """
+    tokenizer.rules = {text: case for text, case in tokenizer.rules.items() if not text.isspace()}
+
+
 def _build(token_patterns_as_regex: bool = True) -> Any:
     silence_loggers()
     import medspacy
@@ -180,6 +193,7 @@ def _build(token_patterns_as_regex: bool = True) -> Any:
     # ("SI joint" is a site and a procedure) are all kept.
     nlp = medspacy.load(medspacy_enable=["medspacy_tokenizer"])
     silence_loggers()
+    drop_whitespace_special_cases(nlp.tokenizer)
     nlp.add_pipe("clearclaim_sentences")
     matcher = nlp.add_pipe(
         "medspacy_target_matcher", config={"result_type": "group", "prune": False}
