@@ -381,6 +381,14 @@ def test_a_form_s_side_field_under_a_procedure_is_its_side() -> None:
             [("biopsy_aspiration",), ("catheter_drainage",)],
             [("biopsy_aspiration", ()), ("catheter_drainage", ())],
         ),
+        # numbered log items headed by a side and the site ("#1 L GH jt - C-arm.")
+        (
+            "PROC LOG\n#1 L GH jt - C-arm. Post approach. Prep. 22g spinal placed under fluoro. "
+            "1cc K40 + 6cc 0.25% marc.\n#2 L biceps LH sheath - palp in bicipital groove. "
+            "25g along sheath, 0.5cc K40 + 1cc lido.\n",
+            [("joint_injection", "arthrography"), ("tendon_sheath_injection",)],
+            [("joint_injection", ()), ("tendon_sheath_injection", ())],
+        ),
     ],
 )
 def test_procedures_told_under_their_site_s_name(

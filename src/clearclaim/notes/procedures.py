@@ -407,7 +407,7 @@ def _code_led(
         and t.status == "affirmed"
         and t.section not in RESULT_SECTIONS
         and not in_header_sentence(t, sections, "indication")
-        and performed.search(note, t.sent_start, _two_sentences_end(note, t.end))
+        and performed.search(note, t.sent_start, _two_sentences_end(note, t.start, t.end))
     ]
 
 
@@ -450,21 +450,29 @@ def _code_led_mentions(
 
 
 _FULL_STOP = re.compile(r"[.?!;](?=\s)")
+# what may come before a site at the head of a line: an item number, a side ("#1 L GH jt")
+_LINE_HEAD = re.compile(
+    r"(?:(?:\#\s?\d{1,2}|\d{1,2}[.)]|\(\d{1,2}\))\s*)?(?:(?:right|left|R|L|rt|lt|bilat\w*)\s*)?",
+    re.IGNORECASE,
+)
 
 
-def _two_sentences_end(note: str, start: int) -> int:
-    """Where the sentence after the one going on at ``start`` ends, by its
-    punctuation (a wrapped line is no sentence end here), within the paragraph;
-    the paragraph's end when ``start`` heads a line or is in the paragraph's
-    opening sentence ("Right L5-S1 facet. Prone. Oblique view, 22 g needle ...":
-    what follows is about it)."""
-    blank = BLANK_LINE.search(note, start)
+def _two_sentences_end(note: str, start: int, end: int) -> int:
+    """Where the sentence after the one going on at ``end`` (of a site named from
+    ``start``) ends, by its punctuation (a wrapped line is no sentence end here),
+    within the paragraph; the paragraph's end when the site heads a line or is in
+    the paragraph's opening sentence ("Right L5-S1 facet. Prone. Oblique view,
+    22 g needle ...": what follows is about it)."""
+    blank = BLANK_LINE.search(note, end)
     stop = blank.start() if blank else len(note)
     opening = max((b.end() for b in BLANK_LINE.finditer(note, 0, start)), default=0)
     before = note[note.rfind("\n", 0, start) + 1 : start].strip()
-    if not before or before.endswith(":") or not _FULL_STOP.search(note, opening, start):
+    if (
+        _LINE_HEAD.fullmatch(before)
+        or before.endswith(":")
+        or not _FULL_STOP.search(note, opening, start)
+    ):
         return stop  # a line's head (after a label at most), or the paragraph's first sentence
-    end = start
     for _ in range(2):
         found = _FULL_STOP.search(note, end, stop)
         if found is None:
