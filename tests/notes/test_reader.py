@@ -770,6 +770,19 @@ def test_an_image_saved_in_a_session_imaged_only_by_ultrasound_is_the_ultrasound
     assert a.ultrasound_image == "recorded"
 
 
+def test_an_image_saved_in_a_probe_s_paragraph_is_the_ultrasound_s() -> None:
+    a = analyze_note(
+        "1. Oblique fluoroscopic view of the R C6-7 foramen; 25g needle under intermittent "
+        "fluoroscopy, 1 mL contrast, 10 mg dexamethasone. Fluoro time 0.8 min.\n\n"
+        "2. R wrist prepped. Linear 15 MHz probe, transverse view at the distal wrist crease: "
+        "median nerve, flexor tendons and ulnar artery identified. 25g needle advanced in-plane "
+        "beneath the flexor retinaculum, hydrodissection of the nerve with 3 mL 1% lidocaine "
+        "and 20 mg triamcinolone, spread visualized around the nerve. Image saved.\n"
+    )
+    assert set(a.imaging_modalities) >= {"fluoroscopy", "ultrasound"}
+    assert a.ultrasound_image == "recorded"
+
+
 def test_a_field_whose_one_box_is_unticked_states_nothing() -> None:
     note = (
         "Procedure: [x] Knee injection   [ ] Hip\n"
@@ -825,6 +838,13 @@ def test_a_picc_placed_under_fluoroscopy_places_one() -> None:
             False,
         ),
         ("Knee injection under fluoroscopy for septic arthritis; infection suspected.", True),
+        # a place, and the access a catheter went back through
+        (
+            "Riverbend Dialysis Access Center\nPROCEDURE: Exchange of a tunneled catheter over "
+            "a guidewire under fluoroscopy, through the same venous access.",
+            False,
+        ),
+        ("Port placed under fluoroscopy for venous access (chemotherapy).", True),
     ],
 )
 def test_an_indication_is_a_finding_not_a_device_or_a_step(text: str, found: bool) -> None:

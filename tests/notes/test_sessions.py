@@ -60,6 +60,37 @@ def test_two_nerves_guided_differently_are_two_blocks() -> None:
 
 
 @pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # a list item's modality after a dash; a step labelled by its landmarks
+        # after a full stop, and "No image guidance."
+        (
+            "Procedures:\n 1. Bilateral SPG (pterygopalatine ganglion) blocks - infrazygomatic "
+            "approach - fluoroscopy\n 2. R GON block. Landmark: 1/3 from EOP to mastoid, 25g "
+            "needle, 3 mL bupivacaine. No image guidance.\n",
+            [
+                ("nerve_block", ("occipital",), "landmark"),
+                ("nerve_block", ("sphenopalatine",), "fluoroscopy"),
+            ],
+        ),
+        # "landmark post approach"; "no US for this one"
+        (
+            "R knee asp/inj, US guided, 18g in-plane, 40 Kenalog. L shoulder inj, landmark post "
+            "approach under acromion, 40 Kenalog into SA bursa, no US for this one.\n",
+            [
+                ("joint_injection", ("knee",), "ultrasound"),
+                ("joint_injection", ("shoulder",), "landmark"),
+            ],
+        ),
+    ],
+)
+def test_each_block_takes_its_own_guidance(
+    note: str, expected: list[tuple[str, tuple[str, ...], str]]
+) -> None:
+    assert _by_site(note) == expected
+
+
+@pytest.mark.parametrize(
     ("note", "types"),
     [
         (
@@ -380,6 +411,13 @@ def test_a_form_s_side_field_under_a_procedure_is_its_side() -> None:
             "10 Fr multipurpose drain, locked. 120 mL turbid fluid.\n",
             [("biopsy_aspiration",), ("catheter_drainage",)],
             [("biopsy_aspiration", ()), ("catheter_drainage", ())],
+        ),
+        # a joint labelled by side and name after a full stop ("... TO done. R knee: ...")
+        (
+            "63M, consented, TO done. R knee: US guided, 18g in-plane, aspirated 30cc, injected "
+            "40 Kenalog. L shoulder: landmark post approach, 25g, 40 Kenalog + 4cc lido.\n",
+            [("joint_injection", "arthrography"), ("joint_injection", "arthrography")],
+            [("joint_injection", ("knee",)), ("joint_injection", ("shoulder",))],
         ),
         # numbered log items headed by a side and the site ("#1 L GH jt - C-arm.")
         (

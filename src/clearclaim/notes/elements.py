@@ -146,6 +146,12 @@ def _names_a_risk() -> re.Pattern[str]:
     return re.compile(load_yaml("elements.yaml")["names_a_risk"], re.IGNORECASE)
 
 
+@cache
+def _names_the_route() -> re.Pattern[str]:
+    """Words before an access that make it the way in (elements.yaml, names_the_route)."""
+    return re.compile(load_yaml("elements.yaml")["names_the_route"], re.IGNORECASE)
+
+
 def elements_of(
     note: str,
     targets: list[Target],
@@ -188,11 +194,13 @@ def elements_of(
         )
 
     # indication: an indication section that says something, or a reason/diagnosis
-    device, risk = _names_a_device(), _names_a_risk()
+    device, risk, route = _names_a_device(), _names_a_risk(), _names_the_route()
     reasons = [
         t
         for t in affirmed("INDICATION", allow=("affirmed", "historical", "hypothetical"))
-        if not device.match(note, t.start) and not risk.search(note, t.sent_start, t.start)
+        if not device.match(note, t.start)
+        and not risk.search(note, t.sent_start, t.start)
+        and not route.search(note, t.sent_start, t.start)
     ]
     ind_spans = [
         body

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from clearclaim.notes.sections import HISTORY_SECTIONS, PLAN_SECTIONS, PRIOR_SECTIONS
+from clearclaim.notes.sections import BLANK_LINE, HISTORY_SECTIONS, PLAN_SECTIONS, PRIOR_SECTIONS
 from clearclaim.notes.targets import Target
 from clearclaim.notes.vocabulary import vocabulary
 
@@ -41,6 +41,27 @@ def ultrasound_image_kept(note: str, t: Target) -> bool:
         _KEPT.search(t.text)
         and _ULTRASOUND_WORDS.search(sentence)
         and not _FLUORO_WORDS.search(sentence)
+    )
+
+
+#: words that only an ultrasound's needle guidance uses
+_PROBE_WORDS = re.compile(
+    r"\b(?:probe|transducer|(?:in|out[- ]of)[- ]plane|sonograph\w*)\b", re.IGNORECASE
+)
+
+
+def _said_of_the_ultrasound(note: str, t: Target) -> bool:
+    """An image statement said of the ultrasound: ultrasound named just before it,
+    or its paragraph a probe's steps with no fluoroscopy in it ("Linear probe,
+    transverse view ... 25g needle in-plane ... Image saved.")."""
+    if _ULTRASOUND_WORDS.search(text_near(note, t.start, t.end)):
+        return True
+    start = max((b.end() for b in BLANK_LINE.finditer(note, 0, t.start)), default=0)
+    blank = BLANK_LINE.search(note, t.end)
+    paragraph = note[start : blank.start() if blank else len(note)]
+    return bool(
+        (_PROBE_WORDS.search(paragraph) or _ULTRASOUND_WORDS.search(paragraph))
+        and not _FLUORO_WORDS.search(paragraph)
     )
 
 
@@ -82,7 +103,7 @@ def ultrasound_image_status(
         for t in targets
         if t.label in ("US_IMAGE_RECORDED", "US_IMAGE_NOT_RECORDED")
         and t.section not in HISTORY_SECTIONS | PLAN_SECTIONS | PRIOR_SECTIONS
-        and (ultrasound_only or _ULTRASOUND_WORDS.search(text_near(note, t.start, t.end)))
+        and (ultrasound_only or _said_of_the_ultrasound(note, t))
     ]
     if any(
         t.label == "US_IMAGE_NOT_RECORDED"
