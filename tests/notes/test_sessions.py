@@ -73,6 +73,30 @@ def test_two_nerves_guided_differently_are_two_blocks() -> None:
                 ("nerve_block", ("sphenopalatine",), "fluoroscopy"),
             ],
         ),
+        # the list names the bursa; the description tells it by its site's words
+        (
+            "Procedures: (1) Caudal epidural steroid injection, fluoroscopically guided. "
+            "(2) Bilateral greater trochanteric bursa injections.\n"
+            "Description: Prone. Lateral fluoroscopic view of the sacral hiatus, 20g Tuohy, "
+            "80 mg methylprednisolone.\nPatient turned lateral decubitus. Point of maximal "
+            "tenderness over the greater trochanter palpated, 22g needle, 40 mg triamcinolone, "
+            "no imaging, repeated on the contralateral side.\n",
+            [
+                ("epidural_interlaminar", (), "fluoroscopy"),
+                ("joint_injection", ("hip",), "landmark"),
+            ],
+        ),
+        # a heading's "(palpation)"
+        (
+            "1) L SI joint injection (fluoro)\nProne. Office C-arm, 22g spinal into the "
+            "inferior SIJ under fluoroscopy. 40 mg Kenalog.\n\n"
+            "2) L greater trochanter bursa injection (palpation)\n"
+            "R lateral decubitus. Prep. 22g to bone, 40 mg Kenalog + 5 mL 1% lido.\n",
+            [
+                ("joint_injection", ("hip",), "landmark"),
+                ("si_joint_injection", (), "fluoroscopy"),
+            ],
+        ),
         # "landmark post approach"; "no US for this one"
         (
             "R knee asp/inj, US guided, 18g in-plane, 40 Kenalog. L shoulder inj, landmark post "

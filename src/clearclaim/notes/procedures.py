@@ -555,6 +555,19 @@ def procedures_of(
         # the bursa injection)
         if spec is not None and t.section not in RESULT_SECTIONS and t not in read_as_other:
             cue_only.setdefault(spec["type"], []).append(t)
+    # a procedure named in the list and told in the description by its site's
+    # words ("(2) Bilateral greater trochanteric bursa injections" ... "Point of
+    # maximal tenderness over the greater trochanter palpated ... no imaging"):
+    # the cue beside the site is the procedure's
+    for t in targets:
+        if (
+            t.label == "PROCEDURE_SITE"
+            and t.meta in by_type
+            and t.status == "affirmed"
+            and t.section not in RESULT_SECTIONS
+            and t not in by_type[t.meta]
+        ):
+            cue_only.setdefault(t.meta, []).append(t)
     procedure_text = [
         note[s.body_start : s.body_end] for s in sections if s.category == "procedure"
     ]
