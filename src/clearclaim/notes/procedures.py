@@ -653,7 +653,14 @@ def procedures_of(
         site = next((s.text for s in sites if any(s.sent_start == t.sent_start for t in ts)), None)
         # the cue may sit beside a mention that is not itself "done" ("No imaging
         # used for the trigger points" negates the mention it guides)
-        cued = ts + [t for t in cue_only.get(ptype, []) if t not in ts]
+        extra = [t for t in cue_only.get(ptype, []) if t not in ts]
+        if ptype in _SITES_NAMED:
+            # a site's words are a cue's owner only for a procedure at that site
+            # ("Left shoulder: ... under fluoroscopy" is not the right knee's)
+            named = _SITES_NAMED[ptype]
+            own = named(sentences)
+            extra = [t for t in extra if t.label != "PROCEDURE_SITE" or named([t.text]) <= own]
+        cued = ts + extra
         if len(ts) < len(by_type[ptype]):
             # one site of several: its own mentions' cues, not the other site's
             cued = ts
