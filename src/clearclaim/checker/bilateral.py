@@ -12,7 +12,7 @@ from typing import Any
 from clearclaim.checker.distinct import joint_sizes, structure_of_code, structures
 from clearclaim.checker.spinal_region import code_procedure_types
 from clearclaim.models import Finding
-from clearclaim.rules.engine import ClaimState, Line, Suppressed
+from clearclaim.rules.engine import ClaimState, Line
 from clearclaim.rules.registry import registry
 from clearclaim.rules.templated import rule_file, templated_finding
 from clearclaim.store import Store
@@ -140,8 +140,6 @@ def _right_and_left_as_one_line(store: Store, state: ClaimState) -> None:
             state,
             right,
             {"bilateral_indicator": str(indicator), "release": release, "units": "2"},
-            excess=1,
-            reason=f"the LT line of {right.code}: both sides billed as one line with modifier 50",
         )
 
 
@@ -161,23 +159,16 @@ def _both_sides_as_units(store: Store, state: ClaimState) -> None:
         indicator, release = queries.bilateral_indicator(store, line.code, state.day)
         if indicator is None or str(indicator) not in rule_spec["indicators"]:
             continue
-        excess = line.units - 1
         values = {"bilateral_indicator": str(indicator), "release": release}
-        _as_one_line(
-            state,
-            line,
-            values | {"units": str(line.units)},
-            excess=excess,
-            reason=f"{excess} unit(s) of {line.code} for the second side: billed as one "
-            "line with modifier 50",
-        )
+        _as_one_line(state, line, values | {"units": str(line.units)})
 
 
-def _as_one_line(
-    state: ClaimState, line: Line, values: dict[str, str], *, excess: int, reason: str
-) -> None:
-    """BIL03's change: the line is both sides, one unit with modifier 50, and the
-    second side's units or line are named with the rule."""
+def _as_one_line(state: ClaimState, line: Line, values: dict[str, str]) -> None:
+    """BIL03's change: the line is both sides, one unit with modifier 50.
+
+    The second side is billed on this line (Medicare pays 150% of one side), so
+    it is not named in ``suppressed``, which lists what must not be billed: the
+    finding and the line's rationale say what changed."""
     rule = registry().rule("BIL03")
     finding = _finding(rule.id, state.day, line.code, values)
     line.units = 1
@@ -185,4 +176,3 @@ def _as_one_line(
     line.rule_ids.append(rule.id)
     line.rationale.append(f"{rule.id}: {rule.title}")
     state.findings.append(finding)
-    state.suppressed.append(Suppressed(line.code, finding, units=excess, reason=reason))
