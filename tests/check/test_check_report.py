@@ -399,3 +399,23 @@ def test_a_right_hip_and_a_left_knee_are_two_lines_not_one_bilateral(full_store)
     # two joints, one on each side: not 20610-50 (BIL03), and no side named as merged
     assert joints == [(1, ["LT"]), (1, ["RT"])]
     assert not [s for s in report["suppressed"] if s["code"] == "20610"]
+
+
+def test_a_catheter_tip_seen_on_fluoroscopy_is_the_catheter_s_fluoroscopy(full_store) -> None:
+    # both needles placed under ultrasound; the fluoroscopy placed the PICC's tip,
+    # and 36573 includes it (77001), not the biopsy's 77002
+    note = (
+        "Procedures: 1) US-guided renal allograft biopsy 2) US-guided L arm PICC placement\n"
+        "Indication: rising creatinine, ? rejection; CMV viremia needing IV ganciclovir.\n\n"
+        "1) Lower pole cortex targeted under real-time ultrasound, 18G core device, 3 passes. "
+        "US image of the needle in the cortex saved.\n\n"
+        "2) Basilic vein patent and compressible on ultrasound; accessed under real-time US, "
+        "image stored. 5 Fr PICC, 46 cm, tip at the cavoatrial junction confirmed with a "
+        "fluoroscopic spot image.\n"
+    )
+    report = _report(
+        full_store, note, "50200,76942,36573,76937", pos="21", date_of_service=date(2026, 2, 4)
+    )
+    assert {s["code"] for s in report["suppressed"]} >= {"77001"}
+    assert "77002" not in {s["code"] for s in report["suppressed"]}
+    assert "77002" not in {line["code"] for line in report["lines"]}

@@ -39,6 +39,8 @@ STANDALONE_FLUOROSCOPY = frozenset({"76000", "76001"})
 _PREFERRED_BY_FAMILY = {"spinal": "77003", "vascular_access": "77001"}
 #: which side of a two-site session a guidance code guides (True: the spine)
 _GUIDANCE_SIDE = {"77003": True, "77002": False, "77001": False}
+#: the structure of a central venous catheter (structures.yaml)
+_CENTRAL_VEIN = "central_vein"
 
 
 def _imaging_evidence(note: NoteAnalysis) -> tuple[str | None, list[dict[str, Any]]]:
@@ -141,7 +143,9 @@ def documented_imaging(
         structure_of_code(successors.get(ln.code, ln.code)) for ln in claim if ln.code not in fluoro
     }
     if not worked_on - {None} - by_ultrasound - by_landmark:
-        by_ultrasound = set()  # no procedure of the claim was done under fluoroscopy
+        # every needle went in under ultrasound: the fluoroscopy placed a central
+        # catheter's tip (a PICC beside a renal biopsy), or else any procedure's
+        by_ultrasound = by_ultrasound - {_CENTRAL_VEIN} if _CENTRAL_VEIN in by_ultrasound else set()
     # a needle placed under CT (a drain beside a PICC): the fluoroscopy is not its
     by_ultrasound |= ct_structures(note)
     under_fluoroscopy = fluoroscopy_structures(note)
