@@ -419,3 +419,22 @@ def test_a_catheter_tip_seen_on_fluoroscopy_is_the_catheter_s_fluoroscopy(full_s
     assert {s["code"] for s in report["suppressed"]} >= {"77001"}
     assert "77002" not in {s["code"] for s in report["suppressed"]}
     assert "77002" not in {line["code"] for line in report["lines"]}
+
+
+def test_ct_of_a_bone_biopsy_beside_a_lung_biopsy_keeps_xs(full_store) -> None:
+    # 32408 includes its CT guidance; the iliac bone's 20225 does not: 77012 stays
+    # as the bone's guidance, with XS past the 32408/77012 edit
+    note = (
+        "CT GUIDED BIOPSIES: RIGHT LOWER LOBE LUNG MASS AND LEFT ILIAC BONE LESION\n"
+        "History: spiculated RLL mass and lytic left iliac lesion on PET/CT.\n\n"
+        "Lung: under CT guidance a 19 G coaxial introducer was advanced to the margin of the "
+        "mass; four 20 G core specimens obtained.\n\n"
+        "Bone: CT-guided biopsy of the left iliac lesion. Under CT guidance an 11 G bone biopsy "
+        "needle was advanced into the lytic lesion; three cores obtained.\n"
+    )
+    report = _report(
+        full_store, note, "32408,20225,77012", pos="22", date_of_service=date(2025, 2, 18)
+    )
+    lines = {line["code"]: line["modifiers"] for line in report["lines"]}
+    assert "XS" in lines["77012"]
+    assert "77012" not in {s["code"] for s in report["suppressed"]}

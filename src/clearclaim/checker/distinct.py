@@ -543,8 +543,9 @@ def guided_elsewhere(
     # two biopsies of different organs (a lung and a liver) are one kind of
     # procedure for the note reader, two codes on the claim
     biopsies = {c for c in state.codes() if structure_of_code(c) == "bone_or_lesion"}
+    two_organs = any(len(p.organs) > 1 for p in note.procedures)  # a lung's and a bone's
     if modality not in note.imaging_modalities or (
-        len({p.type for p in note.procedures}) < 2 and len(biopsies) < 2
+        len({p.type for p in note.procedures}) < 2 and len(biopsies) < 2 and not two_organs
     ):
         return set()  # the note must show the modality and the session's two procedures
     number = finding.line
