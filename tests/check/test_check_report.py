@@ -438,3 +438,25 @@ def test_ct_of_a_bone_biopsy_beside_a_lung_biopsy_keeps_xs(full_store) -> None:
     lines = {line["code"]: line["modifiers"] for line in report["lines"]}
     assert "XS" in lines["77012"]
     assert "77012" not in {s["code"] for s in report["suppressed"]}
+
+
+def test_a_vein_entered_under_ultrasound_beside_a_billed_76942_is_a_missed_76937(
+    full_store,
+) -> None:
+    # the coder's 76942 is the peritoneal catheter's (and included in 49418); the
+    # port's vein, patent and entered under ultrasound with an image kept, is 76937
+    note = (
+        "PROCEDURES: 1. Tunneled peritoneal drainage catheter, ultrasound guided. "
+        "2. Right IJ chest port.\n"
+        "INDICATION: malignant ascites; starting chemotherapy, needs a port.\n\n"
+        "1. Under real-time ultrasound guidance an 18G needle was advanced into the ascites, "
+        "catheter tunneled and inserted, 2.8 L drained.\n\n"
+        "2. Chest port: right IJ patent and compressible on ultrasound; ultrasound-guided "
+        "micropuncture access, permanent image saved. Port catheter advanced under "
+        "fluoroscopy, tip at the cavoatrial junction.\nFluoro time 1.1 min. Air kerma 7.2 mGy.\n"
+    )
+    report = _report(
+        full_store, note, "49418,76942,36561,77001", pos="22", date_of_service=date(2024, 12, 10)
+    )
+    assert "76937" in {line["code"] for line in report["lines"]}
+    assert "76942" in {s["code"] for s in report["suppressed"]}

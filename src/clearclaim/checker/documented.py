@@ -310,11 +310,22 @@ def documented_ultrasound(
         return []  # one ultrasound, one code: the companion reports it
     spec = imaging_map().ultrasound
     present = {line.code for line in claim}
-    if spec.needle_code in present or not present:
+    if not present:
         return []
     vascular = rules.code_set(spec.vascular, on=day)
     others = {c for c in present if c not in vascular and is_surgical(c)}
     guided = ultrasound_structures(note)
+    if spec.needle_code in present:
+        # the coder's 76942 reports a needle's ultrasound; a vein the note shows
+        # patent and entered under ultrasound, image kept, beside it (a port beside
+        # a peritoneal catheter) has its own
+        if (
+            spec.vascular_code in present
+            or not present & vascular
+            or note.vascular_ultrasound != "complete"
+        ):
+            return []
+        return [_documented_ultrasound_line(note, spec.vascular_code, spec.vascular_code)]
     # the vein's ultrasound is billed: only a needle the note also places under
     # ultrasound into another structure (a thoracentesis beside the port) has
     # an ultrasound of its own, judged as 76942
