@@ -282,11 +282,20 @@ def test_tip_position() -> None:
     assert "tip_position" in a.elements["interpretation_report"].kinds
 
 
-def test_a_tip_position_left_to_a_later_radiograph_is_not_documented() -> None:
-    a = analyze_note(
+@pytest.mark.parametrize(
+    "note",
+    [
         "Proc: R IJ triple-lumen CVC under fluoroscopy.\n"
-        "Tip position: will confirm on post-procedure portable CXR (ordered)."
-    )
+        "Tip position: will confirm on post-procedure portable CXR (ordered).",
+        # said in a sentence; the ultrasound's image kept after a semicolon
+        "Chest port. R IJ patent and compressible.\n"
+        "Real-time US guided puncture of the R IJ with 21g needle; permanent image stored in "
+        "PACS.\nFluoroscopy used for guidewire advancement and sheath placement.\n"
+        "Final catheter tip position to be confirmed on post-procedure CXR.\n",
+    ],
+)
+def test_a_tip_position_left_to_a_later_radiograph_is_not_documented(note: str) -> None:
+    a = analyze_note(note)
     assert not a.has_tip_position
     assert "interpretation_report" not in a.elements
 

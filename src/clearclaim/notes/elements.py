@@ -38,9 +38,10 @@ _DEFERRED_REPORT = re.compile(
     re.IGNORECASE,
 )
 #: a form's "Tip position:" answered with a later study ("will confirm on
-#: the post-procedure CXR"): the position is not documented here
+#: the post-procedure CXR"), or a sentence that leaves it to one ("Final catheter
+#: tip position to be confirmed on post-procedure CXR"): not documented here
 _DEFERRED_ANSWER = re.compile(
-    r"\s*:\s*(?:will\b|to be\b|pending\b|awaiting\b|deferred\b|TBD\b|per (?:the )?"
+    r"\s*(?::\s*)?(?:will\b|(?:is )?to be\b|pending\b|awaiting\b|deferred\b|TBD\b|per (?:the )?"
     r"(?:post[- ]?(?:procedure|op) |portable )*(?:CXR|chest))",
     re.IGNORECASE,
 )

@@ -35,8 +35,11 @@ def needle_named(text: str, devices: bool = True) -> bool:
 
 def ultrasound_image_kept(note: str, t: Target) -> bool:
     """An "image saved" that is the vascular ultrasound's, not the final
-    fluoroscopic image of a tip or needle position."""
-    sentence = note[t.sent_start : t.sent_end]
+    fluoroscopic image of a tip or needle position: read in its sentence and the
+    line it is on ("US guided puncture ...; permanent image stored in PACS": a
+    semicolon ends a sentence, not the thought)."""
+    line_start = note.rfind("\n", 0, t.start) + 1
+    sentence = note[min(t.sent_start, line_start) : t.sent_end]
     return bool(
         _KEPT.search(t.text)
         and _ULTRASOUND_WORDS.search(sentence)
