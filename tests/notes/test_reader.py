@@ -282,6 +282,16 @@ def test_tip_position() -> None:
     assert "tip_position" in a.elements["interpretation_report"].kinds
 
 
+def test_a_time_and_dose_on_an_earlier_session_s_line_are_not_this_one_s() -> None:
+    a = analyze_note(
+        "Procedure: R lumbar sympathetic block, fluoroscopic guidance, 2nd in series\n"
+        "Previous block (07/10/24): fluoro time 0.8 min, dose 4 mGy - no complications.\n"
+        "Prone. Oblique fluoro to square off L2. 22g needle to the anterolateral L2 body.\n"
+    )
+    assert "fluoro_time" not in a.elements
+    assert "radiation_dose" not in a.elements
+
+
 @pytest.mark.parametrize(
     "note",
     [

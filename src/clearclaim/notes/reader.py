@@ -146,6 +146,18 @@ def _respan(value: Any, note: str) -> Any:
     return value
 
 
+#: a line labelled as an earlier session's ("Previous block (07/10/24): fluoro
+#: time 0.8 min, dose 4 mGy"): its time and dose are that session's
+_EARLIER_SESSION_LINE = re.compile(
+    r"^[ \t]*(?:previous|prior|last|earlier)\b[^\n:]{0,60}:[^\n]*", re.IGNORECASE | re.MULTILINE
+)
+
+
+def _on_an_earlier_session_line(text: str, start: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    return _EARLIER_SESSION_LINE.match(text, line_start) is not None
+
+
 #: a line that is itself the marker of text copied from an earlier note
 #: ("*** carried forward from 06/04/2024 note ***"), then the copied text to the
 #: marker that ends it or to a blank line
@@ -191,18 +203,21 @@ def analyze_note(note: str | bytes, expected: Sequence[tuple[str, ...]] = ()) ->
     doc = read(text)
     sections = sections_of(doc, text)
     targets = _without_ct_fluoroscopy(dedupe_overlaps(find_targets(doc, sections)))
-    # a time or dose in the history or plan belongs to another session
+    # a time or dose in the history or plan, or on a line about an earlier
+    # session, belongs to another session
     times = [
         m
         for m in measures.find_fluoro_times(text)
         if section_at(sections, m.span.start)
         not in HISTORY_SECTIONS | PLAN_SECTIONS | PRIOR_SECTIONS
+        and not _on_an_earlier_session_line(text, m.span.start)
     ]
     doses = [
         m
         for m in measures.find_doses(text)
         if section_at(sections, m.span.start)
         not in HISTORY_SECTIONS | PLAN_SECTIONS | PRIOR_SECTIONS
+        and not _on_an_earlier_session_line(text, m.span.start)
     ]
 
     # a block the note marks as copied from an earlier visit ("*** carried
