@@ -175,12 +175,23 @@ def test_fluoroscopy_planned_then_not_available_was_not_used() -> None:
     assert analyze_note(note).fluoroscopy != "used"
 
 
-def test_a_chest_radiograph_read_by_radiology_is_not_the_guidance_read_elsewhere() -> None:
-    note = (
+@pytest.mark.parametrize(
+    "note",
+    [
         "Right IJ CVC under real-time ultrasound, image saved. Post-procedure portable chest "
-        "radiograph (read by radiology) shows the tip at the cavoatrial junction."
-    )
+        "radiograph (read by radiology) shows the tip at the cavoatrial junction.",
+        "PROCEDURE: Provocative discography L3-4, L4-5, L5-S1, with fluoroscopic needle "
+        "guidance and interpretation of discograms. Post-discography CT lumbar spine ordered "
+        "(to be performed and read by radiology).",
+    ],
+)
+def test_a_study_of_its_own_read_by_radiology_is_not_the_guidance_read_elsewhere(
+    note: str,
+) -> None:
     assert not analyze_note(note).interpreted_elsewhere
+
+
+def test_the_guidance_images_read_by_the_radiologist_are_read_elsewhere() -> None:
     assert analyze_note(
         "Fluoroscopic images were interpreted by the radiologist in a separate report."
     ).interpreted_elsewhere
