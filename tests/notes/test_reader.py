@@ -1196,3 +1196,13 @@ def test_a_vein_accessed_without_ultrasound_names_no_ultrasound() -> None:
         "Seldinger. Tip at the cavoatrial junction by ECG criteria. No fluoroscopy."
     )
     assert "ultrasound" not in a.imaging_modalities
+
+
+def test_a_muscle_is_a_site_and_its_myogram_shows_the_needle() -> None:
+    a = analyze_note(
+        "S: buttock pain worse sitting.\n"
+        "P: prone, AP fluoro. 22g spinal needle into the R piriformis belly, 1 mL omnipaque -> "
+        "linear myogram along the fibers. 5 mL 0.25% bupivacaine injected.\n"
+    )
+    assert "piriformis" in a.elements["anatomic_site"].spans[0].text.lower()
+    assert "tip_position" in a.elements["interpretation_report"].kinds
