@@ -69,6 +69,7 @@ def test_fluoro_time_normalised_to_seconds(text: str, seconds: float) -> None:
         ("Air kerma: four point two mGy.", "air_kerma", 4.2, "mGy"),
         # after the time it follows, and "at the reference point"
         ("fluoro 0.6 min total, 1.9 mGy", "air_kerma", 1.9, "mGy"),
+        ("fluoro 1.6 min 11 mGy.", "air_kerma", 11.0, "mGy"),
         ("Cumulative air kerma at the reference point 12.3 mGy", "air_kerma", 12.3, "mGy"),
     ],
 )
