@@ -277,8 +277,16 @@ def test_elements_with_sections_and_spans() -> None:
     assert found["indication"][0]["text"] == "R hemidiaphragm elevation"
 
 
-def test_tip_position() -> None:
-    a = analyze_note("Port placed via R IJ under fluoro. Catheter tip at the cavoatrial junction.")
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Port placed via R IJ under fluoro. Catheter tip at the cavoatrial junction.",
+        "Port-A-Cath via the subclavian vein. The distal tip was confirmed to be in adequate "
+        "position with surgeon-interpreted fluoroscopy.",
+    ],
+)
+def test_tip_position(note: str) -> None:
+    a = analyze_note(note)
     assert a.has_tip_position
     assert "tip_position" in a.elements["interpretation_report"].kinds
 

@@ -41,8 +41,10 @@ _DEFERRED_REPORT = re.compile(
 #: the post-procedure CXR"), or a sentence that leaves it to one ("Final catheter
 #: tip position to be confirmed on post-procedure CXR"): not documented here
 _DEFERRED_ANSWER = re.compile(
-    r"\s*(?::\s*)?(?:will\b|(?:is )?to be\b|pending\b|awaiting\b|deferred\b|TBD\b|per (?:the )?"
-    r"(?:post[- ]?(?:procedure|op) |portable )*(?:CXR|chest))",
+    r"\s*:\s*(?:will\b|to be\b|pending\b|awaiting\b|deferred\b|TBD\b|per (?:the )?"
+    r"(?:post[- ]?(?:procedure|op) |portable )*(?:CXR|chest))"
+    # not "the tip was confirmed to be in adequate position"
+    r"|\s+(?:is\s+)?(?:to\s+be|will\s+be)\s+(?:confirmed|verified|checked|determined|assessed)\b",
     re.IGNORECASE,
 )
 #: an absence that needs no physician named: the technologist ran it alone
