@@ -460,3 +460,25 @@ def test_a_vein_entered_under_ultrasound_beside_a_billed_76942_is_a_missed_76937
     )
     assert "76937" in {line["code"] for line in report["lines"]}
     assert "76942" in {s["code"] for s in report["suppressed"]}
+
+
+def test_sides_of_two_structures_take_xs_as_well(full_store) -> None:
+    # 64483-LT and 20610-RT: the side modifiers pass the 64483/20610 edit, and the
+    # note documents the knee as another structure than the spine: XS too
+    note = (
+        "PROCEDURES:\n1. Left L4-5 transforaminal epidural steroid injection under fluoroscopic "
+        "guidance. 22g needle, lateral view tip in the foramen, 1 mL Omnipaque, dexamethasone "
+        "10 mg injected.\n\n2. Right knee intra-articular injection, fluoroscopically guided. "
+        "22g needle into the R knee joint, contrast outlining the suprapatellar recess, "
+        "triamcinolone 40 mg injected.\nFluoro time 0.9 min.\n"
+    )
+    report = _report(
+        full_store,
+        note,
+        "64483-LT,77003,20610-RT,77002",
+        pos="22",
+        date_of_service=date(2024, 7, 16),
+    )
+    lines = {line["code"]: line["modifiers"] for line in report["lines"]}
+    assert "XS" in lines["20610"]
+    assert "XS" not in lines["64483"]

@@ -25,6 +25,7 @@ from clearclaim.checker.distinct import (
     restore_fluoroscopy_of_other_joint,
     restore_guidance_of_other_site,
     restore_ultrasound_of_other_procedure,
+    separate_structure_of,
 )
 from clearclaim.checker.distinct_modifiers import place_distinct_modifiers
 from clearclaim.checker.documented import (
@@ -160,12 +161,17 @@ def _without_sides(modifiers: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(m for m in modifiers if m not in _SIDES)
 
 
-def _edit_check(engine: EditEngine, state: ClaimState, setting: str) -> ClaimCheck | None:
+def _edit_check(
+    engine: EditEngine, state: ClaimState, setting: str, store: Store | None = None
+) -> ClaimCheck | None:
     """The CMS edits on the claim, a PTP edit judged as if no anatomic modifier
     were billed when its two lines do not name different sites: 20611-LT beside
     the 76942 that guided it, 27096-RT beside 20610-RT, or 20550-F8 beside
     20612-F8 shows no procedures on different sides or digits (a separate joint
-    still takes XS from the rules)."""
+    still takes XS from the rules). Two sides the note documents as separate
+    structures are judged so too, to take XS with their side modifiers (64483-LT
+    and 20610-RT: the knee is another structure than the spine); where the note
+    does not show that, the side modifiers bypass the edit on their own."""
     if not state.lines:
         return None
     lines = _claim_lines(state)
@@ -176,12 +182,20 @@ def _edit_check(engine: EditEngine, state: ClaimState, setting: str) -> ClaimChe
         mine, theirs = sides.get(a or 0, set()), sides.get(b or 0, set())
         return bool(mine and theirs and mine != theirs)
 
+    def separate(code: str | None, other: str | None) -> bool:
+        return (
+            store is not None
+            and code is not None
+            and other is not None
+            and separate_structure_of(store, state, code, other, default_rules())
+        )
+
     same_side = [
         f
         for f in result.findings
         if f.kind == "ptp"
         and f.details.get("modifier") in _SIDES
-        and not opposite(f.line, f.related_line)
+        and (not opposite(f.line, f.related_line) or separate(f.code, f.related_code))
     ]
     if not same_side:
         return result
@@ -207,7 +221,7 @@ def _apply_edits(
     for _ in range(MAX_PASSES):
         if result is None or not apply_edit_findings(store, state, result.findings):
             break
-        result = _edit_check(engine, state, setting)
+        result = _edit_check(engine, state, setting, store)
     return result
 
 
@@ -301,12 +315,12 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     global_in_office(store, state, rules)
 
     engine = engine_for(store)
-    first = _edit_check(engine, state, context.setting)
+    first = _edit_check(engine, state, context.setting, store)
     intended_findings = list(first.findings) if first else []
     result = _apply_edits(store, engine, state, first, context.setting)
     if result is not None and place_distinct_modifiers(store, state, result.findings, rules):
         # a modifier taken off (MOD13) lets an edit take its code off the claim
-        checked = _edit_check(engine, state, context.setting)
+        checked = _edit_check(engine, state, context.setting, store)
         result = _apply_edits(store, engine, state, checked, context.setting)
     fluoro_codes = rules.expand(["@fluoro_codes"], on=day)
     drop_unsupported(state, instead)
