@@ -401,84 +401,102 @@ def test_a_right_hip_and_a_left_knee_are_two_lines_not_one_bilateral(full_store)
     assert not [s for s in report["suppressed"] if s["code"] == "20610"]
 
 
-def test_a_catheter_tip_seen_on_fluoroscopy_is_the_catheter_s_fluoroscopy(full_store) -> None:
-    # both needles placed under ultrasound; the fluoroscopy placed the PICC's tip,
-    # and 36573 includes it (77001), not the biopsy's 77002
-    note = (
-        "Procedures: 1) US-guided renal allograft biopsy 2) US-guided L arm PICC placement\n"
-        "Indication: rising creatinine, ? rejection; CMV viremia needing IV ganciclovir.\n\n"
-        "1) Lower pole cortex targeted under real-time ultrasound, 18G core device, 3 passes. "
-        "US image of the needle in the cortex saved.\n\n"
-        "2) Basilic vein patent and compressible on ultrasound; accessed under real-time US, "
-        "image stored. 5 Fr PICC, 46 cm, tip at the cavoatrial junction confirmed with a "
-        "fluoroscopic spot image.\n"
-    )
-    report = _report(
-        full_store, note, "50200,76942,36573,76937", pos="21", date_of_service=date(2026, 2, 4)
-    )
-    assert {s["code"] for s in report["suppressed"]} >= {"77001"}
-    assert "77002" not in {s["code"] for s in report["suppressed"]}
-    assert "77002" not in {line["code"] for line in report["lines"]}
-
-
-def test_ct_of_a_bone_biopsy_beside_a_lung_biopsy_keeps_xs(full_store) -> None:
-    # 32408 includes its CT guidance; the iliac bone's 20225 does not: 77012 stays
-    # as the bone's guidance, with XS past the 32408/77012 edit
-    note = (
-        "CT GUIDED BIOPSIES: RIGHT LOWER LOBE LUNG MASS AND LEFT ILIAC BONE LESION\n"
-        "History: spiculated RLL mass and lytic left iliac lesion on PET/CT.\n\n"
-        "Lung: under CT guidance a 19 G coaxial introducer was advanced to the margin of the "
-        "mass; four 20 G core specimens obtained.\n\n"
-        "Bone: CT-guided biopsy of the left iliac lesion. Under CT guidance an 11 G bone biopsy "
-        "needle was advanced into the lytic lesion; three cores obtained.\n"
-    )
-    report = _report(
-        full_store, note, "32408,20225,77012", pos="22", date_of_service=date(2025, 2, 18)
-    )
-    lines = {line["code"]: line["modifiers"] for line in report["lines"]}
-    assert "XS" in lines["77012"]
-    assert "77012" not in {s["code"] for s in report["suppressed"]}
-
-
-def test_a_vein_entered_under_ultrasound_beside_a_billed_76942_is_a_missed_76937(
+@pytest.mark.parametrize(
+    ("note", "codes", "pos", "day", "billed", "named", "absent"),
+    [
+        # both needles placed under ultrasound; the fluoroscopy placed the PICC's
+        # tip, and 36573 includes it (77001), not the biopsy's 77002
+        (
+            "Procedures: 1) US-guided renal allograft biopsy 2) US-guided L arm PICC placement\n"
+            "Indication: rising creatinine, ? rejection; CMV viremia needing IV ganciclovir.\n\n"
+            "1) Lower pole cortex targeted under real-time ultrasound, 18G core device, 3 passes. "
+            "US image of the needle in the cortex saved.\n\n"
+            "2) Basilic vein patent and compressible on ultrasound; accessed under real-time US, "
+            "image stored. 5 Fr PICC, 46 cm, tip at the cavoatrial junction confirmed with a "
+            "fluoroscopic spot image.\n",
+            "50200,76942,36573,76937",
+            "21",
+            date(2026, 2, 4),
+            set(),
+            {"77001"},
+            {"77002"},
+        ),
+        # the coder's 76942 is the peritoneal catheter's (and included in 49418); the
+        # port's vein, patent and entered under ultrasound, image kept, is 76937
+        (
+            "PROCEDURES: 1. Tunneled peritoneal drainage catheter, ultrasound guided. "
+            "2. Right IJ chest port.\n"
+            "INDICATION: malignant ascites; starting chemotherapy, needs a port.\n\n"
+            "1. Under real-time ultrasound guidance an 18G needle was advanced into the ascites, "
+            "catheter tunneled and inserted, 2.8 L drained.\n\n"
+            "2. Chest port: right IJ patent and compressible on ultrasound; ultrasound-guided "
+            "micropuncture access, permanent image saved. Port catheter advanced under "
+            "fluoroscopy, tip at the cavoatrial junction.\nFluoro time 1.1 min. "
+            "Air kerma 7.2 mGy.\n",
+            "49418,76942,36561,77001",
+            "22",
+            date(2024, 12, 10),
+            {"76937"},
+            {"76942"},
+            set(),
+        ),
+    ],
+)
+def test_which_procedure_the_session_s_imaging_belongs_to(
     full_store,
+    note: str,
+    codes: str,
+    pos: str,
+    day: date,
+    billed: set[str],
+    named: set[str],
+    absent: set[str],
 ) -> None:
-    # the coder's 76942 is the peritoneal catheter's (and included in 49418); the
-    # port's vein, patent and entered under ultrasound with an image kept, is 76937
-    note = (
-        "PROCEDURES: 1. Tunneled peritoneal drainage catheter, ultrasound guided. "
-        "2. Right IJ chest port.\n"
-        "INDICATION: malignant ascites; starting chemotherapy, needs a port.\n\n"
-        "1. Under real-time ultrasound guidance an 18G needle was advanced into the ascites, "
-        "catheter tunneled and inserted, 2.8 L drained.\n\n"
-        "2. Chest port: right IJ patent and compressible on ultrasound; ultrasound-guided "
-        "micropuncture access, permanent image saved. Port catheter advanced under "
-        "fluoroscopy, tip at the cavoatrial junction.\nFluoro time 1.1 min. Air kerma 7.2 mGy.\n"
-    )
-    report = _report(
-        full_store, note, "49418,76942,36561,77001", pos="22", date_of_service=date(2024, 12, 10)
-    )
-    assert "76937" in {line["code"] for line in report["lines"]}
-    assert "76942" in {s["code"] for s in report["suppressed"]}
+    report = _report(full_store, note, codes, pos=pos, date_of_service=day)
+    lines = {line["code"] for line in report["lines"]}
+    suppressed = {s["code"] for s in report["suppressed"]}
+    assert billed <= lines
+    assert named <= suppressed
+    assert not absent & (lines | suppressed)
 
 
-def test_sides_of_two_structures_take_xs_as_well(full_store) -> None:
-    # 64483-LT and 20610-RT: the side modifiers pass the 64483/20610 edit, and the
-    # note documents the knee as another structure than the spine: XS too
-    note = (
-        "PROCEDURES:\n1. Left L4-5 transforaminal epidural steroid injection under fluoroscopic "
-        "guidance. 22g needle, lateral view tip in the foramen, 1 mL Omnipaque, dexamethasone "
-        "10 mg injected.\n\n2. Right knee intra-articular injection, fluoroscopically guided. "
-        "22g needle into the R knee joint, contrast outlining the suprapatellar recess, "
-        "triamcinolone 40 mg injected.\nFluoro time 0.9 min.\n"
-    )
-    report = _report(
-        full_store,
-        note,
-        "64483-LT,77003,20610-RT,77002",
-        pos="22",
-        date_of_service=date(2024, 7, 16),
-    )
+@pytest.mark.parametrize(
+    ("note", "codes", "day", "with_xs", "without_xs"),
+    [
+        # 32408 includes its CT guidance; the iliac bone's 20225 does not: 77012
+        # stays as the bone's guidance, with XS past the 32408/77012 edit
+        (
+            "CT GUIDED BIOPSIES: RIGHT LOWER LOBE LUNG MASS AND LEFT ILIAC BONE LESION\n"
+            "History: spiculated RLL mass and lytic left iliac lesion on PET/CT.\n\n"
+            "Lung: under CT guidance a 19 G coaxial introducer was advanced to the margin of "
+            "the mass; four 20 G core specimens obtained.\n\n"
+            "Bone: CT-guided biopsy of the left iliac lesion. Under CT guidance an 11 G bone "
+            "biopsy needle was advanced into the lytic lesion; three cores obtained.\n",
+            "32408,20225,77012",
+            date(2025, 2, 18),
+            "77012",
+            "32408",
+        ),
+        # 64483-LT and 20610-RT: the side modifiers pass the 64483/20610 edit, and the
+        # note documents the knee as another structure than the spine: XS too
+        (
+            "PROCEDURES:\n1. Left L4-5 transforaminal epidural steroid injection under "
+            "fluoroscopic guidance. 22g needle, lateral view tip in the foramen, 1 mL Omnipaque, "
+            "dexamethasone 10 mg injected.\n\n2. Right knee intra-articular injection, "
+            "fluoroscopically guided. 22g needle into the R knee joint, contrast outlining the "
+            "suprapatellar recess, triamcinolone 40 mg injected.\nFluoro time 0.9 min.\n",
+            "64483-LT,77003,20610-RT,77002",
+            date(2024, 7, 16),
+            "20610",
+            "64483",
+        ),
+    ],
+)
+def test_the_other_structure_s_code_takes_xs(
+    full_store, note: str, codes: str, day: date, with_xs: str, without_xs: str
+) -> None:
+    report = _report(full_store, note, codes, pos="22", date_of_service=day)
     lines = {line["code"]: line["modifiers"] for line in report["lines"]}
-    assert "XS" in lines["20610"]
-    assert "XS" not in lines["64483"]
+    assert "XS" in lines[with_xs]
+    assert "XS" not in lines[without_xs]
+    assert with_xs not in {s["code"] for s in report["suppressed"]}
