@@ -191,10 +191,16 @@ def test_a_study_of_its_own_read_by_radiology_is_not_the_guidance_read_elsewhere
     assert not analyze_note(note).interpreted_elsewhere
 
 
-def test_the_guidance_images_read_by_the_radiologist_are_read_elsewhere() -> None:
-    assert analyze_note(
-        "Fluoroscopic images were interpreted by the radiologist in a separate report."
-    ).interpreted_elsewhere
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Fluoroscopic images were interpreted by the radiologist in a separate report.",
+        "Fluoroscopic guidance was performed and interpreted by Dr. M. Osei (Neuroradiology) - "
+        "see separate radiology report for images/fluoro time.",
+    ],
+)
+def test_the_guidance_images_read_by_the_radiologist_are_read_elsewhere(note: str) -> None:
+    assert analyze_note(note).interpreted_elsewhere
 
 
 @pytest.mark.parametrize(
