@@ -7,7 +7,12 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from clearclaim.notes.sections import BLANK_LINE, HISTORY_SECTIONS, PLAN_SECTIONS, PRIOR_SECTIONS
+from clearclaim.notes.sections import (
+    HISTORY_SECTIONS,
+    PLAN_SECTIONS,
+    PRIOR_SECTIONS,
+    paragraph_bounds,
+)
 from clearclaim.notes.targets import Target
 from clearclaim.notes.vocabulary import vocabulary
 
@@ -59,9 +64,8 @@ def _said_of_the_ultrasound(note: str, t: Target) -> bool:
     transverse view ... 25g needle in-plane ... Image saved.")."""
     if _ULTRASOUND_WORDS.search(text_near(note, t.start, t.end)):
         return True
-    start = max((b.end() for b in BLANK_LINE.finditer(note, 0, t.start)), default=0)
-    blank = BLANK_LINE.search(note, t.end)
-    paragraph = note[start : blank.start() if blank else len(note)]
+    start, end = paragraph_bounds(note, t.start, t.end)
+    paragraph = note[start:end]
     return bool(
         (_PROBE_WORDS.search(paragraph) or _ULTRASOUND_WORDS.search(paragraph))
         and not _FLUORO_WORDS.search(paragraph)

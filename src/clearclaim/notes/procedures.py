@@ -11,12 +11,12 @@ from clearclaim.notes.guidance import DENIED_BEFORE
 from clearclaim.notes.models import Procedure
 from clearclaim.notes.pipeline import load_yaml
 from clearclaim.notes.sections import (
-    BLANK_LINE,
     EARLIER_STUDY_SECTIONS,
     HISTORY_SECTIONS,
     PLAN_SECTIONS,
     RESULT_SECTIONS,
     Section,
+    paragraph_bounds,
 )
 from clearclaim.notes.targets import Target, target_span
 from clearclaim.notes.vocabulary import vocabulary
@@ -337,10 +337,7 @@ def _own_paragraph_cues(
     paragraph describes no other procedure and names one kind of guidance
     ("Patient then turned ... palpated and marked. No imaging was used for this
     portion. ... injected into the bursa")."""
-    before = [m.end() for m in BLANK_LINE.finditer(note, 0, mention.start)]
-    start = before[-1] if before else 0
-    after = BLANK_LINE.search(note, mention.end)
-    end = after.start() if after else len(note)
+    start, end = paragraph_bounds(note, mention.start, mention.end)
     if any(m.meta != mention.meta and start <= m.start < end for m in mentions):
         return set()
     # one kind of cue, or none: a form's lines of both ("Imaging: [x] Fluoroscopy"
@@ -463,9 +460,7 @@ def _two_sentences_end(note: str, start: int, end: int) -> int:
     within the paragraph; the paragraph's end when the site heads a line or is in
     the paragraph's opening sentence ("Right L5-S1 facet. Prone. Oblique view,
     22 g needle ...": what follows is about it)."""
-    blank = BLANK_LINE.search(note, end)
-    stop = blank.start() if blank else len(note)
-    opening = max((b.end() for b in BLANK_LINE.finditer(note, 0, start)), default=0)
+    opening, stop = paragraph_bounds(note, start, end)
     before = note[note.rfind("\n", 0, start) + 1 : start].strip()
     if (
         _LINE_HEAD.fullmatch(before)

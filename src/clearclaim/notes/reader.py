@@ -25,7 +25,7 @@ from clearclaim.notes.forms import blank_form_fields, negative_answers, not_perf
 from clearclaim.notes.guidance import needle_named, ultrasound_image_status
 from clearclaim.notes.language import detect_language
 from clearclaim.notes.matching import ascii_spaces, unwrap_lines
-from clearclaim.notes.models import Mention, NoteAnalysis, Procedure
+from clearclaim.notes.models import Measurement, Mention, NoteAnalysis, Procedure
 from clearclaim.notes.pipeline import get_pipeline, read
 from clearclaim.notes.procedures import (
     in_header_sentence,
@@ -148,9 +148,7 @@ def _respan(value: Any, note: str) -> Any:
 
 #: a line labelled as an earlier session's ("Previous block (07/10/24): fluoro
 #: time 0.8 min, dose 4 mGy"): its time and dose are that session's
-_EARLIER_SESSION_LINE = re.compile(
-    r"^[ \t]*(?:previous|prior|last|earlier)\b[^\n:]{0,60}:[^\n]*", re.IGNORECASE | re.MULTILINE
-)
+_EARLIER_SESSION_LINE = re.compile(r"[ \t]*(?:previous|prior|last|earlier)\b[^\n:]{0,60}:", re.I)
 
 
 def _on_an_earlier_session_line(text: str, start: int) -> bool:
@@ -205,20 +203,15 @@ def analyze_note(note: str | bytes, expected: Sequence[tuple[str, ...]] = ()) ->
     targets = _without_ct_fluoroscopy(dedupe_overlaps(find_targets(doc, sections)))
     # a time or dose in the history or plan, or on a line about an earlier
     # session, belongs to another session
-    times = [
-        m
-        for m in measures.find_fluoro_times(text)
-        if section_at(sections, m.span.start)
-        not in HISTORY_SECTIONS | PLAN_SECTIONS | PRIOR_SECTIONS
-        and not _on_an_earlier_session_line(text, m.span.start)
-    ]
-    doses = [
-        m
-        for m in measures.find_doses(text)
-        if section_at(sections, m.span.start)
-        not in HISTORY_SECTIONS | PLAN_SECTIONS | PRIOR_SECTIONS
-        and not _on_an_earlier_session_line(text, m.span.start)
-    ]
+    other_sessions = HISTORY_SECTIONS | PLAN_SECTIONS | PRIOR_SECTIONS
+
+    def this_session(m: Measurement) -> bool:
+        start = m.span.start
+        in_section = section_at(sections, start)
+        return in_section not in other_sessions and not _on_an_earlier_session_line(text, start)
+
+    times = [m for m in measures.find_fluoro_times(text) if this_session(m)]
+    doses = [m for m in measures.find_doses(text) if this_session(m)]
 
     # a block the note marks as copied from an earlier visit ("*** carried
     # forward from 06/04/2024 note *** ... *** end carried forward ***") tells

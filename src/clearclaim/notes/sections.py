@@ -98,6 +98,14 @@ def sections_of(doc: Any, note: str) -> list[Section]:
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
+def paragraph_bounds(note: str, start: int, end: int) -> tuple[int, int]:
+    """Where the paragraph (between blank lines) that holds ``note[start:end]``
+    begins and ends."""
+    opening = max((b.end() for b in BLANK_LINE.finditer(note, 0, start)), default=0)
+    blank = BLANK_LINE.search(note, end)
+    return opening, blank.start() if blank else len(note)
+
+
 def _body_end(note: str, category: str, start: int, limit: int) -> int:
     """Where a section's body ends: an addendum is one block to the next header,
     whatever its lines; a radiology report's findings run to the next blank
