@@ -873,6 +873,14 @@ def test_a_picc_placed_under_fluoroscopy_places_one() -> None:
             False,
         ),
         ("Port placed under fluoroscopy for venous access (chemotherapy).", True),
+        # what the fluoroscopy showed, under its own heading in a report whose
+        # history gives no reason
+        (
+            "EXAM: FL DIAPHRAGM MOTION (SNIFF TEST)\nCLINICAL HISTORY: None provided.\n"
+            "TECHNIQUE: Real time fluoroscopy of both hemidiaphragms.\nFINDINGS:\n"
+            "FLUOROSCOPY: The right hemidiaphragm moves paradoxically upward with sniffing.\n",
+            False,
+        ),
     ],
 )
 def test_an_indication_is_a_finding_not_a_device_or_a_step(text: str, found: bool) -> None:

@@ -12,6 +12,7 @@ from clearclaim.notes.models import FoundElement, Measurement, Mention, TextSpan
 from clearclaim.notes.pipeline import load_yaml
 from clearclaim.notes.sections import (
     ADDENDUM_SECTIONS,
+    EXPOSURE_SECTIONS,
     HISTORY_SECTIONS,
     PLAN_SECTIONS,
     REPORT_SECTIONS,
@@ -218,6 +219,7 @@ def elements_of(
         for t in reasons
         if t.section not in RESULT_SECTIONS
         and t.section not in PLAN_SECTIONS
+        and t.section not in EXPOSURE_SECTIONS
         # "ASPIRATION" in "FLUOROSCOPY GUIDED ASPIRATION, LEFT HIP" names the procedure
         and not any(p.start <= t.start and t.end <= p.end for p in procedures)
     ]

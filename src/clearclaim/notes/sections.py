@@ -27,6 +27,9 @@ RESULT_SECTIONS = frozenset(
     {"findings", "impression", "assessment", "complications", "diagnosis_post"}
 )
 REPORT_SECTIONS = frozenset({"findings", "impression"})
+#: the fluoroscopy's own record (time, dose, what it showed: "FLUOROSCOPY: the
+#: right hemidiaphragm moves paradoxically"): a finding there is not the reason
+EXPOSURE_SECTIONS = frozenset({"radiation"})
 #: where an imaging study named is not this procedure's guidance
 EARLIER_STUDY_SECTIONS = frozenset(
     {"indication", "history", "comparison", "plan", "diagnosis_post"}
