@@ -896,6 +896,28 @@ def test_a_form_field_answered_no_documents_nothing() -> None:
     assert "interpretation_report" not in analyze_note(note).elements
 
 
+@pytest.mark.parametrize(
+    ("narrative", "fluoroscopy"),
+    [
+        ("C-arm tied up in room 2 today; injected using anatomic landmarks. No imaging used.",
+         "not_used"),
+        ("Posterior approach under fluoroscopy; contrast confirmed intra-articular spread.", "used"),
+        # the narrative silent on the imaging: the form's answer stands
+        ("Posterior approach, 22g needle, 40 mg triamcinolone injected.", "used"),
+    ],
+)  # fmt: skip
+def test_a_ticked_option_gives_way_to_a_narrative_that_says_otherwise(
+    narrative: str, fluoroscopy: str
+) -> None:
+    note = (
+        "JOINT INJECTION PROCEDURE FORM\n"
+        "Joint:  [ ] Knee  [X] Shoulder\n"
+        "Guidance:  [X] Fluoroscopy   [ ] Ultrasound   [ ] Landmark\n\n"
+        f"Narrative: R shoulder adhesive capsulitis. {narrative}\n"
+    )
+    assert analyze_note(note).fluoroscopy == fluoroscopy
+
+
 def test_contrast_confined_to_the_joint_places_the_needle() -> None:
     note = (
         "Wrist injection under fluoroscopy: 25g needle into the radiocarpal joint; test "

@@ -101,8 +101,17 @@ def fluoro_status_of(
     mentions: list[Mention],
     times: list[Measurement],
     sections: list[Section],
-    standby: tuple[tuple[int, int], ...] = (),
+    outweighed: tuple[tuple[int, int], ...] = (),
 ) -> str:
+    """Whether this session used fluoroscopy: "used", "not_used", "hypothetical",
+    "historical" or "not_mentioned".
+
+    ``outweighed`` are the places whose mention of the fluoroscope a plain
+    statement that it was not used outweighs: the fluoroscope set up or standing
+    by, which says nothing of its use, and a form's ticked option, a template's
+    answer the narrative contradicts ("Guidance: [X] Fluoroscopy" above "C-arm
+    tied up today ... anatomic landmarks. No imaging used.").
+    """
     # an addendum that speaks of the fluoroscopy corrects the note above it ("C-arm
     # down today; the fluoro line is carried forward from the last visit")
     later = [m for m in mentions if m.span.section in ADDENDUM_SECTIONS]
@@ -117,10 +126,8 @@ def fluoro_status_of(
     mentions = [m for m in mentions if not any(z.start <= m.span.start < z.end for z in zero)]
     statuses = {m.status for m in mentions}
     if "negated" in statuses and not any(t.normalized_value > 0 for t in times):
-        # the fluoroscope set up or standing by is no use of it, against a note that
-        # says fluoroscopy was not used
         affirmed = [m for m in mentions if m.status == "affirmed"]
-        if affirmed and all(any(a <= m.span.start < b for a, b in standby) for m in affirmed):
+        if affirmed and all(any(a <= m.span.start < b for a, b in outweighed) for m in affirmed):
             return "not_used"
     if "affirmed" in statuses or any(t.normalized_value > 0 for t in times):
         return "used"

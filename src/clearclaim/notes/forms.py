@@ -47,6 +47,18 @@ def negative_answers(note: str) -> list[tuple[int, int]]:
     return [m.span("label") for m in negative_answer_pattern().finditer(note)]
 
 
+@cache
+def ticked_option_pattern() -> re.Pattern[str]:
+    return re.compile(load_yaml("forms.yaml")["ticked_option"])
+
+
+def ticked_options(note: str) -> tuple[tuple[int, int], ...]:
+    """The ticked options of a form ("[X] Fluoroscopy"), box and label (offsets)."""
+    if "[" not in note:
+        return ()
+    return tuple(m.span() for m in ticked_option_pattern().finditer(note))
+
+
 #: an unticked box right after a field's colon: the one thing an unanswered
 #: cell needs (its pattern, which looks back over the label, runs only then)
 _BOX_AFTER_COLON = re.compile(r":[ \t]*\[\s?\]")

@@ -21,7 +21,12 @@ from typing import Any
 from clearclaim.errors import InputError
 from clearclaim.notes import measures
 from clearclaim.notes.elements import elements_of, fluoro_status_of, presence_of
-from clearclaim.notes.forms import blank_form_fields, negative_answers, not_performed
+from clearclaim.notes.forms import (
+    blank_form_fields,
+    negative_answers,
+    not_performed,
+    ticked_options,
+)
 from clearclaim.notes.guidance import needle_named, ultrasound_image_status
 from clearclaim.notes.language import detect_language
 from clearclaim.notes.matching import ascii_spaces, unwrap_lines
@@ -239,6 +244,7 @@ def analyze_note(note: str | bytes, expected: Sequence[tuple[str, ...]] = ()) ->
         if t.label == "FLUORO"
     ]
     standby = tuple((t.start, t.end) for t in targets if t.label == "FLUORO_STANDBY")
+    ticked = ticked_options(text)
     # (not a pre-procedure survey of the vein followed by real-time guidance)
     marking_only = any(
         t.label == "US_MARKING_ONLY" and t.status == "affirmed" for t in targets
@@ -248,7 +254,7 @@ def analyze_note(note: str | bytes, expected: Sequence[tuple[str, ...]] = ()) ->
         and _REAL_TIME.search(text, t.sent_start, t.sent_end)
         for t in targets
     )
-    fluoroscopy = fluoro_status_of(mentions, times, sections, standby)
+    fluoroscopy = fluoro_status_of(mentions, times, sections, standby + ticked)
     procedures = procedures_of(text, targets, sections, expected)
     # one procedure by palpation and another that fluoroscopy was there for (a
     # trigger point injection "no imaging" beside a sympathetic block under
