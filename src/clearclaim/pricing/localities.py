@@ -129,9 +129,7 @@ class LocalityResolver:
             self._gpci[choice.key] = rows
         return rows
 
-    def _zip_row(
-        self, choice: ReleaseChoice, zip5: str
-    ) -> tuple[Any, ...] | None:
+    def _zip_row(self, choice: ReleaseChoice, zip5: str) -> tuple[Any, ...] | None:
         key = (choice.key, zip5)
         if key not in self._zip:
             self._zip[key] = queries.zip_locality(self.store, choice, zip5)

@@ -352,8 +352,9 @@ def load_curated(
         path = _content_dir(content_dir) / tag / f"{master.code}.yaml"
         raw = _load_file(path) or {}
         if raw.get("code") is not None and str(raw["code"]).strip().upper() != master.code:
-            raise DataError(f"file is for code {master.code} but says {raw['code']}",
-                            path=str(path))
+            raise DataError(
+                f"file is for code {master.code} but says {raw['code']}", path=str(path)
+            )
     sections: dict[str, Section[Any]] = {}
     for name in SECTIONS:
         master_value = getattr(master, name)
@@ -362,8 +363,9 @@ def load_curated(
             continue
         value = _translate_section(name, master_value, raw.get(name))
         if value is None:
-            sections[name] = Section(value=master_value, language=DEFAULT_LANGUAGE,
-                                     translated=False)
+            sections[name] = Section(
+                value=master_value, language=DEFAULT_LANGUAGE, translated=False
+            )
         else:
             sections[name] = Section(value=value, language=tag, translated=True)
     return CuratedContent(code=master.code, language=tag, deleted=master.deleted, **sections)

@@ -22,6 +22,7 @@ from clearclaim.store.queries.edits import CONTRACTOR_DEFINED
 CODE_RE = re.compile(r"^[0-9A-Z]{4}[0-9A-Z]$")
 PARTNERS_SHOWN = 12
 
+
 def normalise_code(code: str) -> str:
     return code.strip().upper()
 

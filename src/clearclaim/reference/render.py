@@ -84,8 +84,7 @@ def build_groups(self: _Builder, page: Mapping[str, Any]) -> list[Group]:
         blocks = method(value)
         if not blocks:
             continue
-        groups.append(Group(key, self.t(SECTION_TITLES[key]), blocks,
-                            untranslated=not translated))
+        groups.append(Group(key, self.t(SECTION_TITLES[key]), blocks, untranslated=not translated))
     notes = cms.notes_blocks(self, page.get("warnings"))
     if notes:
         title = SECTION_TITLES["notes"]
@@ -129,8 +128,10 @@ def _md_block(block: Block) -> str:
         return "\n\n".join(f"**{_md(q)}**\n\n{_md(a)}" for q, a in block.items)
     if block.kind == "table":
         header = block.header or [""] * len(block.items[0])
-        lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |",
-                 "|" + "|".join("---" for _ in header) + "|"]
+        lines = [
+            "| " + " | ".join(_md_cell(h) for h in header) + " |",
+            "|" + "|".join("---" for _ in header) + "|",
+        ]
         lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in block.items]
         return "\n".join(lines)
     raise ValueError(f"unknown block kind {block.kind!r}")
@@ -164,10 +165,13 @@ def _html_block(block: Block) -> str:
     if block.kind == "table":
         head = ""
         if any(block.header):
-            head = "<thead><tr>" + "".join(f"<th>{_h(h)}</th>" for h in block.header) + \
-                "</tr></thead>"
-        rows = "".join("<tr>" + "".join(f"<td>{_html_inline(c)}</td>" for c in row) + "</tr>"
-                       for row in block.items)
+            head = (
+                "<thead><tr>" + "".join(f"<th>{_h(h)}</th>" for h in block.header) + "</tr></thead>"
+            )
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{_html_inline(c)}</td>" for c in row) + "</tr>"
+            for row in block.items
+        )
         return f"<table>{head}<tbody>{rows}</tbody></table>"
     raise ValueError(f"unknown block kind {block.kind!r}")
 
@@ -223,12 +227,18 @@ def render_html(page: Mapping[str, Any], lang: str | None = None) -> str:
     for group in build_groups(builder, page):
         body = "".join(_html_block(b) for b in group.blocks)
         if group.untranslated:
-            body = (f'<p class="cc-untranslated"><em>{_h(marker)}</em></p>'
-                    f'<div class="cc-fallback" lang="en" dir="ltr">{body}</div>')
-        parts.append(f'<section class="cc-section cc-{_h(group.key)}">'
-                     f"<h2>{_h(group.title)}</h2>{body}</section>")
-    return (f'<article class="clearclaim-code" lang="{language.bcp47}" '
-            f'dir="{language.direction}">' + "".join(parts) + "</article>")
+            body = (
+                f'<p class="cc-untranslated"><em>{_h(marker)}</em></p>'
+                f'<div class="cc-fallback" lang="en" dir="ltr">{body}</div>'
+            )
+        parts.append(
+            f'<section class="cc-section cc-{_h(group.key)}">'
+            f"<h2>{_h(group.title)}</h2>{body}</section>"
+        )
+    return (
+        f'<article class="clearclaim-code" lang="{language.bcp47}" '
+        f'dir="{language.direction}">' + "".join(parts) + "</article>"
+    )
 
 
 def render_labels(lang: str | None = None) -> dict[str, str]:

@@ -158,8 +158,10 @@ class Group:
 
 def _unwrap(value: Any) -> tuple[Any, bool]:
     """A section's value and whether it is in the requested language."""
-    if isinstance(value, Mapping) and "value" in value and (
-        "translated" in value or "language" in value
+    if (
+        isinstance(value, Mapping)
+        and "value" in value
+        and ("translated" in value or "language" in value)
     ):
         return value["value"], bool(value.get("translated", True))
     return value, True
@@ -249,8 +251,9 @@ class _Builder:
             fac, nonfac = rvu.get(fac_key), rvu.get(nonfac_key)
             if _empty(fac) and _empty(nonfac):
                 continue
-            rows.append([self.t(label), self.facility_cell(fac_key, fac, facility_na),
-                         self.number(nonfac)])
+            rows.append(
+                [self.t(label), self.facility_cell(fac_key, fac, facility_na), self.number(nonfac)]
+            )
         header = ["", self.t("Facility"), self.t("Non-facility")]
         return [Block("table", rows, header=header)] if rows else []
 
@@ -279,12 +282,14 @@ class _Builder:
             for amounts in sites.values():
                 columns.extend(str(c) for c in amounts if str(c) not in columns)
             header = [""] + [self.site_label(c) for c in columns]
-            rows = [[self.site_label(str(site))]
-                    + [self.money(amounts.get(c)) for c in columns]
-                    for site, amounts in sites.items()]
+            rows = [
+                [self.site_label(str(site))] + [self.money(amounts.get(c)) for c in columns]
+                for site, amounts in sites.items()
+            ]
             blocks.append(Block("table", rows, header=header))
-        money_rows = [[self.site_label(str(k)), self.money(v)] for k, v in flat.items()
-                      if not _empty(v)]
+        money_rows = [
+            [self.site_label(str(k)), self.money(v)] for k, v in flat.items() if not _empty(v)
+        ]
         if money_rows:
             blocks.append(Block("table", money_rows, header=["", ""]))
         return blocks
@@ -320,18 +325,21 @@ class _Builder:
                 continue
             element = _text(item.get("element"))
             applies = _text(item.get("applies"))
-            rows.append([
-                self.t(ELEMENT_LABELS[element]) if element in ELEMENT_LABELS else element,
-                self.t(APPLIES_LABELS[applies]) if applies in APPLIES_LABELS else applies,
-                _text(item.get("text")),
-            ])
+            rows.append(
+                [
+                    self.t(ELEMENT_LABELS[element]) if element in ELEMENT_LABELS else element,
+                    self.t(APPLIES_LABELS[applies]) if applies in APPLIES_LABELS else applies,
+                    _text(item.get("text")),
+                ]
+            )
         header = [self.t("Element"), self.t("How it applies"), self.t("What to document")]
         return [Block("table", rows, header=header)]
 
     def _modifiers(self, value: Any) -> list[Block]:
         rows: list[list[Inline]] = [
             [_text(item.get("modifier")), _text(item.get("text"))]
-            if isinstance(item, Mapping) else ["", _text(item)]
+            if isinstance(item, Mapping)
+            else ["", _text(item)]
             for item in value
         ]
         return [Block("table", rows, header=[self.t("Modifier"), self.t("When and why")])]
@@ -342,16 +350,24 @@ class _Builder:
             if not isinstance(item, Mapping):
                 blocks.append(Block("p", [_text(item)]))
                 continue
-            pairs = [(self.t(label), _text(item.get(key)))
-                     for key, label in (("scenario", N_("Scenario")), ("coding", N_("Coding")),
-                                        ("why", N_("Why")))
-                     if not _empty(item.get(key))]
+            pairs = [
+                (self.t(label), _text(item.get(key)))
+                for key, label in (
+                    ("scenario", N_("Scenario")),
+                    ("coding", N_("Coding")),
+                    ("why", N_("Why")),
+                )
+                if not _empty(item.get(key))
+            ]
             blocks.append(Block("dl", pairs))
         return blocks
 
     def _faqs(self, value: Any) -> list[Block]:
-        pairs = [(_text(item.get("question")), _text(item.get("answer")))
-                 for item in value if isinstance(item, Mapping)]
+        pairs = [
+            (_text(item.get("question")), _text(item.get("answer")))
+            for item in value
+            if isinstance(item, Mapping)
+        ]
         return [Block("faq", pairs)] if pairs else []
 
     def _related(self, value: Any) -> list[Block]:
@@ -362,8 +378,13 @@ class _Builder:
                 continue
             relation = _text(item.get("relation"))
             label = RELATION_LABELS.get(relation)
-            rows.append([_text(item.get("code")), self.t(label) if label else relation,
-                         _text(item.get("note"))])
+            rows.append(
+                [
+                    _text(item.get("code")),
+                    self.t(label) if label else relation,
+                    _text(item.get("note")),
+                ]
+            )
         header = [self.t("Code"), self.t("Relation"), self.t("Note")]
         return [Block("table", rows, header=header)]
 
@@ -372,8 +393,9 @@ class _Builder:
         for item in value:
             if isinstance(item, Mapping):
                 when = _text(item.get("date"))
-                items.append(f"{when}: {_text(item.get('text'))}" if when
-                             else _text(item.get("text")))
+                items.append(
+                    f"{when}: {_text(item.get('text'))}" if when else _text(item.get("text"))
+                )
             else:
                 items.append(_text(item))
         return [Block("ul", items)]
@@ -389,12 +411,19 @@ class _Builder:
             head: Inline = Link(title, url) if re.match(r"https?://", url) else title
             verified = item.get("verified")
             date_label = self.t("date verified")
-            when = (f"{date_label}: {verified}" if not _empty(verified)
-                    else self.t(NOT_REVERIFIED))
+            when = f"{date_label}: {verified}" if not _empty(verified) else self.t(NOT_REVERIFIED)
             shipped = _text(item.get("file"))
             file_label = self.t("File")
             shipped_text = f"{file_label}: {shipped}" if shipped else ""
-            tail = " — ".join(p for p in (_text(item.get("publisher")),
-                                          _text(item.get("supports")), shipped_text, when) if p)
+            tail = " — ".join(
+                p
+                for p in (
+                    _text(item.get("publisher")),
+                    _text(item.get("supports")),
+                    shipped_text,
+                    when,
+                )
+                if p
+            )
             items.append((head, f" — {tail}" if tail else ""))
         return [Block("ul", items)]
