@@ -1245,3 +1245,19 @@ def test_a_muscle_is_a_site_and_its_myogram_shows_the_needle() -> None:
     )
     assert "piriformis" in a.elements["anatomic_site"].spans[0].text.lower()
     assert "tip_position" in a.elements["interpretation_report"].kinds
+
+
+@pytest.mark.parametrize(
+    ("joint_field", "site_named"),
+    [
+        ("Laterality: [  ]      Joint: [  ]", False),
+        ("Laterality: [X] R     Joint: subacromial bursa", True),
+    ],
+)
+def test_a_procedure_s_kind_names_no_site(joint_field: str, site_named: bool) -> None:
+    a = analyze_note(
+        "PROCEDURE: Major joint / bursa injection with fluoroscopic guidance\n"
+        f"{joint_field}\n"
+        "Imaging: Fluoroscopy. Contrast 2 mL: intra-articular spread confirmed, image saved.\n"
+    )
+    assert ("anatomic_site" in a.elements) is site_named
