@@ -901,7 +901,7 @@ def test_a_form_field_answered_no_documents_nothing() -> None:
     [
         ("C-arm tied up in room 2 today; injected using anatomic landmarks. No imaging used.",
          "not_used"),
-        ("Posterior approach under fluoroscopy; contrast confirmed intra-articular spread.", "used"),
+        ("Posterior approach under fluoroscopy; contrast confirmed intra-articular flow.", "used"),
         # the narrative silent on the imaging: the form's answer stands
         ("Posterior approach, 22g needle, 40 mg triamcinolone injected.", "used"),
     ],

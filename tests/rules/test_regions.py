@@ -22,9 +22,7 @@ SAME_SHORT_TEXT = {("22513", "22514")}
 
 PAIRS = [
     (str(upper), str(lower))
-    for family in yaml.safe_load((SRC / "rules" / "data" / "regions.yaml").read_text())[
-        "families"
-    ]
+    for family in yaml.safe_load((SRC / "rules" / "data" / "regions.yaml").read_text())["families"]
     for upper, lower in family["pairs"].items()
 ]
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from clearclaim.checker.bilateral import bilateral_modifiers
-from clearclaim.checker.components import global_in_office
+from clearclaim.checker.components import component_modifiers
 from clearclaim.checker.distinct_modifiers import place_distinct_modifiers
 from clearclaim.checker.edit_effects import apply_edit_findings
 from clearclaim.checker.joint_units import bill_documented_joints
@@ -267,9 +267,9 @@ def _fired_distinct(store: Store, context: dict[str, Any]) -> set[str]:
 
 
 def _fired_components(store: Store, context: dict[str, Any]) -> set[str]:
-    """Modifier 26 on the claim's diagnostic codes, by place and equipment."""
+    """Modifiers 26 and TC on the claim's diagnostic codes, by place, equipment and claim."""
     state = _state(context, _analysis({}))
-    global_in_office(store, state, default_rules())
+    component_modifiers(store, state, default_rules())
     return {f.rule_id for f in state.findings}
 
 

@@ -86,7 +86,6 @@ def test_every_rule_text_is_translated_with_its_placeholders(language: str) -> N
 def _report(case_id: str, language: str) -> Any:
     from evaluate import CASES, context_for, load_cases
 
-
     case = next(c for c in load_cases(CASES) if c["_file"].startswith(case_id))
     context = context_for(case).model_copy(update={"language": language})
     return case, context

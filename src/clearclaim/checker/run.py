@@ -18,7 +18,7 @@ from typing import Any
 
 from clearclaim._yaml import load_yaml
 from clearclaim.checker.bilateral import bilateral_modifiers
-from clearclaim.checker.components import global_in_office
+from clearclaim.checker.components import component_modifiers
 from clearclaim.checker.coverage import data_coverage
 from clearclaim.checker.distinct import (
     procedure_types_of_codes,
@@ -312,7 +312,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     if any(restored):
         policy.apply_modifier_rules(state)
     bilateral_modifiers(store, state)
-    global_in_office(store, state, rules)
+    component_modifiers(store, state, rules)
 
     engine = engine_for(store)
     first = _edit_check(engine, state, context.setting, store)
