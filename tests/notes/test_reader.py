@@ -283,6 +283,8 @@ def test_elements_with_sections_and_spans() -> None:
         "Port placed via R IJ under fluoro. Catheter tip at the cavoatrial junction.",
         "Port-A-Cath via the subclavian vein. The distal tip was confirmed to be in adequate "
         "position with surgeon-interpreted fluoroscopy.",
+        "GON block: AP fluoro over the occiput, 25g needle to the superior nuchal line, "
+        "bone contact confirmed on fluoro R then L.",
     ],
 )
 def test_tip_position(note: str) -> None:
