@@ -1224,6 +1224,8 @@ def test_the_one_procedure_a_note_names(line: str, kind: str) -> None:
     [
         ("Imaging: bedside US (Sonosite) - effusion; needle entry visualized w/ US", True),
         ("Guidance:  US [ ]   Fluoro [x]   CT [ ]", False),
+        ("Guidance: Fluoroscopy [Y]   Ultrasound [N]   Contrast [N]", False),
+        ("Guidance: Fluoroscopy [N]   Ultrasound [Y]", True),
     ],
 )
 def test_a_form_s_imaging_field(field: str, ultrasound: bool) -> None:

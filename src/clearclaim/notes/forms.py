@@ -38,13 +38,21 @@ def dot_leaders_as_colons(note: str) -> str:
 
 
 @cache
-def negative_answer_pattern() -> re.Pattern[str]:
-    return re.compile(load_yaml("forms.yaml")["negative_answer"], re.IGNORECASE | re.MULTILINE)
+def negative_answer_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    spec = load_yaml("forms.yaml")
+    return (
+        re.compile(spec["negative_answer"], re.IGNORECASE | re.MULTILINE),
+        re.compile(spec["negative_option"], re.IGNORECASE),
+    )
 
 
 def negative_answers(note: str) -> list[tuple[int, int]]:
-    """The labels of form fields answered "no" (their offsets in the note)."""
-    return [m.span("label") for m in negative_answer_pattern().finditer(note)]
+    """The labels of form fields and options answered "no" (their offsets in the note)."""
+    field, option = negative_answer_patterns()
+    spans = [m.span("label") for m in field.finditer(note)]
+    if "[" in note:
+        spans += [m.span("label") for m in option.finditer(note)]
+    return sorted(spans)
 
 
 @cache
