@@ -500,3 +500,32 @@ def test_the_other_structure_s_code_takes_xs(
     assert "XS" in lines[with_xs]
     assert "XS" not in lines[without_xs]
     assert with_xs not in {s["code"] for s in report["suppressed"]}
+
+
+_TFESI_AND_HIP = (
+    "Procedures: (1) R L5-S1 TFESI, fluoroscopic guidance. (2) R hip joint injection, "
+    "fluoroscopic guidance.\n\n"
+    "(1) Prone. Oblique fluoroscopic view, R L5-S1 foramen targeted. 22g spinal needle; lateral "
+    "view tip at the posterior superior aspect of the foramen. 1 mL Omnipaque 180 showed "
+    "epidural spread, no vascular uptake. 10 mg dexamethasone injected.\n\n"
+    "(2) Turned supine. R hip prepped. Fluoroscopy used. {hip}\n\n"
+    "Total fluoroscopy time 0.8 min. Air kerma 3.9 mGy. Indication: R L5 radiculopathy, R hip OA."
+)
+
+
+@pytest.mark.parametrize(
+    ("hip", "missing"),
+    [
+        # the only needle position said is the TFESI's
+        ("R hip injected with 80 mg Depo-Medrol.", True),
+        ("Contrast confirmed intra-articular flow; 80 mg Depo-Medrol injected.", False),
+    ],
+)
+def test_the_joint_s_guidance_needs_its_own_needle_position(
+    full_store, hip: str, missing: bool
+) -> None:
+    report = _report(
+        full_store, _TFESI_AND_HIP.format(hip=hip), "64483,77003-26,20610,77002-26", pos="22"
+    )
+    assert "77002" in {line["code"] for line in report["lines"]}
+    assert ("interpretation_report" in report["documentation"]["missing"]) is missing

@@ -157,6 +157,12 @@ def _claim_lines(state: ClaimState) -> list[ClaimLine]:
     ]
 
 
+def _positioned_elsewhere(note: NoteAnalysis) -> list[str]:
+    """The joint guidance code (77002) when the note gives the joint's needle
+    position only in the description of the session's spinal procedure."""
+    return ["77002"] if any(p.position_elsewhere for p in note.procedures) else []
+
+
 def _without_sides(modifiers: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(m for m in modifiers if m not in _SIDES)
 
@@ -330,7 +336,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     data_warnings = list(result.warnings) if result else (list(first.warnings) if first else [])
 
     fluoro = sorted({ln.code for ln in state.lines} & fluoro_codes)
-    docs = documentation_gaps(note, fluoro, day, rules)
+    docs = documentation_gaps(note, fluoro, day, rules, _positioned_elsewhere(note))
     payment, payment_warnings = _payments(store, context, state, pos, day)
     warnings.extend(data_warnings)
     warnings.extend(payment_warnings)

@@ -30,10 +30,19 @@ from clearclaim.notes.forms import (
 from clearclaim.notes.guidance import needle_named, ultrasound_image_status
 from clearclaim.notes.language import detect_language
 from clearclaim.notes.matching import ascii_spaces, unwrap_lines
-from clearclaim.notes.models import Measurement, Mention, NoteAnalysis, Procedure
+from clearclaim.notes.models import (
+    FoundElement,
+    Measurement,
+    Mention,
+    NoteAnalysis,
+    Procedure,
+    TextSpan,
+)
 from clearclaim.notes.pipeline import get_pipeline, read
 from clearclaim.notes.procedures import (
+    JOINT_TYPES,
     in_header_sentence,
+    joints_named,
     planned_only,
     procedures_of,
     text_outside,
@@ -44,6 +53,7 @@ from clearclaim.notes.sections import (
     HISTORY_SECTIONS,
     PLAN_SECTIONS,
     PRIOR_SECTIONS,
+    paragraph_bounds,
     section_at,
     sections_of,
 )
@@ -61,6 +71,44 @@ _DATED = re.compile(r"[^.;)\n]{0,60}?\b\d{1,2}/(?:\d{1,2}(?:/\d{2,4})?|\d{4})\b"
 def _places_a_needle(procedure: Procedure) -> bool:
     """The procedure places a needle, wire or catheter (not a closed reduction)."""
     return bool(vocabulary()["procedures"][procedure.type].get("needle", True))
+
+
+#: a needle shown in a joint: its position is the joint procedure's wherever it is said
+_IN_THE_JOINT = re.compile(r"\bintra-?articular|\bjoint capsule\b|\barthrogra", re.IGNORECASE)
+#: a spinal procedure's description: a level, the foramen, the epidural space
+_SPINAL_WORDS = re.compile(
+    r"\b(?:[CTL]\d{1,2}(?:\s*[-/]\s*[CTLS]?\d{1,2})?"
+    r"|foram\w*|epidur\w*|pedicle|facet|medial branch)\b",
+    re.IGNORECASE,
+)
+
+
+def _positions_elsewhere(
+    text: str, procedures: list[Procedure], interpretation: FoundElement | None
+) -> list[Procedure]:
+    """Mark each joint procedure beside a spinal one whose needle position the
+    note gives only in the spinal procedure's description: every position said
+    in a paragraph (between blank lines) that names the spine and not the joint,
+    none showing a needle in a joint ("(1) ... tip in the posterior foramen",
+    "(2) R hip prepped ... injected")."""
+    if interpretation is None or not any(p.spinal for p in procedures):
+        return procedures
+
+    def the_spine_s(span: TextSpan, joints: set[str]) -> bool:
+        if _IN_THE_JOINT.search(span.text):
+            return False
+        start, end = paragraph_bounds(text, span.start, span.end)
+        paragraph = text[start:end]
+        return bool(_SPINAL_WORDS.search(paragraph)) and not joints_named([paragraph]) & joints
+
+    return [
+        p.model_copy(update={"position_elsewhere": True})
+        if p.type in JOINT_TYPES
+        and p.joints
+        and all(the_spine_s(s, set(p.joints)) for s in interpretation.spans)
+        else p
+        for p in procedures
+    ]
 
 
 def _said(targets: list[Target], label: str) -> bool:
@@ -304,6 +352,7 @@ def analyze_note(note: str | bytes, expected: Sequence[tuple[str, ...]] = ()) ->
     ]
     presence = presence_of(targets, text, tuple(answered_no))
     elements, has_report, has_tip = elements_of(text, targets, sections, times, doses, presence)
+    procedures = _positions_elsewhere(text, procedures, elements.get("interpretation_report"))
 
     undetermined: list[str] = []
     if planned_only(text, sections, procedures, fluoroscopy):

@@ -45,12 +45,15 @@ def documentation_gaps(
     codes: Iterable[str],
     date_of_service: date | None = None,
     rules: RuleSet | None = None,
+    positioned_elsewhere: Iterable[str] = (),
 ) -> DocumentationReport:
     """Elements missing for the fluoroscopy ``codes`` the report recommends.
 
     With no fluoroscopy code among ``codes``, nothing is missing. A note the
     reader could not read (another language, no procedure) gives no gaps and
-    ``determinable=False``: gaps are never guessed.
+    ``determinable=False``: gaps are never guessed. ``positioned_elsewhere`` are
+    guidance codes whose needle's position the note gives only for another
+    procedure of the session: their interpretation is missing.
     """
     ruleset = rules or default_rules()
     billed = {c.strip().upper()[:5] for c in codes}
@@ -60,11 +63,16 @@ def documentation_gaps(
     in_force = ruleset.rules if date_of_service is None else ruleset.in_force(date_of_service)
     doc_rules: list[Rule] = [r for r in in_force if r.id.startswith("DOC")]
     gaps: list[DocumentationGap] = []
+    elsewhere = {c.strip().upper()[:5] for c in positioned_elsewhere}
     for rule in doc_rules:
         element = rule.element or ""
         for req in rule.requirements:
             hit = sorted(billed & ruleset.code_set(req.codes, date_of_service))
-            if not hit or _satisfied(analysis, element, req):
+            if hit and _satisfied(analysis, element, req):
+                # the tip position said is another procedure's needle's
+                tip_sense = element == "interpretation_report" and req.sense != "written_report"
+                hit = [code for code in hit if code in elsewhere] if tip_sense else []
+            if not hit:
                 continue
             gaps.append(
                 DocumentationGap(
