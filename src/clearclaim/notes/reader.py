@@ -30,14 +30,7 @@ from clearclaim.notes.forms import (
 from clearclaim.notes.guidance import needle_named, ultrasound_image_status
 from clearclaim.notes.language import detect_language
 from clearclaim.notes.matching import ascii_spaces, unwrap_lines
-from clearclaim.notes.models import (
-    FoundElement,
-    Measurement,
-    Mention,
-    NoteAnalysis,
-    Procedure,
-    TextSpan,
-)
+from clearclaim.notes.models import Measurement, Mention, NoteAnalysis, Procedure, TextSpan
 from clearclaim.notes.pipeline import get_pipeline, read
 from clearclaim.notes.procedures import (
     JOINT_TYPES,
@@ -84,14 +77,14 @@ _SPINAL_WORDS = re.compile(
 
 
 def _positions_elsewhere(
-    text: str, procedures: list[Procedure], interpretation: FoundElement | None
+    text: str, procedures: list[Procedure], positions: list[TextSpan]
 ) -> list[Procedure]:
     """Mark each joint procedure beside a spinal one whose needle position the
     note gives only in the spinal procedure's description: every position said
     in a paragraph (between blank lines) that names the spine and not the joint,
     none showing a needle in a joint ("(1) ... tip in the posterior foramen",
     "(2) R hip prepped ... injected")."""
-    if interpretation is None or not any(p.spinal for p in procedures):
+    if not any(p.spinal for p in procedures):
         return procedures
 
     def the_spine_s(span: TextSpan, joints: set[str]) -> bool:
@@ -105,7 +98,7 @@ def _positions_elsewhere(
         p.model_copy(update={"position_elsewhere": True})
         if p.type in JOINT_TYPES
         and p.joints
-        and all(the_spine_s(s, set(p.joints)) for s in interpretation.spans)
+        and all(the_spine_s(s, set(p.joints)) for s in positions)
         else p
         for p in procedures
     ]
@@ -352,7 +345,9 @@ def analyze_note(note: str | bytes, expected: Sequence[tuple[str, ...]] = ()) ->
     ]
     presence = presence_of(targets, text, tuple(answered_no))
     elements, has_report, has_tip = elements_of(text, targets, sections, times, doses, presence)
-    procedures = _positions_elsewhere(text, procedures, elements.get("interpretation_report"))
+    interpretation = elements.get("interpretation_report")
+    if interpretation is not None:
+        procedures = _positions_elsewhere(text, procedures, interpretation.spans)
 
     undetermined: list[str] = []
     if planned_only(text, sections, procedures, fluoroscopy):
