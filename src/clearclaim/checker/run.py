@@ -157,10 +157,13 @@ def _claim_lines(state: ClaimState) -> list[ClaimLine]:
     ]
 
 
-def _positioned_elsewhere(note: NoteAnalysis) -> list[str]:
-    """The joint guidance code (77002) when the note gives the joint's needle
-    position only in the description of the session's spinal procedure."""
-    return ["77002"] if any(p.position_elsewhere for p in note.procedures) else []
+def _positioned_elsewhere(note: NoteAnalysis, day: date) -> list[str]:
+    """The guidance code of each procedure whose needle position the note gives
+    only in another procedure's description (a hip's 77002 beside a TFESI)."""
+    proposals = (
+        _proposal_for(p.type, p.spinal, day) for p in note.procedures if p.position_elsewhere
+    )
+    return sorted({str(chosen["code"]) for chosen in proposals if chosen and chosen.get("code")})
 
 
 def _without_sides(modifiers: tuple[str, ...]) -> tuple[str, ...]:
@@ -336,7 +339,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     data_warnings = list(result.warnings) if result else (list(first.warnings) if first else [])
 
     fluoro = sorted({ln.code for ln in state.lines} & fluoro_codes)
-    docs = documentation_gaps(note, fluoro, day, rules, _positioned_elsewhere(note))
+    docs = documentation_gaps(note, fluoro, day, rules, _positioned_elsewhere(note, day))
     payment, payment_warnings = _payments(store, context, state, pos, day)
     warnings.extend(data_warnings)
     warnings.extend(payment_warnings)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache
 from typing import Any
 
 from clearclaim.errors import InputError
@@ -31,7 +32,7 @@ from clearclaim.notes.guidance import needle_named, ultrasound_image_status
 from clearclaim.notes.language import detect_language
 from clearclaim.notes.matching import ascii_spaces, unwrap_lines
 from clearclaim.notes.models import Measurement, Mention, NoteAnalysis, Procedure, TextSpan
-from clearclaim.notes.pipeline import get_pipeline, read
+from clearclaim.notes.pipeline import get_pipeline, load_yaml, read
 from clearclaim.notes.procedures import (
     JOINT_TYPES,
     in_header_sentence,
@@ -66,14 +67,15 @@ def _places_a_needle(procedure: Procedure) -> bool:
     return bool(vocabulary()["procedures"][procedure.type].get("needle", True))
 
 
-#: a needle shown in a joint: its position is the joint procedure's wherever it is said
-_IN_THE_JOINT = re.compile(r"\bintra-?articular|\bjoint capsule\b|\barthrogra", re.IGNORECASE)
-#: a spinal procedure's description: a level, the foramen, the epidural space
-_SPINAL_WORDS = re.compile(
-    r"\b(?:[CTL]\d{1,2}(?:\s*[-/]\s*[CTLS]?\d{1,2})?"
-    r"|foram\w*|epidur\w*|pedicle|facet|medial branch)\b",
-    re.IGNORECASE,
-)
+@cache
+def _position_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A needle shown in a joint, and a spinal procedure's description
+    (elements.yaml, ``position_in_a_joint`` and ``spinal_description``)."""
+    spec = load_yaml("elements.yaml")
+    return (
+        re.compile(spec["position_in_a_joint"], re.IGNORECASE),
+        re.compile(spec["spinal_description"], re.IGNORECASE),
+    )
 
 
 def _positions_elsewhere(
@@ -87,12 +89,14 @@ def _positions_elsewhere(
     if not any(p.spinal for p in procedures):
         return procedures
 
+    in_a_joint, spinal = _position_words()
+
     def the_spine_s(span: TextSpan, joints: set[str]) -> bool:
-        if _IN_THE_JOINT.search(span.text):
+        if in_a_joint.search(span.text):
             return False
         start, end = paragraph_bounds(text, span.start, span.end)
         paragraph = text[start:end]
-        return bool(_SPINAL_WORDS.search(paragraph)) and not joints_named([paragraph]) & joints
+        return bool(spinal.search(paragraph)) and not joints_named([paragraph]) & joints
 
     return [
         p.model_copy(update={"position_elsewhere": True})
@@ -155,7 +159,6 @@ def _guidance_in_indication(text: str, target: Target) -> bool:
 #: control characters that text does not carry (all below 32 but tab, line
 #: feed, form feed and carriage return)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
-_TICKED = re.compile(r"\[\s*[xX\u2713\u2714]\s*\]")
 
 
 def _validate(note: str | bytes) -> str:
@@ -392,7 +395,7 @@ def analyze_note(note: str | bytes, expected: Sequence[tuple[str, ...]] = ()) ->
         )
         or any(_places_a_needle(p) and p.action != "evaluation" for p in procedures),
         interpreted_elsewhere=_read_elsewhere(targets),
-        form_answered=bool(_TICKED.search(text)),
+        form_answered=bool(ticked),
         cross_sectional_arthrography=any(
             t.label == "CT_MR_ARTHROGRAPHY"
             and t.status != "historical"
