@@ -67,9 +67,7 @@ def test_xlsx_workbook(empty_store, data_dir: Path, tmp_path: Path) -> None:
     rows = _rows(data_dir / "ncci" / "ncci_aoc_2026-04-01.csv")
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(
-        ["Current Procedural Terminology (CPT) codes ... copyright AMA"]
-    )
+    sheet.append(["Current Procedural Terminology (CPT) codes ... copyright AMA"])
     for row in rows:
         sheet.append(row)
     path = tmp_path / "AOC_V2026Q2-MCR.xlsx"

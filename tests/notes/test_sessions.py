@@ -352,6 +352,20 @@ def test_a_specific_procedures_words_are_no_cue_of_another() -> None:
     assert by_type["si_joint_injection"].by_fluoroscopy
 
 
+def test_a_cue_right_after_one_procedure_is_not_the_next_one_s() -> None:
+    note = (
+        "Plan today: C5-6 CILESI under fluoro + L lateral epicondyle inj.\n\n"
+        "Proc 1: C5-6 interlaminar epidural steroid injection, fluoroscopically guided. "
+        "20g Tuohy, LOR at C5-6, contrast with epidural spread.\n\n"
+        "Proc 2: L lateral epicondyle injection (common extensor origin). 25g needle to the "
+        "extensor origin, peppered, 20 mg Kenalog. Landmark, no imaging.\n"
+    )
+    by_type = {p.type: p for p in analyze_note(note).procedures}
+    assert by_type["epidural_interlaminar"].by_fluoroscopy
+    assert by_type["tendon_origin_injection"].by_landmark
+    assert not by_type["tendon_origin_injection"].by_fluoroscopy
+
+
 def test_an_olecranon_bursa_aspiration_is_the_elbows() -> None:
     note = (
         "PROCEDURES: One, closed reduction right distal radius fracture. Two, aspiration right "
@@ -437,12 +451,20 @@ def test_a_form_s_side_field_under_a_procedure_is_its_side() -> None:
             [("joint_injection", "arthrography")],
             [("joint_injection", ("knee",))],
         ),
-        # a sheath and a bursa told by their names, in a dash list
+        # a tendon's origin and a bursa told by their names, in a dash list
         (
             "- Olecranon bursa: prepped, 18g lateral approach, aspirated 12 cc, 20 mg Kenalog.\n"
             "- Lat epicondyle / CEO: 25g, peppered CEO origin w/ 20 mg Kenalog + 1 cc lido.\n",
-            [("joint_injection", "arthrography"), ("tendon_sheath_injection",)],
-            [("joint_injection", ()), ("tendon_sheath_injection", ())],
+            [("joint_injection", "arthrography"), ("tendon_origin_injection",)],
+            [("joint_injection", ()), ("tendon_origin_injection", ())],
+        ),
+        # a tendon's sheath (20550) and a tendon's origin (20551): two structures
+        (
+            "P: Injections today after consent.\n"
+            " - R thumb flexor sheath: 25g, 1/2 cc 1% lido + 10mg kenalog.\n"
+            " - L lateral epicondyle, ECRB origin: peppered, 1 cc lido + 20 mg kenalog.\n",
+            [("tendon_sheath_injection",), ("tendon_origin_injection",)],
+            [("tendon_origin_injection", ()), ("tendon_sheath_injection", ())],
         ),
         # a drain told by where it went ("perc drain placement R pelvic collection")
         (

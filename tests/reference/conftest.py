@@ -13,4 +13,3 @@ def _fresh_content_cache():
     content_module.clear_cache()
     yield
     content_module.clear_cache()
-

@@ -90,9 +90,13 @@ def test_every_english_msgid_is_translated(tag):
     english = [m.id for m in read_catalog("en") if m.id]
     catalog = read_catalog(tag)
     untranslated = [
-        msgid for msgid in english
-        if not (catalog.get(msgid) and catalog.get(msgid).string.strip()
-                and not catalog.get(msgid).fuzzy)
+        msgid
+        for msgid in english
+        if not (
+            catalog.get(msgid)
+            and catalog.get(msgid).string.strip()
+            and not catalog.get(msgid).fuzzy
+        )
     ]
     assert untranslated == [], f"{tag}: {len(untranslated)} untranslated"
 
@@ -131,7 +135,19 @@ def test_indicator_labels_cover_the_cms_values():
     assert set(families["pctc"].values) == {str(n) for n in range(10)}
     assert set(families["global_days"].values) == {"000", "010", "090", "XXX", "YYY", "ZZZ", "MMM"}
     assert set(families["supervision"].values) == {
-        "01", "02", "03", "04", "05", "06", "21", "22", "66", "6A", "77", "7A", "09"
+        "01",
+        "02",
+        "03",
+        "04",
+        "05",
+        "06",
+        "21",
+        "22",
+        "66",
+        "6A",
+        "77",
+        "7A",
+        "09",
     }
     assert set(families["mue_mai"].values) == {"1", "2", "3"}
     for family in families.values():
@@ -163,5 +179,5 @@ def test_indicator_meanings_are_not_the_readme_text():
     for message in indicator_messages():
         words = message.lower().split()
         for start in range(max(0, len(words) - 9)):
-            run = " ".join(words[start:start + 10])
+            run = " ".join(words[start : start + 10])
             assert run not in readme_words, run

@@ -355,7 +355,18 @@ def nearest_cues(
     together with it ("ultrasound and fluoroscopic guidance"); else a landmark cue
     in the sentence right after it, in its section, that names no procedure of
     its own (a form's "Image guidance: [x] None - landmark approach" under it)."""
-    same = [c for c in cues if c.sent_start == mention.sent_start]
+    others = [m for m in mentions if m.sent_start == mention.sent_start and m.meta != mention.meta]
+    same = [
+        c
+        for c in cues
+        if c.sent_start == mention.sent_start
+        # a cue right after another procedure's words is that one's ("C5-6
+        # CILESI under fluoro + L lateral epicondyle inj")
+        and not (
+            c.end <= mention.start
+            and any(m.end <= c.start for m in others if m.end > mention.sent_start)
+        )
+    ]
     if not same and (headed := _paragraph_cues(mention, cues, note, mentions)) is not None:
         return headed
     if not same:
