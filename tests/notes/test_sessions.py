@@ -366,6 +366,25 @@ def test_a_cue_right_after_one_procedure_is_not_the_next_one_s() -> None:
     assert not by_type["tendon_origin_injection"].by_fluoroscopy
 
 
+def test_hardware_removal_names_the_limb_segments_of_its_implants() -> None:
+    note = (
+        "PROCEDURES:\n"
+        " 1. Removal of deep hardware left distal fibula (one-third tubular plate, 7 screws)\n"
+        " 2. Removal of buried K-wire right 5th metacarpal\n"
+    )
+    (removal,) = analyze_note(note).procedures
+    assert removal.type == "hardware_removal"
+    assert removal.segments == ["ankle", "hand"]
+
+
+def test_a_joint_heading_its_line_as_intra_articular_is_its_injection() -> None:
+    note = (
+        "#2 LEFT HIP INTRA-ARTICULAR - US GUIDED\n"
+        "In-plane 22g, needle tip seen under the capsule. Triamcinolone 40 mg.\n"
+    )
+    assert [p.type for p in analyze_note(note).procedures] == ["joint_injection"]
+
+
 def test_an_olecranon_bursa_aspiration_is_the_elbows() -> None:
     note = (
         "PROCEDURES: One, closed reduction right distal radius fracture. Two, aspiration right "

@@ -70,6 +70,9 @@ class Structure(BaseModel):
     #: two codes of this structure on the two sides the note names are two sites
     #: (a left chest port removed and a right jugular catheter removed)
     sided: bool = False
+    #: two codes of this structure for the two limb segments the note names are
+    #: two sites (an ankle's plate and a toe's buried K-wire taken out)
+    by_segment: bool = False
     #: the nerves whose blocks work on this structure (the sympathetic chain's);
     #: a block of these nerves works on no other structure of its procedure type
     nerves: frozenset[str] = frozenset()
@@ -687,7 +690,7 @@ def separate_structure_of(
         _other_side(store, state, code, other, rules)
         or _other_structure(store, state, code, other, rules)
         or _other_joint(store, state, code, other, rules)
-        or _two_sides_of_one_structure(state, code, other)
+        or _two_sites_of_one_structure(state, code, other)
         or _other_organ(state, code, other)
         or _other_region(state, code, other)
         or _other_levels(store, state, code, other)
@@ -893,17 +896,20 @@ def _other_organ(state: ClaimState, code: str, other: str) -> bool:
     return specific is not None and specific in named and len(named - {specific}) > 0
 
 
-def _two_sides_of_one_structure(state: ClaimState, code: str, other: str) -> bool:
+def _two_sites_of_one_structure(state: ClaimState, code: str, other: str) -> bool:
     """Two different codes of a sided structure (structures.yaml) whose
-    procedures the note places on both sides: two devices, one each side."""
-    structure = structure_of_code(code)
-    if code == other or structure is None or structure != structure_of_code(other):
+    procedures the note places on both sides, or in two limb segments: two
+    devices, one at each site."""
+    name = structure_of_code(code)
+    if code == other or name is None or name != structure_of_code(other) or state.note is None:
         return False
-    if not structures()[structure].sided or state.note is None:
-        return False
-    kinds = set(structures()[structure].procedures)
-    sides = {p.laterality for p in state.note.procedures if p.type in kinds}
-    return "bilateral" in sides or {"left", "right"} <= sides
+    structure = structures()[name]
+    done = [p for p in state.note.procedures if p.type in structure.procedures]
+    sides = {p.laterality for p in done}
+    segments = {s for p in done for s in p.segments}
+    return (structure.sided and ("bilateral" in sides or {"left", "right"} <= sides)) or (
+        structure.by_segment and len(segments) > 1
+    )
 
 
 def _other_side(store: Store, state: ClaimState, code: str, other: str, rules: RuleSet) -> bool:

@@ -121,6 +121,8 @@ class Procedure(_Frozen):
     nerves: list[str] = Field(default_factory=list)
     #: the organs named for a needle biopsy or aspiration (thyroid, lymph node ...)
     organs: list[str] = Field(default_factory=list)
+    #: the limb segments named for a hardware removal (ankle, hand ...)
+    segments: list[str] = Field(default_factory=list)
     #: a joint procedure beside a spinal one whose needle position the note gives
     #: only in the spinal procedure's description: the TFESI's "tip in the
     #: posterior foramen" is not the hip injection's

@@ -171,6 +171,15 @@ def nerves_named(sentences: Iterable[str]) -> set[str]:
     return {aliases.get(name, name) for name in found}
 
 
+def segments_named(sentences: Iterable[str]) -> set[str]:
+    """The limb segments a hardware removal's sentences name, by their bones
+    (``segment_names`` in the data): "distal fibula" is the ankle's."""
+    words = vocabulary()["segment_names"]
+    aliases = vocabulary()["segment_aliases"]
+    found = {m.group(1).lower() for text in sentences for m in words.finditer(text)}
+    return {aliases.get(name, name) for name in found}
+
+
 def organs_named(sentences: Iterable[str]) -> set[str]:
     """The organs a biopsy's sentences name (``organ_names`` in the data)."""
     words = vocabulary()["organ_names"]
@@ -702,6 +711,7 @@ def procedures_of(
                 joints=joints,
                 nerves=sorted(nerves_named(sentences)) if ptype == "nerve_block" else [],
                 organs=sorted(organs_named(sentences)) if ptype == "biopsy_aspiration" else [],
+                segments=sorted(segments_named(sentences)) if ptype == "hardware_removal" else [],
                 span=target_span(note, first),
             )
         )

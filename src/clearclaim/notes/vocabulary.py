@@ -25,6 +25,8 @@ def vocabulary() -> dict[str, Any]:
         "paraspinal_nerves": frozenset(str(n) for n in procs["paraspinal_nerves"]),
         "organ_names": re.compile(procs["organ_names"], re.IGNORECASE),
         "organ_aliases": {str(k): str(v) for k, v in procs["organ_aliases"].items()},
+        "segment_names": re.compile(procs["segment_names"], re.IGNORECASE),
+        "segment_aliases": {str(k): str(v) for k, v in procs["segment_aliases"].items()},
         "actions": {
             p["type"]: [(name, re.compile(rx, re.IGNORECASE)) for name, rx in p["actions"].items()]
             for p in procs["procedures"]
