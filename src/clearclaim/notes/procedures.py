@@ -141,7 +141,7 @@ def in_header_sentence(t: Target, sections: list[Section], category: str) -> boo
 _JOINT_WORD = re.compile(
     r"\b(hip|knee|shoulder|glenohumeral|GH(?=\s+(?:jt|jnt|joint)\b)|ankle|elbow|wrist|"
     r"acromioclavicular|AC joint|"
-    r"subacromial|trochanteric|greater trochanter|GT(?=\s+bursa)|olecranon|prepatellar|"
+    r"subacromial|trochanteric|greater trochanter|GT(?=\s+bursa)|GTB|olecranon|prepatellar|"
     r"sacroiliac|SI joint)\b",
     re.IGNORECASE,
 )
@@ -157,6 +157,7 @@ _SAME_JOINT = {
     "trochanteric": "hip",
     "greater trochanter": "hip",
     "gt": "hip",
+    "gtb": "hip",
     # the bursae of a joint's own segment: an olecranon bursa is at the elbow
     "olecranon": "elbow",
     "prepatellar": "knee",
@@ -201,6 +202,7 @@ _BURSA_SITE = {
     "trochanteric": "trochanteric bursa",
     "greater trochanter": "trochanteric bursa",
     "gt": "trochanteric bursa",
+    "gtb": "trochanteric bursa",
 }
 
 
