@@ -385,6 +385,36 @@ def test_a_joint_heading_its_line_as_intra_articular_is_its_injection() -> None:
     assert [p.type for p in analyze_note(note).procedures] == ["joint_injection"]
 
 
+def test_a_listed_procedure_takes_the_cues_told_under_its_number() -> None:
+    note = (
+        "Procedures performed:\n"
+        " (1) Cervical interlaminar epidural steroid injection C7-T1, fluoroscopically guided\n"
+        " (2) Bilateral greater occipital nerve blocks\n\n"
+        "Description:\n"
+        "(1) Prone. C7-T1 identified on AP fluoro, 20g Tuohy, LOR at C7-T1, epidural spread.\n\n"
+        "(2) Occipital artery palpated at the superior nuchal line; 25g needle medial to it on "
+        "each side, 2 mL bupivacaine each. No imaging used for this portion.\n"
+    )
+    by_type = {p.type: p for p in analyze_note(note).procedures}
+    assert by_type["epidural_interlaminar"].by_fluoroscopy
+    assert by_type["nerve_block"].by_landmark
+
+
+def test_a_list_of_two_nerve_blocks_is_no_cue_of_the_second() -> None:
+    note = (
+        "PROCEDURES:\n"
+        "1. Left stellate ganglion block under fluoroscopic guidance.\n"
+        "2. Bilateral greater occipital nerve blocks.\n\n"
+        "PROCEDURE: AP fluoroscopy; needle to the left C6 anterior tubercle, contrast spread.\n\n"
+        "Occipital nerve blocks: greater occipital nerves identified by palpation medial to the "
+        "occipital artery, 2 mL bupivacaine each side. No imaging needed.\n"
+    )
+    assert _by_site(note) == [
+        ("nerve_block", ("occipital",), "landmark"),
+        ("nerve_block", ("stellate",), "fluoroscopy"),
+    ]
+
+
 def test_an_olecranon_bursa_aspiration_is_the_elbows() -> None:
     note = (
         "PROCEDURES: One, closed reduction right distal radius fracture. Two, aspiration right "

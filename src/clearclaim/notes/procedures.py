@@ -341,6 +341,62 @@ def site_paragraph_cues(
 _SAYS_NOT_IMAGED = re.compile(r"\bnot\s+(?:used|utilized|needed|required)\s+(?:for|during)\b")
 
 
+def _another_procedure(other: Target, mention: Target, note: str) -> bool:
+    """``other`` names another procedure than ``mention``: another kind, or the
+    same kind at another site ("1. Left stellate ganglion block ... 2. Bilateral
+    greater occipital nerve blocks")."""
+    if other.meta != mention.meta:
+        return True
+    named = _SITES_NAMED.get(mention.meta or "")
+    if named is None or other.sent_start == mention.sent_start:
+        return False
+    theirs = named([note[other.sent_start : other.sent_end]])
+    mine = named([note[mention.sent_start : mention.sent_end]])
+    return bool(theirs) and bool(mine) and not theirs & mine
+
+
+#: a list item's number at the head of its line: "(2)", "#2", "2.", "2)"
+_ITEM_NUMBER = re.compile(r"(?m:^)[ \t]*(?:\((\d{1,2})\)|\#[ \t]?(\d{1,2})|(\d{1,2})[.)])[ \t]")
+
+
+def _item_paragraph_cues(
+    mention: Target, cues: list[Target], note: str, mentions: Sequence[Target]
+) -> set[str]:
+    """The guidance cues of the paragraph told under a listed procedure's number
+    (the list's "(2) Bilateral greater occipital nerve blocks", the description's
+    "(2) Pt remained prone ... No imaging used for this portion."), when that
+    paragraph names no other procedure."""
+    line_start = note.rfind("\n", 0, mention.start) + 1
+    head = _ITEM_NUMBER.match(note, line_start)
+    line_end = note.find("\n", mention.end)
+    if head is None or head.end() > mention.start or line_end < 0:
+        return set()
+    number = next(n for n in head.groups() if n)
+    told = next(
+        (
+            m
+            for m in _ITEM_NUMBER.finditer(note, line_end)
+            if next(n for n in m.groups() if n) == number
+        ),
+        None,
+    )
+    if told is None:
+        return set()
+    following = _ITEM_NUMBER.search(note, told.end())
+    blank = _BLANK_LINE.search(note, told.end())
+    end = (
+        min(x.start() for x in (following, blank) if x is not None)
+        if following or blank
+        else len(note)
+    )
+    if any(m.meta != mention.meta and told.start() <= m.start < end for m in mentions):
+        return set()
+    return {c.label for c in cues if told.start() <= c.start < end}
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
 def _own_paragraph_cues(
     mention: Target, cues: list[Target], note: str, mentions: Sequence[Target]
 ) -> set[str]:
@@ -349,7 +405,7 @@ def _own_paragraph_cues(
     ("Patient then turned ... palpated and marked. No imaging was used for this
     portion. ... injected into the bursa")."""
     start, end = paragraph_bounds(note, mention.start, mention.end)
-    if any(m.meta != mention.meta and start <= m.start < end for m in mentions):
+    if any(_another_procedure(m, mention, note) and start <= m.start < end for m in mentions):
         return set()
     # one kind of cue, or none: a form's lines of both ("Imaging: [x] Fluoroscopy"
     # above "Guidance: [x] palpation") say nothing of which guided what
@@ -373,13 +429,12 @@ def nearest_cues(
         if c.sent_start == mention.sent_start
         # a cue right after another procedure's words is that one's ("C5-6
         # CILESI under fluoro + L lateral epicondyle inj")
-        and not (
-            c.end <= mention.start
-            and any(m.end <= c.start for m in others if m.end > mention.sent_start)
-        )
+        and not (c.end <= mention.start and any(m.end <= c.start for m in others))
     ]
     if not same and (headed := _paragraph_cues(mention, cues, note, mentions)) is not None:
-        return headed
+        return headed or _item_paragraph_cues(mention, cues, note, mentions)
+    if not same and (told := _item_paragraph_cues(mention, cues, note, mentions)):
+        return told
     if not same:
         # only a landmark cue: with none, a needle is taken as guided anyway
         later = [
