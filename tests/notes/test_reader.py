@@ -920,6 +920,23 @@ def test_a_ticked_option_gives_way_to_a_narrative_that_says_otherwise(
     assert analyze_note(note).fluoroscopy == fluoroscopy
 
 
+@pytest.mark.parametrize(
+    ("second", "fluoroscopy"),
+    [
+        ("C-arm down for service today. Fluoroscopy was not used. Landmark technique.", "not_used"),
+        (
+            "C-arm positioned; 22g needle placed under fluoroscopy, contrast intra-articular.",
+            "used",
+        ),
+    ],
+)
+def test_the_visit_s_scheduled_fluoroscopy_says_nothing_of_its_use(
+    second: str, fluoroscopy: str
+) -> None:
+    note = f"Pt here for scheduled fluoro-guided R knee injection (OA). {second} 40 mg injected.\n"
+    assert analyze_note(note).fluoroscopy == fluoroscopy
+
+
 def test_contrast_confined_to_the_joint_places_the_needle() -> None:
     note = (
         "Wrist injection under fluoroscopy: 25g needle into the radiocarpal joint; test "
