@@ -5,28 +5,25 @@ from __future__ import annotations
 
 import pytest
 
-from clearclaim.notes import analyze_note
+from clearclaim.notes import Procedure, analyze_note
+
+
+def _how(p: Procedure) -> str:
+    """How a procedure's needle was placed, as the reader says."""
+    flags = (
+        ("landmark", p.by_landmark),
+        ("ultrasound", p.by_ultrasound),
+        ("fluoroscopy", p.by_fluoroscopy),
+        ("ct", p.by_ct),
+    )
+    return next((name for name, flag in flags if flag), "-")
 
 
 def _by_site(note: str) -> list[tuple[str, tuple[str, ...], str]]:
     """(type, sites, how the needle was placed) of each procedure the note documents."""
-    out = []
-    for p in analyze_note(note).procedures:
-        how = next(
-            (
-                name
-                for name, flag in (
-                    ("landmark", p.by_landmark),
-                    ("ultrasound", p.by_ultrasound),
-                    ("fluoroscopy", p.by_fluoroscopy),
-                    ("ct", p.by_ct),
-                )
-                if flag
-            ),
-            "-",
-        )
-        out.append((p.type, tuple(p.joints or p.nerves), how))
-    return sorted(out)
+    return sorted(
+        (p.type, tuple(p.joints or p.nerves), _how(p)) for p in analyze_note(note).procedures
+    )
 
 
 def test_two_joints_guided_differently_are_two_injections() -> None:
@@ -104,6 +101,41 @@ def test_two_nerves_guided_differently_are_two_blocks() -> None:
             [
                 ("joint_injection", ("knee",), "ultrasound"),
                 ("joint_injection", ("shoulder",), "landmark"),
+            ],
+        ),
+        # a specific procedure's words are no cue of another
+        (
+            "1. Bilateral sacroiliac joint injections, fluoroscopically guided. Contrast "
+            "outlined each joint; fluoroscopy 0.8 min.\n2. Right greater trochanteric bursa "
+            "injection, ultrasound guided. Under real-time US the needle entered the bursa.\n",
+            [
+                ("joint_injection", ("hip",), "ultrasound"),
+                ("si_joint_injection", (), "fluoroscopy"),
+            ],
+        ),
+        # a cue right after one procedure's words is not the next one's
+        (
+            "Plan today: C5-6 CILESI under fluoro + L lateral epicondyle inj.\n\n"
+            "Proc 1: C5-6 interlaminar epidural steroid injection, fluoroscopically guided. "
+            "20g Tuohy, LOR at C5-6, contrast with epidural spread.\n\n"
+            "Proc 2: L lateral epicondyle injection (common extensor origin). 25g needle to "
+            "the extensor origin, peppered, 20 mg Kenalog. Landmark, no imaging.\n",
+            [
+                ("epidural_interlaminar", (), "fluoroscopy"),
+                ("tendon_origin_injection", (), "landmark"),
+            ],
+        ),
+        # a listed procedure takes the cues told under its number
+        (
+            "Procedures performed:\n"
+            " (1) Cervical interlaminar epidural steroid injection C7-T1, fluoroscopically "
+            "guided\n (2) Bilateral greater occipital nerve blocks\n\nDescription:\n"
+            "(1) Prone. C7-T1 on AP fluoro, 20g Tuohy, LOR at C7-T1, epidural spread.\n\n"
+            "(2) Occipital artery palpated at the superior nuchal line; 25g needle medial to "
+            "it on each side, 2 mL bupivacaine each. No imaging used for this portion.\n",
+            [
+                ("epidural_interlaminar", (), "fluoroscopy"),
+                ("nerve_block", ("occipital",), "landmark"),
             ],
         ),
     ],
@@ -340,32 +372,6 @@ def test_a_procedure_heading_its_paragraph_takes_the_guidance_in_it(
     assert guided[under_ultrasound] is True
 
 
-def test_a_specific_procedures_words_are_no_cue_of_another() -> None:
-    note = (
-        "1. Bilateral sacroiliac joint injections, fluoroscopically guided. Contrast outlined "
-        "each joint; fluoroscopy 0.8 min.\n"
-        "2. Right greater trochanteric bursa injection, ultrasound guided. Under real-time US "
-        "the needle entered the bursa; images saved.\n"
-    )
-    by_type = {p.type: p for p in analyze_note(note).procedures}
-    assert by_type["joint_injection"].by_ultrasound
-    assert by_type["si_joint_injection"].by_fluoroscopy
-
-
-def test_a_cue_right_after_one_procedure_is_not_the_next_one_s() -> None:
-    note = (
-        "Plan today: C5-6 CILESI under fluoro + L lateral epicondyle inj.\n\n"
-        "Proc 1: C5-6 interlaminar epidural steroid injection, fluoroscopically guided. "
-        "20g Tuohy, LOR at C5-6, contrast with epidural spread.\n\n"
-        "Proc 2: L lateral epicondyle injection (common extensor origin). 25g needle to the "
-        "extensor origin, peppered, 20 mg Kenalog. Landmark, no imaging.\n"
-    )
-    by_type = {p.type: p for p in analyze_note(note).procedures}
-    assert by_type["epidural_interlaminar"].by_fluoroscopy
-    assert by_type["tendon_origin_injection"].by_landmark
-    assert not by_type["tendon_origin_injection"].by_fluoroscopy
-
-
 def test_hardware_removal_names_the_limb_segments_of_its_implants() -> None:
     note = (
         "PROCEDURES:\n"
@@ -383,21 +389,6 @@ def test_a_joint_heading_its_line_as_intra_articular_is_its_injection() -> None:
         "In-plane 22g, needle tip seen under the capsule. Triamcinolone 40 mg.\n"
     )
     assert [p.type for p in analyze_note(note).procedures] == ["joint_injection"]
-
-
-def test_a_listed_procedure_takes_the_cues_told_under_its_number() -> None:
-    note = (
-        "Procedures performed:\n"
-        " (1) Cervical interlaminar epidural steroid injection C7-T1, fluoroscopically guided\n"
-        " (2) Bilateral greater occipital nerve blocks\n\n"
-        "Description:\n"
-        "(1) Prone. C7-T1 identified on AP fluoro, 20g Tuohy, LOR at C7-T1, epidural spread.\n\n"
-        "(2) Occipital artery palpated at the superior nuchal line; 25g needle medial to it on "
-        "each side, 2 mL bupivacaine each. No imaging used for this portion.\n"
-    )
-    by_type = {p.type: p for p in analyze_note(note).procedures}
-    assert by_type["epidural_interlaminar"].by_fluoroscopy
-    assert by_type["nerve_block"].by_landmark
 
 
 def test_a_list_of_two_nerve_blocks_is_no_cue_of_the_second() -> None:
