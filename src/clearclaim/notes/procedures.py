@@ -164,29 +164,30 @@ _SAME_JOINT = {
 }
 
 
-def nerves_named(sentences: Iterable[str]) -> set[str]:
-    """The nerves a nerve block's sentences name (``nerve_names`` in the data)."""
-    words = vocabulary()["nerve_names"]
-    aliases = vocabulary()["nerve_aliases"]
+def _names_in(sentences: Iterable[str], kind: str) -> set[str]:
+    """The things of one kind the sentences name, each by its one name
+    (``<kind>_names`` and ``<kind>_aliases`` in procedures.yaml)."""
+    words = vocabulary()[f"{kind}_names"]
+    aliases = vocabulary()[f"{kind}_aliases"]
     found = {m.group(1).lower() for text in sentences for m in words.finditer(text)}
     return {aliases.get(name, name) for name in found}
+
+
+def nerves_named(sentences: Iterable[str]) -> set[str]:
+    """The nerves a nerve block's sentences name."""
+    return _names_in(sentences, "nerve")
 
 
 def segments_named(sentences: Iterable[str]) -> set[str]:
-    """The limb segments a hardware removal's sentences name, by their bones
-    (``segment_names`` in the data): "distal fibula" is the ankle's."""
-    words = vocabulary()["segment_names"]
-    aliases = vocabulary()["segment_aliases"]
-    found = {m.group(1).lower() for text in sentences for m in words.finditer(text)}
-    return {aliases.get(name, name) for name in found}
+    """The limb segments a hardware removal's sentences name, by their bones:
+    "distal fibula" is the ankle's."""
+    return _names_in(sentences, "segment")
 
 
 def organs_named(sentences: Iterable[str]) -> set[str]:
-    """The organs a biopsy's sentences name (``organ_names`` in the data)."""
-    words = vocabulary()["organ_names"]
-    aliases = vocabulary()["organ_aliases"]
-    found = {m.group(1).lower() for text in sentences for m in words.finditer(text)}
-    return {"lymph node" if "node" in name else aliases.get(name, name) for name in found}
+    """The organs a biopsy's sentences name (any words naming a node are the
+    lymph node's)."""
+    return {"lymph node" if "node" in name else name for name in _names_in(sentences, "organ")}
 
 
 def joints_named(sentences: Iterable[str]) -> set[str]:
@@ -357,6 +358,7 @@ def _another_procedure(other: Target, mention: Target, note: str) -> bool:
 
 #: a list item's number at the head of its line: "(2)", "#2", "2.", "2)"
 _ITEM_NUMBER = re.compile(r"(?m:^)[ \t]*(?:\((\d{1,2})\)|\#[ \t]?(\d{1,2})|(\d{1,2})[.)])[ \t]")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def _item_paragraph_cues(
@@ -382,19 +384,12 @@ def _item_paragraph_cues(
     )
     if told is None:
         return set()
-    following = _ITEM_NUMBER.search(note, told.end())
-    blank = _BLANK_LINE.search(note, told.end())
-    end = (
-        min(x.start() for x in (following, blank) if x is not None)
-        if following or blank
-        else len(note)
-    )
+    # the paragraph ends at a blank line or at the next item's number
+    stops = (_ITEM_NUMBER.search(note, told.end()), _BLANK_LINE.search(note, told.end()))
+    end = min((stop.start() for stop in stops if stop is not None), default=len(note))
     if any(m.meta != mention.meta and told.start() <= m.start < end for m in mentions):
         return set()
     return {c.label for c in cues if told.start() <= c.start < end}
-
-
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def _own_paragraph_cues(
@@ -431,11 +426,14 @@ def nearest_cues(
         # CILESI under fluoro + L lateral epicondyle inj")
         and not (c.end <= mention.start and any(m.end <= c.start for m in others))
     ]
-    if not same and (headed := _paragraph_cues(mention, cues, note, mentions)) is not None:
-        return headed or _item_paragraph_cues(mention, cues, note, mentions)
-    if not same and (told := _item_paragraph_cues(mention, cues, note, mentions)):
-        return told
     if not same:
+        # the paragraph the mention heads, else the one told under its item's number
+        headed = _paragraph_cues(mention, cues, note, mentions)
+        if headed:
+            return headed
+        told = _item_paragraph_cues(mention, cues, note, mentions)
+        if told or headed is not None:
+            return told
         # only a landmark cue: with none, a needle is taken as guided anyway
         later = [
             c
