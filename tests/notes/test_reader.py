@@ -6,6 +6,8 @@ import pytest
 
 from clearclaim.errors import InputError
 from clearclaim.notes import Procedure, analyze_note
+from clearclaim.notes.procedures import segments_named
+from clearclaim.notes.vocabulary import vocabulary
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -1282,3 +1284,30 @@ def test_a_procedure_s_kind_names_no_site(joint_field: str, site_named: bool) ->
         "Imaging: Fluoroscopy. Contrast 2 mL: intra-articular spread confirmed, image saved.\n"
     )
     assert ("anatomic_site" in a.elements) is site_named
+
+
+@pytest.mark.parametrize(
+    ("sentence", "segments"),
+    [
+        ("Removal of syndesmotic screw and distal fibula plate.", {"ankle"}),
+        ("Medial malleolus screws x2 removed.", {"ankle"}),
+        ("Calcaneal plate removed; 5th metatarsal screw removed.", {"foot"}),
+        ("Acetabular screw and femoral plate removed.", {"hip"}),
+        ("Distal radius plate removed. Olecranon wire removed.", {"wrist", "elbow"}),
+        ("Proximal phalanx K-wire pulled.", {"hand"}),
+    ],
+)
+def test_a_bone_names_one_limb_segment(sentence: str, segments: set[str]) -> None:
+    assert segments_named([sentence]) == segments
+
+
+def test_every_segment_word_has_one_segment() -> None:
+    # each word the pattern can match is a segment or an alias of one, so one
+    # removal never counts as two sites for want of an alias
+    pattern = vocabulary()["segment_names"].pattern
+    aliases = vocabulary()["segment_aliases"]
+    segments = set(aliases.values())
+    words = pattern.removeprefix(r"\b(").removesuffix(r")\b").split("|")
+    for word in words:
+        for form in {word.replace("s?", ""), word.replace("s?", "s")}:
+            assert form.lower() in segments or form.lower() in aliases, form
