@@ -40,6 +40,7 @@ class Context(_Strict):
         | Literal[
             "laterality",
             "joints",
+            "segments",
             "procedure_type",
             "levels",
             "procedures",
@@ -71,7 +72,7 @@ class CaseFile(_Strict):
         "regions",
         "successors",
         "performed",
-        "joint_units",
+        "site_units",
         "components",
         "diagnosis",
         "modifier_names",

@@ -15,9 +15,9 @@ from clearclaim.checker.bilateral import bilateral_modifiers
 from clearclaim.checker.components import component_modifiers
 from clearclaim.checker.distinct_modifiers import place_distinct_modifiers
 from clearclaim.checker.edit_effects import apply_edit_findings
-from clearclaim.checker.joint_units import bill_documented_joints
 from clearclaim.checker.modifier_names import unknown_modifier_findings
 from clearclaim.checker.performed import drop_cancelled, drop_not_performed
+from clearclaim.checker.site_units import bill_documented_implant_sites, bill_documented_joints
 from clearclaim.checker.spinal_region import correct_levels
 from clearclaim.checker.status_t import bundle_status_t
 from clearclaim.checker.successors import succeed_by_guidance
@@ -205,20 +205,24 @@ def _fired_performed(context: dict[str, Any]) -> set[str]:
     return {f.rule_id for f in state.applied}
 
 
-def _fired_joint_units(context: dict[str, Any]) -> set[str]:
-    """An arthrocentesis code's units against the joints the note documents."""
+def _fired_site_units(context: dict[str, Any]) -> set[str]:
+    """A code billed once per site against the sites the note documents: an
+    arthrocentesis code's joints, an implant removal code's limb segments."""
     facts = dict(context.get("note") or {})
     joints = [str(j) for j in facts.pop("joints", None) or []]
-    injection = Procedure(
-        type="joint_injection",
+    segments = [str(s) for s in facts.pop("segments", None) or []]
+    procedure = Procedure(
+        type="hardware_removal" if segments else "joint_injection",
         label="case",
         spinal=False,
         laterality=facts.pop("laterality", None),
         joints=joints,
+        segments=segments,
         span=EMPTY,
     )
-    state = _state(context, _analysis(facts).model_copy(update={"procedures": [injection]}))
+    state = _state(context, _analysis(facts).model_copy(update={"procedures": [procedure]}))
     bill_documented_joints(state)
+    bill_documented_implant_sites(state)
     return {f.rule_id for f in state.applied}
 
 
@@ -312,8 +316,8 @@ def test_rule_case(path: Path, request: pytest.FixtureRequest) -> None:
         fired_in = _fired_successors
     elif engine == "performed":
         fired_in = _fired_performed
-    elif engine == "joint_units":
-        fired_in = _fired_joint_units
+    elif engine == "site_units":
+        fired_in = _fired_site_units
     elif engine == "diagnosis":
 
         def fired_in(context: dict[str, Any]) -> set[str]:

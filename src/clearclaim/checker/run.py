@@ -38,12 +38,12 @@ from clearclaim.checker.documented import (
     drop_unsupported,
 )
 from clearclaim.checker.edit_effects import apply_edit_findings
-from clearclaim.checker.joint_units import bill_documented_joints
 from clearclaim.checker.models import ClaimContext
 from clearclaim.checker.modifier_names import unknown_modifier_findings
 from clearclaim.checker.performed import drop_cancelled, drop_not_performed
 from clearclaim.checker.review import needs_review
 from clearclaim.checker.risks import denial_risks
+from clearclaim.checker.site_units import bill_documented_implant_sites, bill_documented_joints
 from clearclaim.checker.spinal_region import correct_levels
 from clearclaim.checker.status_t import bundle_status_t
 from clearclaim.checker.successors import succeed_by_guidance
@@ -304,6 +304,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     succeed_by_guidance(state)
     correct_levels(state)
     bill_documented_joints(state)
+    bill_documented_implant_sites(state)
     documented = documented_imaging(store, note, state.lines, day, rules)
     documented += documented_ultrasound(store, note, state.lines, day, rules)
     documented += documented_ct(note, state.lines)

@@ -337,6 +337,29 @@ def site_paragraph_cues(
     return found
 
 
+def joint_sentence_cues(
+    joints: Collection[str],
+    other_joints: Collection[str],
+    cues: list[Target],
+    note: str,
+    others: Sequence[Target],
+) -> set[str]:
+    """The guidance cues of the sentences that name this procedure's joint and no
+    other procedure ("the right knee was prepped ... by palpation an 18 gauge
+    needle entered the joint"; "No imaging was used for the knee") when its own
+    mentions have none: an operative note tells each procedure in its own
+    sentences, away from the procedure list."""
+    found: set[str] = set()
+    for cue in cues:
+        named = joints_named([note[cue.sent_start : cue.sent_end]])
+        if not named & set(joints) or named & set(other_joints):
+            continue
+        if any(o.sent_start == cue.sent_start for o in others):
+            continue
+        found.add(cue.label)
+    return found
+
+
 #: a landmark cue that is itself a denial ("Ultrasound was not used for the
 #: paracentesis"): ConText reads its "not" as negating it, yet it is the cue
 _SAYS_NOT_IMAGED = re.compile(r"\bnot\s+(?:used|utilized|needed|required)\s+(?:for|during)\b")
@@ -688,6 +711,7 @@ def procedures_of(
             _by_site(note, ts, cues_of, _SITES_NAMED[ptype]) if ptype in _SITES_NAMED else [ts]
         )
     ]
+    told_by_surgery = _fluoroscopy_told_only_by_surgery(targets, groups, specs)
     for ptype, ts in groups:
         spec = specs[ptype]
         sentences = list(dict.fromkeys(note[t.sent_start : t.sent_end] for t in ts))
@@ -743,6 +767,9 @@ def procedures_of(
                 for joint in joints_named(note[t.sent_start : t.sent_end] for t in other)
             }
             guided = site_paragraph_cues(joints, laterality, other_joints, landmarks, note)
+            if not guided:
+                others = [t for _, other in groups if other is not ts for t in other]
+                guided = joint_sentence_cues(joints, other_joints, landmarks, note, others)
         first = ts[0]
         out.append(
             Procedure(
@@ -759,7 +786,12 @@ def procedures_of(
                     "FLUORO_GUIDANCE" not in guided
                     and ("LANDMARK" in guided or bool(spec.get("guided_only_when_said")))
                 )
-                or ("FLUORO_GUIDANCE" not in guided and fluoroscopy_denied(ptype, ts)),
+                or ("FLUORO_GUIDANCE" not in guided and fluoroscopy_denied(ptype, ts))
+                # a needle with no cue of its own beside a surgery whose own
+                # sentences hold every fluoroscopy the note names ("Mini C-arm
+                # confirms complete removal" of the K-wires, then a trigger finger
+                # injection): the fluoroscopy is the surgery's
+                or (not guided and told_by_surgery and bool(spec.get("needle", True))),
                 by_ultrasound="ULTRASOUND" in guided and "FLUORO_GUIDANCE" not in guided,
                 by_fluoroscopy="FLUORO_GUIDANCE" in guided and "ULTRASOUND" not in guided,
                 by_ct=guided == {"CT"},
@@ -771,6 +803,31 @@ def procedures_of(
             )
         )
     return out
+
+
+def _fluoroscopy_told_only_by_surgery(
+    targets: Sequence[Target],
+    groups: Sequence[tuple[str, list[Target]]],
+    specs: dict[str, dict[str, object]],
+) -> bool:
+    """Every fluoroscopy the note says was used is told of a procedure that
+    places no needle (a reduction, a hardware removal): the last procedure named
+    before it is such a one, and no needle procedure shares its sentence."""
+    used = [t for t in targets if t.label == "FLUORO" and t.status == "affirmed"]
+    named = sorted(
+        (t.start, t.sent_start, bool(specs[ptype].get("needle", True)))
+        for ptype, ts in groups
+        for t in ts
+    )
+    if not used or all(needle for _, _, needle in named):
+        return False
+    for mention in used:
+        before = [(sent, needle) for start, sent, needle in named if start < mention.start]
+        if not before or before[-1][1]:
+            return False
+        if any(needle and sent == mention.sent_start for _, sent, needle in named):
+            return False
+    return True
 
 
 @cache

@@ -157,6 +157,7 @@ TEMPLATED_FILES: dict[str, tuple[RuleKind, str]] = {
     "successors.yaml": ("policy", "cms_file"),
     "performed.yaml": ("policy", "policy"),
     "joint_units.yaml": ("policy", "cms_file"),
+    "implant_units.yaml": ("policy", "cms_file"),
     "status.yaml": ("policy", "cms_file"),
 }
 
