@@ -416,6 +416,7 @@ _INCLUDES_IMAGING = {
     "FLU18": "@gu_catheter_includes_imaging",
     "FLU65": "@nerve_blocks_including_imaging",
     "FLU68": "@includes_ultrasound_guidance",
+    "FLU69": "@fascial_plane_blocks_including_imaging",
 }
 
 

@@ -242,11 +242,15 @@ def documented_imaging(
     return [line for _, line in best.values()]
 
 
-def documented_companions(note: NoteAnalysis, claim: list[Line]) -> list[Line]:
+def documented_companions(
+    note: NoteAnalysis, claim: list[Line], setting: str = "professional"
+) -> list[Line]:
     """The S&I code of a procedure whose code leaves its imaging out (74740 with
     58340, 75984 with 49423), when the note names the fluoroscopy explicitly and
-    no intended line reports it (imaging.yaml, ``companions``)."""
-    if not note.determinable:
+    no intended line reports it (imaging.yaml, ``companions``). Not on a
+    physician's claim whose note gives the images to another physician to read
+    ("will be interpreted separately by radiology"): the S&I is the reader's."""
+    if not note.determinable or (setting == "professional" and note.interpreted_elsewhere):
         return []
     level, spans = _imaging_evidence(note)
     fluoroscopy = note.fluoroscopy == "used" and level == "explicit"

@@ -308,7 +308,7 @@ def check(store: Store, context: ClaimContext, *, library: Any = None) -> Report
     documented = documented_imaging(store, note, state.lines, day, rules)
     documented += documented_ultrasound(store, note, state.lines, day, rules)
     documented += documented_ct(note, state.lines)
-    documented += documented_companions(note, state.lines)
+    documented += documented_companions(note, state.lines, context.setting)
     state.lines.extend(documented)
     instead = {line.code for line in documented if line.instead_of_intended}
     before = list(state.lines)

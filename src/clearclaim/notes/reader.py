@@ -130,7 +130,15 @@ def _read_elsewhere(targets: list[Target]) -> bool:
     """Another physician reads this session's images: said, and not of a study of
     its own ("chest radiograph (read by radiology) shows the tip")."""
     separate = {t.sent_start for t in targets if t.label == "SEPARATE_STUDY"}
-    return _said([t for t in targets if t.sent_start not in separate], "INTERPRETED_ELSEWHERE")
+    # "will be interpreted separately by radiology": the reading comes after the
+    # session, so a future tense still says whose reading it is
+    return any(
+        t.label == "INTERPRETED_ELSEWHERE"
+        and t.status in ("affirmed", "hypothetical")
+        and t.sent_start not in separate
+        and t.section not in HISTORY_SECTIONS | PRIOR_SECTIONS
+        for t in targets
+    )
 
 
 def _without_ct_fluoroscopy(targets: list[Target]) -> list[Target]:
