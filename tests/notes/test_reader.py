@@ -1311,3 +1311,16 @@ def test_every_segment_word_has_one_segment() -> None:
     for word in words:
         for form in {word.replace("s?", ""), word.replace("s?", "s")}:
             assert form.lower() in segments or form.lower() in aliases, form
+
+
+def test_a_blank_tip_field_is_not_filled_by_a_kept_image() -> None:
+    form = (
+        "Procedure: [x] Port placement - vein: R internal jugular\n"
+        "Ultrasound: [x] real-time needle entry  [x] image archived\n"
+        "Fluoroscopy: [x] used   Fluoro time: 1.3 min\n"
+        "Catheter tip location: {tip}\n"
+    )
+    blank = analyze_note(form.format(tip="______________"))
+    filled = analyze_note(form.format(tip="cavoatrial junction"))
+    assert "interpretation_report" not in blank.elements
+    assert "interpretation_report" in filled.elements

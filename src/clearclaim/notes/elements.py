@@ -41,6 +41,8 @@ _DEFERRED_REPORT = re.compile(
 #: a form's "Tip position:" answered with a later study ("will confirm on
 #: the post-procedure CXR"), or a sentence that leaves it to one ("Final catheter
 #: tip position to be confirmed on post-procedure CXR"): not documented here
+#: the words of a kept image (TIP_POSITION's "images saved" and "hard copies")
+_IMAGE_KEPT = re.compile(r"\b(?:images?|films?|views?|hard[- ]cop(?:y|ies))\b", re.IGNORECASE)
 _DEFERRED_ANSWER = re.compile(
     r"\s*:\s*(?:will\b|to be\b|pending\b|awaiting\b|deferred\b|TBD\b|per (?:the )?"
     r"(?:post[- ]?(?:procedure|op) |portable )*(?:CXR|chest))"
@@ -170,7 +172,10 @@ def elements_of(
     times: list[Measurement],
     doses: list[Measurement],
     presence: tuple[str, list[TextSpan]],
+    tip_left_blank: bool = False,
 ) -> tuple[dict[str, FoundElement], bool, bool]:
+    """The documentation elements the note holds. ``tip_left_blank``: a form's
+    tip position field was left empty (see forms.tip_field_left_blank)."""
     found: dict[str, FoundElement] = {}
 
     def affirmed(label: str, *, allow: tuple[str, ...] = ("affirmed",)) -> list[Target]:
@@ -270,6 +275,10 @@ def elements_of(
         for t in affirmed("TIP_POSITION")
         if not ultrasound_image_kept(note, t) and not _DEFERRED_ANSWER.match(note, t.end)
     ]
+    if tip_left_blank:
+        # a form that asks where the tip lies and is left blank: an image kept
+        # is not the position the form asked for
+        tip_spans = [s for s in tip_spans if not _IMAGE_KEPT.search(s.text)]
     kinds = (["written_report"] if report_spans else []) + (["tip_position"] if tip_spans else [])
     if kinds:
         found["interpretation_report"] = found_element(

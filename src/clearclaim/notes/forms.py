@@ -74,6 +74,20 @@ _BOX_AFTER_COLON = re.compile(r":[ \t]*\[\s?\]")
 _BLANK = re.compile(r"___|\*\*\*|\[[ \t]{2,}\]")
 
 
+#: a form's tip position field left empty ("Catheter tip location: ______")
+_BLANK_TIP_FIELD = re.compile(
+    r"\b(?:catheter |needle |line )?tip (?:position|location|placement)\s*:[ \t]*"
+    r"(?:_{2,}|\[\s*\])?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def tip_field_left_blank(note: str) -> bool:
+    """The form asks where the tip lies and the answer is blank (read before
+    :func:`blank_form_fields` clears the field)."""
+    return bool(_BLANK_TIP_FIELD.search(note))
+
+
 def blank_form_fields(note: str) -> str:
     """Unanswered questions, unchecked options and unfilled fields, replaced by
     spaces of the same length; spoken punctuation of a dictated note, replaced by

@@ -27,6 +27,7 @@ from clearclaim.notes.forms import (
     negative_answers,
     not_performed,
     ticked_options,
+    tip_field_left_blank,
 )
 from clearclaim.notes.guidance import needle_named, ultrasound_image_status
 from clearclaim.notes.language import detect_language
@@ -355,7 +356,9 @@ def analyze_note(note: str | bytes, expected: Sequence[tuple[str, ...]] = ()) ->
         and not in_header_sentence(t, sections, "indication")
     ]
     presence = presence_of(targets, text, tuple(answered_no))
-    elements, has_report, has_tip = elements_of(text, targets, sections, times, doses, presence)
+    elements, has_report, has_tip = elements_of(
+        text, targets, sections, times, doses, presence, tip_field_left_blank(original)
+    )
     interpretation = elements.get("interpretation_report")
     if interpretation is not None:
         procedures = _positions_elsewhere(text, procedures, interpretation.spans)
