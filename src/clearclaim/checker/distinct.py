@@ -908,9 +908,12 @@ def _two_sites_of_one_structure(state: ClaimState, code: str, other: str) -> boo
     done = [p for p in state.note.procedures if p.type in structure.procedures]
     sides = {p.laterality for p in done}
     segments = {s for p in done for s in p.segments}
-    return (structure.sided and ("bilateral" in sides or {"left", "right"} <= sides)) or (
-        structure.by_segment and len(segments) > 1
-    )
+    # a line billed for both sides (50) is on each side: the sides tell nothing
+    # apart (a bilateral nephrostomy and its bilateral nephrostogram)
+    both = any("50" in ln.modifiers for ln in state.lines if ln.code in (code, other))
+    return (
+        structure.sided and not both and ("bilateral" in sides or {"left", "right"} <= sides)
+    ) or (structure.by_segment and len(segments) > 1)
 
 
 def _other_side(store: Store, state: ClaimState, code: str, other: str, rules: RuleSet) -> bool:

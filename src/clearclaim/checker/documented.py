@@ -148,6 +148,18 @@ def documented_imaging(
         by_ultrasound = by_ultrasound - {_CENTRAL_VEIN} if _CENTRAL_VEIN in by_ultrasound else set()
     # a needle placed under CT (a drain beside a PICC): the fluoroscopy is not its
     by_ultrasound |= ct_structures(note)
+    if spinal is not None and len(covered) == 1:
+        # the intended fluoroscopy code names one side of a two-site session, yet
+        # every procedure on that side was placed by palpation (77002 beside an
+        # SI joint under fluoroscopy and a bursa by landmark): it is the other's
+        sides = {
+            code_now in spinal
+            for ln in claim
+            if ln.code not in fluoro
+            and structure_of_code(code_now := successors.get(ln.code, ln.code)) not in by_landmark
+        }
+        if len(sides) == 1:
+            covered = sides
     under_fluoroscopy = fluoroscopy_structures(note)
     coded = {
         line.code: imaging
@@ -163,6 +175,8 @@ def documented_imaging(
     # PICC beside a gastrostomy): the gastrostomy's own fluoroscopy is named too
     owners: dict[str, set[str]] = {}
     for procedure, imaging in coded.items():
+        if structure_of_code(successors.get(procedure, procedure)) in by_landmark:
+            continue  # placed by palpation: the coder's code guided something else
         owners.setdefault(imaging.code, set()).add(procedure)
     # a guidance add-on none of whose primaries is billed (77003 for a shoulder
     # injection) is the wrong add-on: the one the procedure takes is judged

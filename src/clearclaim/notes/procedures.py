@@ -841,7 +841,11 @@ def _other_side_too(text: str) -> bool:
     return bool(_other_side_pattern().search(text))
 
 
-_BILATERAL_WORDS = re.compile(r"\b(?:bilateral\w*|bilat|both|B/L)\b|-50\b", re.IGNORECASE)
+_BILATERAL_WORDS = re.compile(
+    r"\b(?:bilateral\w*|bilat|both|B/L)\b|-50\b|(?-i:\bB)[ \t]+(?:SIJs?|SI|GON|GONBs?|TFESIs?"
+    r"|MBBs?|knees?|hips?|shoulders?|ankles?|wrists?|elbows?)\b",
+    re.IGNORECASE,
+)
 #: where one procedure's words end and another's begin in a sentence naming two
 _CLAUSE_SEPARATOR = re.compile(r"\s*(?:[+;&]|,|\band\b|\bplus\b|\bthen\b|\(\d\)|\d[.)]\s)\s*")
 
