@@ -529,3 +529,23 @@ def test_the_joint_s_guidance_needs_its_own_needle_position(
     )
     assert "77002" in {line["code"] for line in report["lines"]}
     assert ("interpretation_report" in report["documentation"]["missing"]) is missing
+
+
+TWO_KIDNEYS = """PROCEDURES: 1. Exchange right nephroureteral catheter. 2. New left nephrostomy.
+INDICATION: Retroperitoneal fibrosis, new left hydronephrosis.
+1. Right nephroureteral catheter exchanged over a wire for a new 8 Fr catheter under fluoroscopy.
+2. Left: posterior calyx punctured under fluoroscopy, 8.5 Fr nephrostomy placed. To bag.
+Fluoro time 5.2 min. AK 33 mGy.
+"""
+
+
+@pytest.mark.parametrize(
+    ("codes", "modifiers"),
+    [("50387,50432", {"50387": [], "50432": ["XS"]}), ("50432-50,50431-50", {"50432": ["50"]})],
+)
+def test_each_kidney_is_a_site_of_its_own(full_store, codes: str, modifiers: dict) -> None:
+    # a new nephrostomy in the other kidney beside an exchange is a separate site
+    # (PTP 50387/50432 bypassed with XS); a bilateral line is on both sides, so
+    # its bilateral nephrostogram is no other site and stays bundled
+    report = _report(full_store, TWO_KIDNEYS, codes, pos="22", equipment="facility")
+    assert {ln["code"]: ln["modifiers"] for ln in report["lines"]} == modifiers

@@ -1324,3 +1324,15 @@ def test_a_blank_tip_field_is_not_filled_by_a_kept_image() -> None:
     filled = analyze_note(form.format(tip="cavoatrial junction"))
     assert "interpretation_report" not in blank.elements
     assert "interpretation_report" in filled.elements
+
+
+@pytest.mark.parametrize(
+    ("note", "side"),
+    [
+        ("Procedures: 1) B SIJ inj under fluoroscopy  2) R GT bursa inj", "bilateral"),
+        ("Procedure: B knee injections, 40 mg kenalog each.", "bilateral"),
+        ("Procedure: R knee injection. B. Okafor, MD", "right"),
+    ],
+)
+def test_a_capital_b_before_a_joint_says_both_sides(note: str, side: str) -> None:
+    assert analyze_note(note).procedures[0].laterality == side
