@@ -1331,6 +1331,7 @@ def test_a_blank_tip_field_is_not_filled_by_a_kept_image() -> None:
     [
         ("Procedures: 1) B SIJ inj under fluoroscopy  2) R GT bursa inj", "bilateral"),
         ("Procedure: B knee injections, 40 mg kenalog each.", "bilateral"),
+        ("Procedure: B knees injected, 40 mg kenalog each.", "bilateral"),
         ("Procedure: R knee injection. B. Okafor, MD", "right"),
     ],
 )

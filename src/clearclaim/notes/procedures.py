@@ -142,7 +142,7 @@ _JOINT_WORD = re.compile(
     r"\b(hip|knee|shoulder|glenohumeral|GH(?=\s+(?:jt|jnt|joint)\b)|ankle|elbow|wrist|"
     r"acromioclavicular|AC joint|"
     r"subacromial|trochanteric|greater trochanter|GT(?=\s+bursa)|GTB|olecranon|prepatellar|"
-    r"sacroiliac|SI joint)\b",
+    r"sacroiliac|SI joint)s?\b",  # "B knees", "both hips"
     re.IGNORECASE,
 )
 JOINT_TYPES = frozenset({"joint_injection", "arthrography"})
