@@ -547,7 +547,8 @@ def guided_elsewhere(
     # two biopsies of different organs (a lung and a liver) are one kind of
     # procedure for the note reader, two codes on the claim
     biopsies = {c for c in state.codes() if structure_of_code(c) == "bone_or_lesion"}
-    two_organs = any(len(p.organs) > 1 for p in note.procedures)  # a lung's and a bone's
+    # a lung's and a bone's, told as one biopsy or as two
+    two_organs = len({organ for p in note.procedures for organ in p.organs}) > 1
     if modality not in note.imaging_modalities or (
         len({p.type for p in note.procedures}) < 2 and len(biopsies) < 2 and not two_organs
     ):
@@ -558,11 +559,14 @@ def guided_elsewhere(
         for f in findings
         if f.kind == "ptp" and number in (f.line, f.related_line)
     }
-    # nor a needle placed by landmarks, nor one placed under fluoroscopy or CT
-    # alone (a vertebral biopsy beside the ultrasound-guided paracentesis)
+    # nor a needle placed by landmarks, nor one placed under another modality
+    # alone (a vertebral biopsy under fluoroscopy beside the ultrasound-guided
+    # paracentesis; a liver biopsy under ultrasound beside the CT-guided drain)
     elsewhere = unguided_structures(note)
     if modality == "ultrasound":
         elsewhere |= _structures_where(note, lambda p: p.by_fluoroscopy or p.by_ct)
+    else:
+        elsewhere |= _structures_where(note, lambda p: p.by_fluoroscopy or p.by_ultrasound)
     return {
         other.code
         for other in state.lines

@@ -918,6 +918,7 @@ _SITES_NAMED: dict[str, Callable[[Iterable[str]], set[str]]] = {
     "joint_injection": joint_sites_named,
     "arthrography": joints_named,
     "nerve_block": nerves_named,
+    "biopsy_aspiration": organs_named,
 }
 
 
