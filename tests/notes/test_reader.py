@@ -1337,3 +1337,15 @@ def test_a_blank_tip_field_is_not_filled_by_a_kept_image() -> None:
 )
 def test_a_capital_b_before_a_joint_says_both_sides(note: str, side: str) -> None:
     assert analyze_note(note).procedures[0].laterality == side
+
+
+def test_a_biopsy_told_after_its_landmark_sentence_is_by_landmark() -> None:
+    note = (
+        "PROCEDURES: 1. Kyphoplasty L1. 2. Bone marrow aspiration and biopsy, right iliac crest.\n"
+        "DESCRIPTION: Under biplanar fluoroscopy cannulas were placed at L1 and cement injected.\n"
+        "The posterior superior iliac spine was identified by palpation, no imaging was used for "
+        "this portion. Through a stab incision a Jamshidi needle was advanced, ten cc of marrow "
+        "aspirate was obtained.\nIndication: anemia; rule out myeloma."
+    )
+    biopsy = next(p for p in analyze_note(note).procedures if p.type == "biopsy_aspiration")
+    assert biopsy.by_landmark

@@ -449,12 +449,21 @@ def drop_guidance_of_bundled(store: Store, state: ClaimState, documented: list[L
     with the code that includes it."""
     billed = {line.code for line in state.lines}
     gone = {item.code for item in state.suppressed} - billed
+    # a billed procedure placed by palpation or under ultrasound took no
+    # fluoroscopic guidance (the marrow biopsy "without imaging" beside the
+    # kyphoplasty whose cannula took the vertebral biopsy)
+    unguided = unguided_structures(state.note) | ultrasound_structures(state.note)
+    guidable = {
+        code
+        for code in billed - set(GUIDANCE_ADD_ONS)
+        if state.note is None or structure_of_code(code) not in unguided
+    }
     for line in documented:
-        if line in state.lines:
-            continue
         primaries = queries.add_on_primaries(store, line.code, state.day)
         guides_bundled = bool(primaries & gone)
-        guides_billed = bool(primaries & (billed - set(GUIDANCE_ADD_ONS)))
+        guides_billed = bool(primaries & guidable)
         if not guides_bundled or guides_billed:
             continue
+        if line in state.lines:
+            state.lines.remove(line)
         _forget(state, line.code)

@@ -39,7 +39,7 @@ _PYTHON_ONLY = re.compile(r"\(\?<?[=!]|\(\?>|\\[1-9]|[*+?}]\+")
 _RE2_FLAGS = {re.IGNORECASE: "(?i)", re.MULTILINE: "(?m)", re.DOTALL: "(?s)"}
 _UNICODE_SPACES = re.compile(r"[^\S\n\t\r\f ]")  # whitespace that is not ASCII
 # a line that goes on in lower case after a word (no closing punctuation): a wrap
-_SOFT_WRAP = re.compile(r"(?<=[A-Za-z0-9,)])\r?\n(?=[ \t]*(?:[a-z]|\d+(?![.)\d])[ \t]+[a-z]))")
+_SOFT_WRAP = re.compile(r"(?<=[A-Za-z0-9,;)])\r?\n(?=[ \t]*(?:[a-z]|\d+(?![.)\d])[ \t]+[a-z]))")
 
 
 def re2_source(pattern: str, flags: int = 0) -> str | None:

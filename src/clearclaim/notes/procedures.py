@@ -337,24 +337,36 @@ def site_paragraph_cues(
     return found
 
 
-def joint_sentence_cues(
-    joints: Collection[str],
-    other_joints: Collection[str],
+def site_sentence_cues(
+    named: Callable[[Iterable[str]], set[str]],
+    own: Collection[str],
+    theirs: Collection[str],
     cues: list[Target],
     note: str,
     others: Sequence[Target],
 ) -> set[str]:
-    """The guidance cues of the sentences that name this procedure's joint and no
-    other procedure ("the right knee was prepped ... by palpation an 18 gauge
-    needle entered the joint"; "No imaging was used for the knee") when its own
-    mentions have none: an operative note tells each procedure in its own
-    sentences, away from the procedure list."""
+    """The guidance cues of the sentences that name this procedure's site (its
+    joint, its organ) and no other procedure's ("the right knee was prepped ...
+    by palpation an 18 gauge needle entered the joint"; "a Jamshidi needle was
+    advanced into the iliac crest without imaging; marrow was aspirated") when
+    its own mentions have none: an operative note tells each procedure in its
+    own sentences, away from the procedure list."""
     found: set[str] = set()
     for cue in cues:
-        named = joints_named([note[cue.sent_start : cue.sent_end]])
-        if not named & set(joints) or named & set(other_joints):
+        # the cue's sentence and the next on its line (or after its semicolon): the
+        # way in is often told before what it reached ("The iliac spine was
+        # identified by palpation, no imaging was used. ... ten cc of marrow
+        # aspirate was obtained"); a new line may be another field ("Indication:")
+        end = cue.sent_end
+        said = note[cue.sent_start : end].rstrip()
+        gap = _SPACE.match(note, cue.sent_start + len(said))
+        if gap is None or "\n" not in gap.group(0) or said.endswith(";"):
+            after = _FULL_STOP.search(note, end, end + 400)
+            end = after.end() if after else end
+        sites = named([note[cue.sent_start : end]])
+        if not sites & set(own) or sites & set(theirs):
             continue
-        if any(o.sent_start == cue.sent_start for o in others):
+        if any(cue.sent_start <= o.start < end for o in others):
             continue
         found.add(cue.label)
     return found
@@ -545,6 +557,7 @@ def _code_led_mentions(
 
 
 _FULL_STOP = re.compile(r"[.?!;](?=\s)")
+_SPACE = re.compile(r"\s+")
 # what may come before a site at the head of a line: an item number, a side ("#1 L GH jt")
 _LINE_HEAD = re.compile(
     r"(?:(?:\#\s?\d{1,2}|\d{1,2}[.)]|\(\d{1,2}\))\s*)?(?:(?:right|left|R|L|rt|lt|bilat\w*)\s*)?",
@@ -769,7 +782,19 @@ def procedures_of(
             guided = site_paragraph_cues(joints, laterality, other_joints, landmarks, note)
             if not guided:
                 others = [t for _, other in groups if other is not ts for t in other]
-                guided = joint_sentence_cues(joints, other_joints, landmarks, note, others)
+                guided = site_sentence_cues(
+                    joints_named, joints, other_joints, landmarks, note, others
+                )
+        organs = sorted(organs_named(sentences)) if ptype == "biopsy_aspiration" else []
+        if not guided and organs:
+            other_organs = {
+                organ
+                for other_type, other in groups
+                if other is not ts and other_type == ptype
+                for organ in organs_named(note[t.sent_start : t.sent_end] for t in other)
+            }
+            others = [t for _, other in groups if other is not ts for t in other]
+            guided = site_sentence_cues(organs_named, organs, other_organs, landmarks, note, others)
         first = ts[0]
         out.append(
             Procedure(
@@ -797,7 +822,7 @@ def procedures_of(
                 by_ct=guided == {"CT"},
                 joints=joints,
                 nerves=sorted(nerves_named(sentences)) if ptype == "nerve_block" else [],
-                organs=sorted(organs_named(sentences)) if ptype == "biopsy_aspiration" else [],
+                organs=organs,
                 segments=sorted(segments_named(sentences)) if ptype == "hardware_removal" else [],
                 span=target_span(note, first),
             )
