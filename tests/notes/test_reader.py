@@ -1349,3 +1349,13 @@ def test_a_biopsy_told_after_its_landmark_sentence_is_by_landmark() -> None:
     )
     biopsy = next(p for p in analyze_note(note).procedures if p.type == "biopsy_aspiration")
     assert biopsy.by_landmark
+
+
+def test_fluoroscopy_named_among_a_consent_s_risks_was_not_used() -> None:
+    note = (
+        "Procedure: Removal of R chest port.\n"
+        "Consent: risks incl bleeding, infection, retained fragment requiring fluoroscopy"
+        "/IR retrieval. Signed.\n"
+        "Port body freed, catheter withdrawn intact. Pocket closed in layers."
+    )
+    assert analyze_note(note).fluoroscopy != "used"
