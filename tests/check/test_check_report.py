@@ -549,3 +549,42 @@ def test_each_kidney_is_a_site_of_its_own(full_store, codes: str, modifiers: dic
     # its bilateral nephrostogram is no other site and stays bundled
     report = _report(full_store, TWO_KIDNEYS, codes, pos="22", equipment="facility")
     assert {ln["code"]: ln["modifiers"] for ln in report["lines"]} == modifiers
+
+
+KWIRE_AND_TRIGGER_FINGER = """Hand clinic, office.
+Procedure 1: removal of buried K-wire, left index finger. Mini C-arm spot check confirms
+complete removal.
+Procedure 2: right long finger trigger finger, injected A1 pulley, 25g, 10 mg kenalog.
+"""
+ERCP_READ_BY_RADIOLOGY = """Procedures: 1. ERCP with removal of the existing biliary stent.
+2. New 10 Fr plastic biliary stent.
+Indication: post-cholecystectomy bile leak.
+The duct was cannulated and contrast injected under fluoroscopy; a new stent was placed across the
+distal duct under fluoroscopic guidance. Fluoroscopic images were saved to PACS and will be
+interpreted separately by radiology.
+"""
+SI_AND_BURSA = """Procedures: 1) L SIJ inj under fluoroscopy  2) L GT bursa inj
+Prone. SIJ: C-arm tilted to open the posterior joint line, 22g spinal needle into the joint,
+0.5cc isovue arthrogram intra-articular pattern. 20mg kenalog.
+Fluoro 0.9 min, 4.4 mGy.
+Then lateral decubitus, L GT bursa injected at point of max tenderness, 40mg kenalog.
+No fluoro used for the bursa injection.
+"""
+
+
+def test_the_c_arm_of_a_surgery_is_no_guidance_of_a_needle_beside_it(full_store) -> None:
+    report = _report(full_store, KWIRE_AND_TRIGGER_FINGER, "20670,20550,76000", pos="11",
+                     equipment="physician")  # fmt: skip
+    assert {ln["code"] for ln in report["lines"]} == {"20670", "20550"}
+    assert {s["code"] for s in report["suppressed"]} == {"76000"}
+
+
+def test_images_left_to_radiology_are_no_s_and_i_of_the_endoscopist(full_store) -> None:
+    report = _report(full_store, ERCP_READ_BY_RADIOLOGY, "43276", pos="22", equipment="facility")
+    assert "74328" not in {ln["code"] for ln in report["lines"]}
+
+
+def test_the_sacroiliac_joint_s_77002_is_not_named_77003_as_well(full_store) -> None:
+    report = _report(full_store, SI_AND_BURSA, "27096,20610,77002", pos="11", equipment="physician")
+    assert {s["code"] for s in report["suppressed"]} == {"77002"}
+    assert {ln["code"] for ln in report["lines"]} == {"27096", "20610"}
