@@ -8,15 +8,14 @@ are one ankle)."""
 
 from __future__ import annotations
 
-from clearclaim.checker.distinct import joint_sizes
+from clearclaim.checker.distinct import joint_sizes, structures
 from clearclaim.rules.engine import ClaimState, Line, Suppressed
 from clearclaim.rules.templated import templated_finding
 
 #: the procedure types whose injected joints the note names
 _INJECTIONS = ("joint_injection",)
-#: the implant removal codes, each billed once per anatomic site (structures.yaml's
-#: ``implant``)
-_IMPLANT_CODES = ("20670", "20680")
+#: the structure whose codes are billed once per anatomic site (structures.yaml)
+_IMPLANT = "implant"
 
 
 def _intended_lines(state: ClaimState, code: str) -> list[Line]:
@@ -81,15 +80,13 @@ def bill_documented_implant_sites(state: ClaimState) -> None:
     """Cut an implant removal code's units to the limb segments (on their sides)
     the note documents hardware removed from; the excess is named and not billed.
     Only when every removal names its segments and one side."""
-    note = state.note
-    if note is None:
-        return
-    removals = [p for p in note.procedures if p.type == "hardware_removal"]
+    implant = structures()[_IMPLANT]
+    removals = implant.done_in(state.note)
     if not removals or any(
         not p.segments or p.laterality not in ("left", "right") for p in removals
     ):
         return
     named = sorted({(segment, p.laterality) for p in removals for segment in p.segments})
     sites = ", ".join(f"{side} {segment}" for segment, side in named)
-    for code in _IMPLANT_CODES:
+    for code in sorted({ln.code for ln in state.lines if implant.holds(ln.code)}):
         _suppress_excess(state, "implant_units.yaml", "IMP01", code, len(named), {"sites": sites})

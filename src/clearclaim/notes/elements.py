@@ -38,11 +38,11 @@ _DEFERRED_REPORT = re.compile(
     r"pending|deferred)\b",
     re.IGNORECASE,
 )
+#: the words of a kept image (TIP_POSITION's "images saved" and "hard copies")
+_IMAGE_KEPT = re.compile(r"\b(?:images?|films?|views?|hard[- ]cop(?:y|ies))\b", re.IGNORECASE)
 #: a form's "Tip position:" answered with a later study ("will confirm on
 #: the post-procedure CXR"), or a sentence that leaves it to one ("Final catheter
 #: tip position to be confirmed on post-procedure CXR"): not documented here
-#: the words of a kept image (TIP_POSITION's "images saved" and "hard copies")
-_IMAGE_KEPT = re.compile(r"\b(?:images?|films?|views?|hard[- ]cop(?:y|ies))\b", re.IGNORECASE)
 _DEFERRED_ANSWER = re.compile(
     r"\s*:\s*(?:will\b|to be\b|pending\b|awaiting\b|deferred\b|TBD\b|per (?:the )?"
     r"(?:post[- ]?(?:procedure|op) |portable )*(?:CXR|chest))"

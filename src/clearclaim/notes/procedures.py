@@ -29,10 +29,17 @@ def laterality_regex(side: str) -> re.Pattern[str]:
     return re.compile(rf"(?i:{spec[side]}|\b{side[0]}\b){spec['one_letter_not_before']}")
 
 
+@cache
+def _bilateral_words(with_modifier: bool = True) -> re.Pattern[str]:
+    """Both sides said in words (elements.yaml's ``bilateral``), or a code's 50."""
+    words = load_yaml("elements.yaml")["laterality"]["bilateral"]
+    return re.compile(rf"{words}|-50\b" if with_modifier else words, re.IGNORECASE)
+
+
 def laterality_named(texts: Iterable[str]) -> str | None:
     sides: set[str] = set()
     for text in texts:
-        if re.search(load_yaml("elements.yaml")["laterality"]["bilateral"], text, re.IGNORECASE):
+        if _bilateral_words(with_modifier=False).search(text):
             return "bilateral"
         for side in ("left", "right"):
             if laterality_regex(side).search(text):
@@ -725,6 +732,11 @@ def procedures_of(
         )
     ]
     told_by_surgery = _fluoroscopy_told_only_by_surgery(targets, groups, specs)
+
+    def others_of(group: list[Target]) -> list[Target]:
+        """The mentions of the note's other procedures."""
+        return [t for _, other in groups if other is not group for t in other]
+
     for ptype, ts in groups:
         spec = specs[ptype]
         sentences = list(dict.fromkeys(note[t.sent_start : t.sent_end] for t in ts))
@@ -737,7 +749,7 @@ def procedures_of(
             # "Procedure:" field: with one spinal procedure, the levels are its own
             levels = levels_named([outside_history])
         laterality = laterality_named(sentences)
-        if laterality == "bilateral" and not _BILATERAL_WORDS.search(" ".join(sentences)):
+        if laterality == "bilateral" and not _bilateral_words().search(" ".join(sentences)):
             # a right and a left named in one sentence of two procedures ("R TFESI
             # + L knee inj"): each procedure's side is the one in its own words
             laterality = laterality_named(_own_clauses(note, ts, mentions)) or laterality
@@ -781,9 +793,8 @@ def procedures_of(
             }
             guided = site_paragraph_cues(joints, laterality, other_joints, landmarks, note)
             if not guided:
-                others = [t for _, other in groups if other is not ts for t in other]
                 guided = site_sentence_cues(
-                    joints_named, joints, other_joints, landmarks, note, others
+                    joints_named, joints, other_joints, landmarks, note, others_of(ts)
                 )
         organs = sorted(organs_named(sentences)) if ptype == "biopsy_aspiration" else []
         if not guided and organs:
@@ -793,8 +804,9 @@ def procedures_of(
                 if other is not ts and other_type == ptype
                 for organ in organs_named(note[t.sent_start : t.sent_end] for t in other)
             }
-            others = [t for _, other in groups if other is not ts for t in other]
-            guided = site_sentence_cues(organs_named, organs, other_organs, landmarks, note, others)
+            guided = site_sentence_cues(
+                organs_named, organs, other_organs, landmarks, note, others_of(ts)
+            )
         first = ts[0]
         out.append(
             Procedure(
@@ -866,11 +878,6 @@ def _other_side_too(text: str) -> bool:
     return bool(_other_side_pattern().search(text))
 
 
-_BILATERAL_WORDS = re.compile(
-    r"\b(?:bilateral\w*|bilat|both|B/L)\b|-50\b|(?-i:\bB)[ \t]+(?:SIJs?|SI|GON|GONBs?|TFESIs?"
-    r"|MBBs?|knees?|hips?|shoulders?|ankles?|wrists?|elbows?)\b",
-    re.IGNORECASE,
-)
 #: where one procedure's words end and another's begin in a sentence naming two
 _CLAUSE_SEPARATOR = re.compile(r"\s*(?:[+;&]|,|\band\b|\bplus\b|\bthen\b|\(\d\)|\d[.)]\s)\s*")
 
